@@ -1,0 +1,91 @@
+// The one endpoint: @apollo/gateway on the committed supergraph, JWT in, signed
+// identity out to the subgraphs; /health and /ready beside /graphql.
+import { readFileSync } from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  createHttpHandler,
+  createLogger,
+  findRepoFile,
+  formatSubgraphError,
+  listen,
+  sendJson,
+} from '@customer-graph/runtime';
+import type { Logger } from '@customer-graph/runtime';
+import { createAuthenticator } from './auth';
+import type { GatewayConfig } from './config';
+import { createSubgraphSource } from './subgraph-source';
+import type { GatewayContext } from './subgraph-source';
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+function readSupergraph(path: string): string {
+  return readFileSync(path.startsWith('/') ? path : findRepoFile(path), 'utf8');
+}
+
+/** Each subgraph's /ready, in parallel; the gateway is ready when all of them are. */
+async function subgraphReadiness(urls: Record<string, string>) {
+  const checks = await Promise.all(
+    Object.entries(urls).map(async ([name, url]) => {
+      try {
+        const res = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(2000) });
+        return [name, res.ok ? 'ok' : `not ready (${res.status})`] as const;
+      } catch (error) {
+        return [name, `unreachable: ${(error as Error).message}`] as const;
+      }
+    }),
+  );
+  return { ready: checks.every(([, s]) => s === 'ok'), checks: Object.fromEntries(checks) };
+}
+
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningGateway> {
+  const gateway = new ApolloGateway({
+    supergraphSdl: readSupergraph(config.supergraphPath),
+    buildService: ({ name, url }) =>
+      createSubgraphSource(config.subgraphUrls[name] ?? url ?? '', config.contextSigningSecret),
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    includeStacktraceInErrorResponses: config.exposeErrorDetails,
+    formatError: formatSubgraphError(config.exposeErrorDetails, logger),
+  });
+  await apollo.start();
+  const authenticate = createAuthenticator(config.jwt);
+
+  const handler = createHttpHandler<GatewayContext>({
+    apollo,
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    context: async (headers) => ({ identity: await authenticate(headers.get('authorization')) }),
+    routes: {
+      'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
+      'GET /ready': async (_req, res) => {
+        const readiness = await subgraphReadiness(config.subgraphUrls);
+        sendJson(res, readiness.ready ? 200 : 503, { service: 'gateway', ...readiness });
+      },
+    },
+  });
+  const http = await listen(handler, config.port, config.host);
+  const url = `http://${config.host}:${http.port}/graphql`;
+  logger.info('gateway ready', { url });
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port: http.port,
+    stop: () =>
+      (stopping ??= (async () => {
+        await http.close();
+        await apollo.stop();
+        logger.info('gateway stopped');
+      })()),
+  };
+}

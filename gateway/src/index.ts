@@ -1,0 +1,5 @@
+export { loadGatewayConfig, SUBGRAPH_NAMES } from './config';
+export type { GatewayConfig } from './config';
+export { startGateway } from './gateway';
+export type { RunningGateway } from './gateway';
+export { signDevToken } from './token';

@@ -1,0 +1,69 @@
+// The one config module of the dev stack (`npm start`): which ports, where data lives,
+// which services use an external database instead of the embedded one.
+import path from 'node:path';
+import {
+  ConfigError,
+  DEFAULT_PORTS,
+  DEMO_WORKSPACE_ID,
+  envPrefix,
+  readOptional,
+  readPort,
+  readString,
+  repoRoot,
+} from '@customer-graph/runtime';
+import type { Env } from '@customer-graph/runtime';
+import { SUBGRAPHS } from './subgraphs';
+import type { SubgraphName } from './subgraphs';
+
+export interface DevConfig {
+  root: string;
+  dataDir: string;
+  postgresPort: number;
+  gatewayPort: number;
+  subgraphPorts: Record<SubgraphName, number>;
+  /** Services given an external database URL; the others use the embedded server. */
+  externalDatabaseUrls: Partial<Record<SubgraphName, string>>;
+  /** Which subgraphs to run (all by default; `--only a,b` for one team's work). */
+  only: SubgraphName[];
+  withGateway: boolean;
+  demoWorkspaceId: string;
+}
+
+export function databaseName(name: SubgraphName): string {
+  return `cg_${name.replace(/-/g, '_')}`;
+}
+
+export function loadDevConfig(argv: string[], env: Env = process.env): DevConfig {
+  const root = repoRoot();
+  const onlyIndex = argv.indexOf('--only');
+  let only: SubgraphName[] = [...SUBGRAPHS];
+  if (onlyIndex >= 0) {
+    const names = (argv[onlyIndex + 1] ?? '').split(',').filter(Boolean);
+    const unknown = names.filter((n) => !(SUBGRAPHS as readonly string[]).includes(n));
+    if (names.length === 0 || unknown.length > 0) {
+      throw new ConfigError(`--only takes subgraph names from: ${SUBGRAPHS.join(', ')}`);
+    }
+    only = names as SubgraphName[];
+  }
+  const externalDatabaseUrls: Partial<Record<SubgraphName, string>> = {};
+  for (const name of SUBGRAPHS) {
+    const url = readOptional(env, `${envPrefix(name)}_DATABASE_URL`);
+    if (url) externalDatabaseUrls[name] = url;
+  }
+  return {
+    root,
+    dataDir: path.resolve(root, readString(env, 'DATA_DIR', '.data')),
+    postgresPort: readPort(env, 'POSTGRES_PORT', 55432),
+    gatewayPort: readPort(env, 'GATEWAY_PORT', DEFAULT_PORTS.gateway),
+    subgraphPorts: Object.fromEntries(
+      SUBGRAPHS.map((name) => [
+        name,
+        readPort(env, `${envPrefix(name)}_PORT`, DEFAULT_PORTS[name]),
+      ]),
+    ) as Record<SubgraphName, number>,
+    externalDatabaseUrls,
+    only,
+    withGateway: onlyIndex < 0 || argv.includes('--with-gateway'),
+    demoWorkspaceId: readString(env, 'DEMO_WORKSPACE_ID', DEMO_WORKSPACE_ID),
+  };
+}

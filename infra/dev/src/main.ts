@@ -1,0 +1,138 @@
+// `npm start`: the whole customer graph on this machine — embedded Postgres, the four
+// subgraphs and the gateway — with one log stream, a demo workspace and a token.
+import path from 'node:path';
+import { ConfigError, envPrefix } from '@customer-graph/runtime';
+import { signDevToken } from '@customer-graph/gateway';
+import { databaseName, loadDevConfig } from './config';
+import type { DevConfig } from './config';
+import { assertPortFree } from './ports';
+import { startEmbeddedPostgres } from './postgres';
+import type { RunningPostgres } from './postgres';
+import { loadDevSecrets } from './secrets';
+import { createSupervisor, prefixer, waitUntilReady } from './supervisor';
+
+const STOP_DEADLINE_MS = 8000;
+const say = prefixer(14, (line) => process.stdout.write(line + '\n'))('dev');
+
+async function checkPorts(config: DevConfig, embedded: boolean): Promise<void> {
+  const ports: [number, string][] = config.only.map((n) => [config.subgraphPorts[n], n]);
+  if (config.withGateway) ports.push([config.gatewayPort, 'gateway']);
+  if (embedded) ports.push([config.postgresPort, 'embedded Postgres']);
+  for (const [port, what] of ports) await assertPortFree(port, what);
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const config = loadDevConfig(process.argv.slice(2));
+  const secrets = loadDevSecrets(config.dataDir)!;
+  const jwtSecret = process.env.JWT_SECRET ?? secrets.jwtSecret;
+  const contextSigningSecret = process.env.CONTEXT_SIGNING_SECRET ?? secrets.contextSigningSecret;
+  const needsEmbedded = config.only.some((n) => !config.externalDatabaseUrls[n]);
+  await checkPorts(config, needsEmbedded);
+
+  let postgres: RunningPostgres | undefined;
+  if (needsEmbedded) {
+    say(
+      `starting embedded Postgres on port ${config.postgresPort} (data in ${path.relative(config.root, config.dataDir)}/postgres)`,
+    );
+    const pgLog = prefixer(14, (line) => process.stdout.write(line + '\n'))('postgres');
+    postgres = await startEmbeddedPostgres({
+      dataDir: path.join(config.dataDir, 'postgres'),
+      port: config.postgresPort,
+      persistent: true,
+      onLog: (line) => {
+        if (/ERROR|FATAL|PANIC/.test(line)) pgLog(line);
+      },
+    });
+  }
+
+  const supervisor = createSupervisor(config.root);
+  let shuttingDown = false;
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say('stopping…');
+    await supervisor.stop(STOP_DEADLINE_MS);
+    await postgres?.stop();
+    say('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  void supervisor.crashed.then(({ name, code, signal }) => {
+    say(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the stack`);
+    void shutdown(1);
+  });
+
+  const common = {
+    CONTEXT_SIGNING_SECRET: contextSigningSecret,
+    DEMO_WORKSPACE_ID: config.demoWorkspaceId,
+  };
+  const readiness: Promise<void>[] = [];
+  for (const name of config.only) {
+    const prefix = envPrefix(name);
+    let databaseUrl = config.externalDatabaseUrls[name];
+    if (!databaseUrl) {
+      await postgres!.ensureDatabase(databaseName(name));
+      databaseUrl = postgres!.url(databaseName(name));
+    }
+    const port = config.subgraphPorts[name];
+    supervisor.start({
+      name,
+      script: `services/${name}/src/main.ts`,
+      env: { ...common, [`${prefix}_DATABASE_URL`]: databaseUrl, [`${prefix}_PORT`]: String(port) },
+    });
+    readiness.push(waitUntilReady(name, `http://127.0.0.1:${port}/ready`, 60_000));
+  }
+  if (config.withGateway) {
+    const urls = Object.fromEntries(
+      Object.entries(config.subgraphPorts).map(([n, p]) => [
+        `${envPrefix(n)}_URL`,
+        process.env[`${envPrefix(n)}_URL`] ?? `http://127.0.0.1:${p}/graphql`,
+      ]),
+    );
+    supervisor.start({
+      name: 'gateway',
+      script: 'gateway/src/main.ts',
+      env: { ...common, ...urls, JWT_SECRET: jwtSecret, GATEWAY_PORT: String(config.gatewayPort) },
+    });
+    readiness.push(
+      waitUntilReady('gateway', `http://127.0.0.1:${config.gatewayPort}/health`, 60_000),
+    );
+  }
+  await Promise.all(readiness);
+
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  if (!config.withGateway) {
+    say(`ready in ${seconds} s: ${config.only.join(', ')} (no gateway)`);
+    return;
+  }
+  const token = await signDevToken(
+    { workspaceId: config.demoWorkspaceId, userId: 'demo-admin', role: 'admin' },
+    jwtSecret,
+  );
+  const endpoint = `http://localhost:${config.gatewayPort}/graphql`;
+  const query =
+    '{ customers(first: 3) { edges { node { id name phone orders(first: 2) { edges { node { code total } } } zaloFollower { displayName } } } } }';
+  process.stdout.write(`
+Customer Graph is up in ${seconds} s.
+
+  GraphQL endpoint   ${endpoint}
+  Demo workspace     ${config.demoWorkspaceId}
+  Admin token        ${token}
+
+  curl -s ${endpoint} \\
+    -H 'content-type: application/json' \\
+    -H 'authorization: Bearer ${token}' \\
+    -d '${JSON.stringify({ query })}'
+
+  Other tokens: npm run -s token -- --workspace <id> --role <admin|editor|staff|analyst>
+  Ctrl-C stops everything.
+
+`);
+}
+
+main().catch((error: unknown) => {
+  say(error instanceof ConfigError || error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

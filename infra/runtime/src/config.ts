@@ -1,0 +1,47 @@
+// The one config module of a subgraph process: read process.env once, typed,
+// defaulted for the embedded dev stack, validated at boot.
+import { readBoolean, readOneOf, readOptional, readPort, readString, envPrefix } from './env';
+import type { Env } from './env';
+import { WORKSPACE_ID_PATTERN } from './identity';
+import { ConfigError } from './env';
+import type { LogLevel } from './logger';
+
+export interface SubgraphConfig {
+  service: string;
+  host: string;
+  port: number;
+  databaseUrl: string;
+  contextSigningSecret: string;
+  logLevel: LogLevel;
+  /** When set, the service seeds this demo workspace after migrating (idempotent). */
+  demoWorkspaceId: string | undefined;
+  /** Apollo masks internal error details unless this is on. */
+  exposeErrorDetails: boolean;
+}
+
+/** Default ports of the dev stack; one place, shared with the gateway's defaults. */
+export const DEFAULT_PORTS: Record<string, number> = {
+  gateway: 4000,
+  contacts: 4001,
+  followers: 4002,
+  'orders-loyalty': 4003,
+  marketing: 4004,
+};
+
+export function loadSubgraphConfig(service: string, env: Env = process.env): SubgraphConfig {
+  const prefix = envPrefix(service);
+  const demoWorkspaceId = readOptional(env, 'DEMO_WORKSPACE_ID');
+  if (demoWorkspaceId !== undefined && !WORKSPACE_ID_PATTERN.test(demoWorkspaceId)) {
+    throw new ConfigError(`DEMO_WORKSPACE_ID "${demoWorkspaceId}" is not a valid workspace id`);
+  }
+  return {
+    service,
+    host: readString(env, 'HOST', '127.0.0.1'),
+    port: readPort(env, `${prefix}_PORT`, DEFAULT_PORTS[service] ?? 0),
+    databaseUrl: readString(env, `${prefix}_DATABASE_URL`),
+    contextSigningSecret: readString(env, 'CONTEXT_SIGNING_SECRET'),
+    logLevel: readOneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+    demoWorkspaceId,
+    exposeErrorDetails: readBoolean(env, 'EXPOSE_ERROR_DETAILS', env.NODE_ENV !== 'production'),
+  };
+}

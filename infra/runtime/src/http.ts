@@ -1,0 +1,167 @@
+// A small Node HTTP server hosting an ApolloServer beside plain routes (/health,
+// /ready, webhooks). Apollo Server 5 ships no web framework; this is its documented
+// integration point (executeHTTPGraphQLRequest), which keeps us free of Express.
+import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap } from '@apollo/server';
+import type { ApolloServer, BaseContext } from '@apollo/server';
+import type { Logger } from './logger';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code = 'BAD_REQUEST',
+  ) {
+    super(message);
+  }
+}
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => unknown;
+
+export interface HttpAppOptions<C extends BaseContext> {
+  apollo: ApolloServer<C>;
+  /** Builds the per-request context; throw HttpError to refuse (e.g. 401). */
+  context: (headers: HeaderMap) => Promise<C>;
+  /** Extra routes by "METHOD /path" (e.g. "GET /health") or "METHOD /prefix/*". */
+  routes?: Record<string, RouteHandler>;
+  maxBodyBytes?: number;
+  logger: Logger;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+function graphqlErrorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit)
+      throw new HttpError(413, `request body over ${limit} bytes`, 'PAYLOAD_TOO_LARGE');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function findRoute(
+  routes: Record<string, RouteHandler>,
+  method: string,
+  path: string,
+): RouteHandler | undefined {
+  const exact = routes[`${method} ${path}`];
+  if (exact) return exact;
+  const prefix = Object.keys(routes).find((key) => {
+    const [m, p] = key.split(' ');
+    return m === method && p.endsWith('/*') && path.startsWith(p.slice(0, -1));
+  });
+  return prefix ? routes[prefix] : undefined;
+}
+
+export function createHttpHandler<C extends BaseContext>(options: HttpAppOptions<C>) {
+  const { apollo, routes = {}, logger, maxBodyBytes = 1024 * 1024 } = options;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    try {
+      const body = await readBody(req, maxBodyBytes);
+      const route = findRoute(routes, method, url.pathname);
+      if (route) {
+        await route(req, res, body);
+        return;
+      }
+      if (url.pathname !== '/graphql') {
+        sendJson(res, 404, { error: `no route for ${method} ${url.pathname}` });
+        return;
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const context = await options.context(headers);
+      let parsed: unknown = undefined;
+      if (method === 'POST' && body.length > 0) {
+        try {
+          parsed = JSON.parse(body.toString('utf8'));
+        } catch {
+          throw new HttpError(400, 'request body is not valid JSON');
+        }
+      }
+      const result = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method, headers, search: url.search, body: parsed },
+        context: async () => context,
+      });
+      const outHeaders: Record<string, string> = {};
+      for (const [key, value] of result.headers) outHeaders[key] = value;
+      res.writeHead(result.status ?? 200, outHeaders);
+      if (result.body.kind === 'complete') {
+        res.end(result.body.string);
+      } else {
+        for await (const chunk of result.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (error) {
+      if (error instanceof HttpError) {
+        sendJson(res, error.status, graphqlErrorBody(error.message, error.code));
+        return;
+      }
+      logger.error('request failed', { path: url.pathname, error });
+      if (!res.headersSent) {
+        sendJson(res, 500, graphqlErrorBody('internal error', 'INTERNAL_SERVER_ERROR'));
+      } else {
+        res.destroy();
+      }
+    }
+  };
+}
+
+export interface RunningHttpServer {
+  server: http.Server;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish (up to graceMs), then closes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  port: number,
+  host = '127.0.0.1',
+): Promise<RunningHttpServer> {
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is already in use (set another port or stop what holds it)`)
+          : error,
+      );
+    });
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    server,
+    port: boundPort,
+    close: (graceMs = 5000) =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,35 @@
+// One line per event on stdout: `level  message key=value …`. The dev supervisor
+// prefixes each process's lines with its name, so a service never prints its own.
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+function formatValue(value: unknown): string {
+  if (value instanceof Error) return JSON.stringify(value.stack ?? value.message);
+  if (typeof value === 'string') return /[\s"=]/.test(value) ? JSON.stringify(value) : value;
+  return JSON.stringify(value);
+}
+
+export function createLogger(
+  level: LogLevel = 'info',
+  write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+): Logger {
+  const log =
+    (at: LogLevel) =>
+    (message: string, fields: Record<string, unknown> = {}): void => {
+      if (rank[at] < rank[level]) return;
+      const rest = Object.entries(fields)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${k}=${formatValue(v)}`)
+        .join(' ');
+      write(`${at.padEnd(5)} ${message}${rest ? ' ' + rest : ''}`);
+    };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}

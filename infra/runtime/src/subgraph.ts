@@ -1,0 +1,205 @@
+// Everything a subgraph process does besides its own schema and resolvers: open its
+// database and migrate, verify the gateway-signed identity on every request, build
+// per-request loaders, serve /graphql, /health and /ready, and stop gracefully.
+import { ApolloServer } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { GraphQLScalarType, Kind, parse } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import { scalarResolvers } from './scalars';
+import type { DataSource } from 'typeorm';
+import type { DatabaseOptions } from './database';
+import { databaseReadiness, openDatabase } from './database';
+import type { SubgraphConfig } from './config';
+import { loadSubgraphConfig } from './config';
+import { createHttpHandler, HttpError, listen, sendJson } from './http';
+import type { RouteHandler } from './http';
+import type { Identity } from './identity';
+import { verifyIdentity } from './identity';
+import type { Logger } from './logger';
+import { createLogger } from './logger';
+import { readRepoFile } from './files';
+import { createWorkspaceProvisioner } from './workspace';
+import { PublicErrorCode } from './errors';
+
+export interface ServiceContext<L> {
+  identity: Identity;
+  workspaceId: string;
+  db: DataSource;
+  loaders: L;
+  logger: Logger;
+}
+
+export interface SubgraphModule<L> {
+  /** Service name; its SDL is schema/<name>.graphql. */
+  name: string;
+  /** Resolver maps (typed per service by codegen); merged by type. Shared scalars are added. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  resolvers: GraphQLResolverMap<any>[];
+  entities: DatabaseOptions['entities'];
+  migrations: DatabaseOptions['migrations'];
+  createLoaders(db: DataSource, workspaceId: string): L;
+  /** Seeds the demo workspace; must be idempotent (it runs on every dev start). */
+  seedDemo?(db: DataSource, workspaceId: string): Promise<void>;
+  /** Extra HTTP routes (webhooks), given the database. */
+  routes?(db: DataSource, logger: Logger): Record<string, RouteHandler>;
+}
+
+export interface RunningSubgraph {
+  url: string;
+  port: number;
+  db: DataSource;
+  stop(): Promise<void>;
+}
+
+export function formatSubgraphError(
+  exposeDetails: boolean,
+  logger: Logger,
+): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => {
+    const code = String(formatted.extensions?.code ?? '');
+    // Our public codes and Apollo's request-level ones (GRAPHQL_VALIDATION_FAILED …)
+    // are meant for the client; anything else is an unexpected failure.
+    if (code !== '' && code !== PublicErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+    logger.error('resolver failed', { path: formatted.path?.join('.'), error });
+    if (exposeDetails) return formatted;
+    return {
+      message: 'internal error',
+      path: formatted.path,
+      extensions: { code: PublicErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}
+
+/** The subgraph's executable schema: its SDL, its resolvers and the shared scalars it declares. */
+export function buildSchema<L>(module: SubgraphModule<L>): GraphQLSchema {
+  const typeDefs = parse(readRepoFile(`schema/${module.name}.graphql`));
+  const declared = new Set(
+    typeDefs.definitions.flatMap((d) =>
+      d.kind === Kind.SCALAR_TYPE_DEFINITION ? [d.name.value] : [],
+    ),
+  );
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const merged: GraphQLResolverMap<any> = {};
+  for (const [name, scalar] of Object.entries(scalarResolvers)) {
+    if (declared.has(name)) merged[name] = scalar;
+  }
+  for (const map of module.resolvers) {
+    for (const [type, fields] of Object.entries(map)) {
+      merged[type] =
+        fields instanceof GraphQLScalarType
+          ? fields
+          : ({ ...(merged[type] as object), ...(fields as object) } as typeof fields);
+    }
+  }
+  return buildSubgraphSchema({ typeDefs, resolvers: merged });
+}
+
+export async function startSubgraph<L>(
+  module: SubgraphModule<L>,
+  config: SubgraphConfig,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningSubgraph> {
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    applicationName: `customer-graph-${module.name}`,
+    entities: module.entities,
+    migrations: module.migrations,
+  });
+  const provisioner = createWorkspaceProvisioner(db);
+  if (config.demoWorkspaceId && module.seedDemo) {
+    await provisioner.ensure(config.demoWorkspaceId);
+    await module.seedDemo(db, config.demoWorkspaceId);
+  }
+
+  const apollo = new ApolloServer<ServiceContext<L>>({
+    schema: buildSchema(module),
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    includeStacktraceInErrorResponses: config.exposeErrorDetails,
+    formatError: formatSubgraphError(config.exposeErrorDetails, logger),
+  });
+  await apollo.start();
+
+  const routes: Record<string, RouteHandler> = {
+    'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: module.name }),
+    'GET /ready': async (_req, res) => {
+      const readiness = await databaseReadiness(db);
+      sendJson(res, readiness.ready ? 200 : 503, { service: module.name, ...readiness });
+    },
+    ...module.routes?.(db, logger),
+  };
+
+  const handler = createHttpHandler<ServiceContext<L>>({
+    apollo,
+    logger,
+    routes,
+    context: async (headers) => {
+      const verified = verifyIdentity(headers, config.contextSigningSecret);
+      if (!verified.ok) {
+        // Every GraphQL request, `_entities` and `_service` included, must come
+        // through the gateway; nothing is answered to an unsigned caller.
+        throw new HttpError(401, `unauthenticated: ${verified.reason}`, 'UNAUTHENTICATED');
+      }
+      const { identity } = verified;
+      await provisioner.ensure(identity.workspaceId);
+      return {
+        identity,
+        workspaceId: identity.workspaceId,
+        db,
+        logger,
+        loaders: module.createLoaders(db, identity.workspaceId),
+      };
+    },
+  });
+  const http = await listen(handler, config.port, config.host);
+  const url = `http://${config.host}:${http.port}/graphql`;
+  logger.info('subgraph ready', { service: module.name, url });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port: http.port,
+    db,
+    stop: () =>
+      (stopping ??= (async () => {
+        await http.close();
+        await apollo.stop();
+        await db.destroy();
+        logger.info('subgraph stopped', { service: module.name });
+      })()),
+  };
+}
+
+/** Process entry point for a subgraph: config from env, signals, exit codes. */
+export async function runSubgraph<L>(module: SubgraphModule<L>): Promise<void> {
+  let config: SubgraphConfig;
+  try {
+    config = loadSubgraphConfig(module.name);
+  } catch (error) {
+    process.stderr.write(`${module.name}: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  let running: RunningSubgraph;
+  try {
+    running = await startSubgraph(module, config, logger);
+  } catch (error) {
+    logger.error('failed to start', { service: module.name, error });
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    logger.info('stopping', { signal });
+    running.stop().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error('stop failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,2 @@
+// Test-only helpers, exported as @customer-graph/runtime/testing.
+export * from './databases';

@@ -1,0 +1,37 @@
+import DataLoader from 'dataloader';
+import { In } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { alignMany, alignOne, isUuid } from '@customer-graph/runtime';
+import { CustomerEntity } from './customer.entity';
+import type { CustomerRow } from './customer.entity';
+import { CustomerPhoneEntity } from './customer-phone.entity';
+import type { CustomerPhoneRow } from './customer-phone.entity';
+
+export interface CustomerLoaders {
+  /** The workspace's customer by id; null for unknown ids and other workspaces' ids. */
+  customerById: DataLoader<string, CustomerRow | null>;
+  /** A customer's phones, primary first. */
+  phonesByCustomer: DataLoader<string, CustomerPhoneRow[]>;
+}
+
+export function createCustomerLoaders(db: DataSource, workspaceId: string): CustomerLoaders {
+  const customers = db.getRepository(CustomerEntity);
+  const phones = db.getRepository(CustomerPhoneEntity);
+  return {
+    customerById: new DataLoader(async (ids) => {
+      // An id that is not a uuid names no customer; Postgres would reject the cast.
+      const valid = ids.filter(isUuid);
+      const rows = valid.length
+        ? await customers.find({ where: { workspaceId, id: In(valid) } })
+        : [];
+      return alignOne(ids, rows, (row) => row.id);
+    }),
+    phonesByCustomer: new DataLoader(async (customerIds) => {
+      const rows = await phones.find({
+        where: { workspaceId, customerId: In([...customerIds]) },
+        order: { position: 'ASC' },
+      });
+      return alignMany(customerIds, rows, (row) => row.customerId);
+    }),
+  };
+}

@@ -1,0 +1,25 @@
+import type { DataSource } from 'typeorm';
+import { DEMO_CUSTOMERS } from '@customer-graph/runtime';
+
+/** Seeds the demo customers; fixed ids make a second run a no-op. */
+export async function seedDemoCustomers(db: DataSource, workspaceId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const [i, c] of DEMO_CUSTOMERS.entries()) {
+      // Spread creation times a day apart so the list has a visible order.
+      const createdAt = new Date(Date.UTC(2026, 0, 1 + i));
+      const inserted = await tx.query(
+        `INSERT INTO customer (id, workspace_id, name, email, city, gender, birthday, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [c.id, workspaceId, c.name, c.email, c.city, c.gender, c.birthday, createdAt],
+      );
+      if (inserted.length > 0) {
+        await tx.query(
+          `INSERT INTO customer_phone (workspace_id, customer_id, number, position)
+           VALUES ($1, $2, $3, 0)`,
+          [workspaceId, c.id, c.phone],
+        );
+      }
+    }
+  });
+}

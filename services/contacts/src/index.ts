@@ -1,0 +1,1 @@
+export { contactsSubgraph } from './subgraph';

@@ -1,0 +1,18 @@
+import type { SubgraphModule } from '@customer-graph/runtime';
+import { CreateWorkspaceTable1763900000000, WorkspaceEntity } from '@customer-graph/runtime';
+import type { Loaders } from './context';
+import { CustomerEntity } from './customers/customer.entity';
+import { CustomerPhoneEntity } from './customers/customer-phone.entity';
+import { createCustomerLoaders } from './customers/customer.loaders';
+import { customerResolvers } from './customers/customer.resolvers';
+import { seedDemoCustomers } from './customers/customer.seed';
+import { CreateCustomers1763900000100 } from './migrations/1763900000100-CreateCustomers';
+
+export const contactsSubgraph: SubgraphModule<Loaders> = {
+  name: 'contacts',
+  resolvers: [customerResolvers],
+  entities: [WorkspaceEntity, CustomerEntity, CustomerPhoneEntity],
+  migrations: [CreateWorkspaceTable1763900000000, CreateCustomers1763900000100],
+  createLoaders: createCustomerLoaders,
+  seedDemo: seedDemoCustomers,
+};

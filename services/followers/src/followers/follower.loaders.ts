@@ -1,0 +1,25 @@
+import DataLoader from 'dataloader';
+import { In } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { alignOne, isUuid } from '@customer-graph/runtime';
+import { ZaloFollowerEntity } from './follower.entity';
+import type { ZaloFollowerRow } from './follower.entity';
+
+export interface FollowerLoaders {
+  followerById: DataLoader<string, ZaloFollowerRow | null>;
+  /** The follower linked to a customer, if any. */
+  followerByCustomer: DataLoader<string, ZaloFollowerRow | null>;
+}
+
+export function createFollowerLoaders(db: DataSource, workspaceId: string): FollowerLoaders {
+  const followers = db.getRepository(ZaloFollowerEntity);
+  const loadBy = (key: 'id' | 'customerId') =>
+    new DataLoader<string, ZaloFollowerRow | null>(async (ids) => {
+      const valid = ids.filter(isUuid);
+      const rows = valid.length
+        ? await followers.find({ where: { workspaceId, [key]: In(valid) } })
+        : [];
+      return alignOne(ids, rows, (row) => row[key] as string);
+    });
+  return { followerById: loadBy('id'), followerByCustomer: loadBy('customerId') };
+}

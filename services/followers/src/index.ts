@@ -1,0 +1,1 @@
+export { followersSubgraph } from './subgraph';

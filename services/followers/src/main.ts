@@ -1,0 +1,4 @@
+import { runSubgraph } from '@customer-graph/runtime';
+import { followersSubgraph } from './subgraph';
+
+void runSubgraph(followersSubgraph);

@@ -1,0 +1,37 @@
+import type { DataSource } from 'typeorm';
+import { DEMO_CUSTOMERS, demoRowId } from '@customer-graph/runtime';
+import type { DeliveryStatus, MarketingChannel } from './message.entity';
+
+const SENDS: [MarketingChannel, string, string, DeliveryStatus][] = [
+  ['ZNS', 'Tri ân khách hàng tháng 3', 'Mã giảm 10% cho đơn tiếp theo', 'DELIVERED'],
+  ['ZALO_OA', 'Ra mắt bộ sưu tập hè', 'Giới thiệu sản phẩm mới', 'OPENED'],
+  ['SMS', 'Nhắc lịch bảo hành', 'Sản phẩm của bạn sắp hết hạn bảo hành', 'FAILED'],
+];
+
+/** Three messages for each demo customer; fixed ids make a second run a no-op. */
+export async function seedDemoMessages(db: DataSource, workspaceId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const [c, customer] of DEMO_CUSTOMERS.entries()) {
+      for (const [k, [channel, campaign, summary, status]] of SENDS.entries()) {
+        const n = c * SENDS.length + k + 1;
+        await tx.query(
+          `INSERT INTO marketing_message
+             (id, workspace_id, customer_id, channel, campaign_name, content_summary, status, failure_reason, sent_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (id) DO NOTHING`,
+          [
+            demoRowId(2, n),
+            workspaceId,
+            customer.id,
+            channel,
+            campaign,
+            summary,
+            status,
+            status === 'FAILED' ? 'Số điện thoại không liên lạc được' : null,
+            new Date(Date.UTC(2026, 2, 1 + k, 8)),
+          ],
+        );
+      }
+    }
+  });
+}

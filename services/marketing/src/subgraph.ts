@@ -1,0 +1,17 @@
+import type { SubgraphModule } from '@customer-graph/runtime';
+import { CreateWorkspaceTable1763900000000, WorkspaceEntity } from '@customer-graph/runtime';
+import type { Loaders } from './context';
+import { MarketingMessageEntity } from './messages/message.entity';
+import { createMessageLoaders } from './messages/message.loaders';
+import { messageResolvers } from './messages/message.resolvers';
+import { seedDemoMessages } from './messages/message.seed';
+import { CreateMarketingMessages1763900000300 } from './migrations/1763900000300-CreateMarketingMessages';
+
+export const marketingSubgraph: SubgraphModule<Loaders> = {
+  name: 'marketing',
+  resolvers: [messageResolvers],
+  entities: [WorkspaceEntity, MarketingMessageEntity],
+  migrations: [CreateWorkspaceTable1763900000000, CreateMarketingMessages1763900000300],
+  createLoaders: createMessageLoaders,
+  seedDemo: seedDemoMessages,
+};

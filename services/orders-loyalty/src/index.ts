@@ -1,0 +1,1 @@
+export { ordersLoyaltySubgraph } from './subgraph';

@@ -1,0 +1,34 @@
+import type { DataSource } from 'typeorm';
+import { DEMO_CUSTOMERS, demoRowId } from '@customer-graph/runtime';
+import type { Marketplace, OrderStatus } from './order.entity';
+
+const MARKETPLACES: Marketplace[] = ['SHOPEE', 'LAZADA', 'TIKTOK_SHOP', 'WEB', 'POS'];
+const STATUSES: OrderStatus[] = ['COMPLETED', 'COMPLETED', 'SHIPPING', 'CANCELLED', 'PENDING'];
+
+/** Three orders for each demo customer; fixed ids make a second run a no-op. */
+export async function seedDemoOrders(db: DataSource, workspaceId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const [c, customer] of DEMO_CUSTOMERS.entries()) {
+      for (let k = 0; k < 3; k++) {
+        const n = c * 3 + k + 1;
+        await tx.query(
+          `INSERT INTO customer_order
+             (id, workspace_id, customer_id, code, marketplace, status, buyer_name, total, ordered_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (id) DO NOTHING`,
+          [
+            demoRowId(1, n),
+            workspaceId,
+            customer.id,
+            `DH${String(240000 + n)}`,
+            MARKETPLACES[n % MARKETPLACES.length],
+            STATUSES[n % STATUSES.length],
+            customer.name,
+            150_000 + n * 37_000,
+            new Date(Date.UTC(2026, 1, n, 9, 30)),
+          ],
+        );
+      }
+    }
+  });
+}
