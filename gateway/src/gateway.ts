@@ -50,7 +50,11 @@ export async function startGateway(
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(config.supergraphPath),
     buildService: ({ name, url }) =>
-      createSubgraphSource(config.subgraphUrls[name] ?? url ?? '', config.contextSigningSecret),
+      createSubgraphSource(
+        name,
+        config.subgraphUrls[name] ?? url ?? '',
+        config.contextSigningSecret,
+      ),
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,

@@ -4,6 +4,7 @@
 // cannot smuggle its own context headers through.
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
 import { signIdentity } from '@customer-graph/runtime';
 import type { Identity } from '@customer-graph/runtime';
 
@@ -11,15 +12,34 @@ export interface GatewayContext {
   identity: Identity;
 }
 
-// Node's fetch (undici) pools and keeps connections alive per origin, so each
-// subgraph is reached over a few warm sockets rather than a new one per request.
-const keepAliveFetch = ((url: string, init?: RequestInit) =>
-  fetch(url, init)) as unknown as Fetcher;
+/**
+ * Node's fetch (undici) pools and keeps connections alive per origin, so each
+ * subgraph is reached over a few warm sockets rather than a new one per request.
+ * A subgraph that cannot be reached becomes an error naming it, on the fields it
+ * owns; the rest of the query still resolves.
+ */
+function keepAliveFetch(serviceName: string): Fetcher {
+  const fetcher = async (url: string, init?: RequestInit) => {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      const cause = (error as Error).cause;
+      throw new GraphQLError(`the ${serviceName} service is unavailable`, {
+        extensions: {
+          code: 'SUBGRAPH_UNAVAILABLE',
+          serviceName,
+          reason: cause ? String(cause) : (error as Error).message,
+        },
+      });
+    }
+  };
+  return fetcher as unknown as Fetcher;
+}
 
-export function createSubgraphSource(url: string, signingSecret: string) {
+export function createSubgraphSource(serviceName: string, url: string, signingSecret: string) {
   return new RemoteGraphQLDataSource<GatewayContext>({
     url,
-    fetcher: keepAliveFetch,
+    fetcher: keepAliveFetch(serviceName),
     willSendRequest({ request, context }) {
       if (!context.identity) throw new Error('no identity in gateway context');
       for (const [name, value] of Object.entries(signIdentity(context.identity, signingSecret))) {

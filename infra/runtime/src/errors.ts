@@ -11,15 +11,6 @@ export enum PublicErrorCode {
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
-const httpStatus: Record<PublicErrorCode, number> = {
-  [PublicErrorCode.BAD_USER_INPUT]: 400,
-  [PublicErrorCode.NOT_FOUND]: 404,
-  [PublicErrorCode.FORBIDDEN]: 403,
-  [PublicErrorCode.UNAUTHENTICATED]: 401,
-  [PublicErrorCode.CONFLICT]: 409,
-  [PublicErrorCode.INTERNAL_SERVER_ERROR]: 500,
-};
-
 /**
  * A GraphQLError with a public code and, for input errors, the argument or field
  * it is about (`extensions.field`), so a client can point at the right input.
@@ -30,7 +21,9 @@ export function publicError(
   extra: { field?: string; [key: string]: unknown } = {},
 ): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code, ...extra, http: { status: httpStatus[code] } },
+    // No HTTP status here: a field error is part of a 200 response with partial data
+    // (a non-2xx answer would make the gateway discard the subgraph's whole result).
+    extensions: { code, ...extra },
   });
 }
 

@@ -1,0 +1,141 @@
+// `npm start` as a user runs it: the real supervisor, embedded Postgres and five
+// child processes, on free ports and a throw-away data folder.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '@customer-graph/runtime';
+import { freePort } from '../src/ports';
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  exit: Promise<{ code: number | null; ms: number }>;
+}
+
+function startStack(env: Record<string, string>): Run {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'infra/dev/src/main.ts'],
+    { cwd: repoRoot(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let text = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const l of listeners) l();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  let signalledAt = 0;
+  const exit = new Promise<{ code: number | null; ms: number }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, ms: signalledAt ? Date.now() - signalledAt : 0 })),
+  );
+  const kill = child.kill.bind(child);
+  child.kill = (signal?: NodeJS.Signals | number) => {
+    signalledAt = Date.now();
+    return kill(signal);
+  };
+  return {
+    child,
+    output: () => text,
+    exit,
+    waitFor: (pattern, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(text);
+          if (match) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(match);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timed out waiting for ${pattern}; output:\n${text}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      }),
+  };
+}
+
+async function stackEnv(dataDir: string): Promise<Record<string, string>> {
+  const env: Record<string, string> = { DATA_DIR: dataDir };
+  for (const name of [
+    'POSTGRES',
+    'GATEWAY',
+    'CONTACTS',
+    'FOLLOWERS',
+    'ORDERS_LOYALTY',
+    'MARKETING',
+  ]) {
+    env[`${name}_PORT`] = String(await freePort());
+  }
+  return env;
+}
+
+async function countCustomers(port: string, token: string): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ customers(first: 100) { edges { node { id } } } }' }),
+  });
+  const body = (await res.json()) as { data: { customers: { edges: unknown[] } } };
+  return body.data.customers.edges.length;
+}
+
+let dataDir: string;
+
+beforeAll(() => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'cg-dev-stack-'));
+  // Embedded Postgres runs as a "postgres" user when we are root: it must reach this.
+  chmodSync(dataDir, 0o755);
+});
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('npm start', () => {
+  it('serves the seeded graph, reuses its data on restart, and stops cleanly on SIGTERM', async () => {
+    const env = await stackEnv(path.join(dataDir, 'ok'));
+    for (let run = 0; run < 2; run++) {
+      const stack = startStack(env);
+      const [, token] = await stack.waitFor(/Admin token\s+(\S+)/, 60_000);
+      expect(stack.output()).toMatch(/Customer Graph is up in [\d.]+ s/);
+      // The demo seed runs on every start and is idempotent: still five customers.
+      expect(await countCustomers(env.GATEWAY_PORT, token)).toBe(5);
+      stack.child.kill('SIGTERM');
+      const { code, ms } = await stack.exit;
+      expect(code).toBe(0);
+      expect(ms).toBeLessThan(10_000);
+      expect(stack.output()).toMatch(/dev\s+\| stopped/);
+    }
+  }, 120_000);
+
+  it('refuses to start when a port is taken, naming the port', async () => {
+    const env = await stackEnv(path.join(dataDir, 'busy'));
+    const blocker = net.createServer().listen(Number(env.GATEWAY_PORT), '127.0.0.1');
+    try {
+      const stack = startStack(env);
+      const { code } = await stack.exit;
+      expect(code).toBe(1);
+      expect(stack.output()).toContain(`port ${env.GATEWAY_PORT} (gateway) is already in use`);
+    } finally {
+      blocker.close();
+    }
+  }, 30_000);
+
+  it('reports a crashing child and stops the stack with a non-zero exit', async () => {
+    const env = await stackEnv(path.join(dataDir, 'crash'));
+    // marketing gets a database nobody listens on, so it fails at boot.
+    env.MARKETING_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${await freePort()}/nowhere`;
+    const stack = startStack(env);
+    const { code } = await stack.exit;
+    expect(code).toBe(1);
+    expect(stack.output()).toMatch(/marketing exited unexpectedly \(code 1\); stopping the stack/);
+    expect(stack.output()).toMatch(/dev\s+\| stopped/);
+  }, 60_000);
+});

@@ -1,0 +1,58 @@
+// The contracts between teams: the four SDL files must compose, the committed
+// supergraph must be what they compose to, and the committed resolver types must be
+// what codegen makes of them. A failure prints what to run.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { generate } from '@graphql-codegen/cli';
+import { repoRoot } from '@customer-graph/runtime';
+import { composeSupergraph, supergraphPath } from '../src/compose';
+
+describe('schema contracts', () => {
+  it('the subgraphs compose, and schema/supergraph.graphql is up to date', () => {
+    const result = composeSupergraph();
+    if (!result.ok) {
+      throw new Error(`composition failed:\n${result.errors.map((e) => `  - ${e}`).join('\n')}`);
+    }
+    const committed = readFileSync(supergraphPath(), 'utf8');
+    if (committed !== result.supergraphSdl) {
+      throw new Error(
+        'schema/supergraph.graphql is stale: run `npm run schema:compose` and commit it',
+      );
+    }
+    expect(committed).toBe(result.supergraphSdl);
+  });
+
+  it('reports composition errors instead of composing', () => {
+    const broken = composeSupergraph((name) =>
+      name === 'marketing'
+        ? readFileSync(path.join(repoRoot(), 'schema/marketing.graphql'), 'utf8').replace(
+            'type PageInfo @shareable {',
+            'type PageInfo {',
+          )
+        : readFileSync(path.join(repoRoot(), `schema/${name}.graphql`), 'utf8'),
+    );
+    expect(broken.ok).toBe(false);
+    expect(!broken.ok && broken.errors.join('\n')).toMatch(/PageInfo/);
+  });
+
+  it('the generated resolver types match the SDL', async () => {
+    const cwd = process.cwd();
+    process.chdir(repoRoot());
+    try {
+      const config = (await import(path.join(repoRoot(), 'codegen.ts'))).default;
+      const outputs = await generate({ ...config, silent: true }, false);
+      const stale = outputs
+        .filter((o: { filename: string; content: string }) => {
+          const current = readFileSync(path.join(repoRoot(), o.filename), 'utf8');
+          return current !== o.content;
+        })
+        .map((o: { filename: string }) => o.filename);
+      if (stale.length > 0) {
+        throw new Error(`stale generated types (run \`npm run codegen\`): ${stale.join(', ')}`);
+      }
+      expect(outputs).toHaveLength(4);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
