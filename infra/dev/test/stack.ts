@@ -3,17 +3,16 @@
 // Postgres, with random secrets.
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { createLogger, signIdentity } from '@customer-graph/runtime';
-import type { Identity, RunningSubgraph, SubgraphModule } from '@customer-graph/runtime';
-import { startSubgraph } from '@customer-graph/runtime';
-import { createTestDatabase } from '@customer-graph/runtime/testing';
+import { createLogger, envPrefix } from '@customer-graph/runtime';
+import type { Identity, SubgraphModule } from '@customer-graph/runtime';
+import { startTestSubgraph } from '@customer-graph/runtime/testing';
+import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { loadGatewayConfig, signDevToken, startGateway } from '@customer-graph/gateway';
 import type { RunningGateway } from '@customer-graph/gateway';
 import { contactsSubgraph } from '@customer-graph/contacts';
 import { followersSubgraph } from '@customer-graph/followers';
 import { ordersLoyaltySubgraph } from '@customer-graph/orders-loyalty';
 import { marketingSubgraph } from '@customer-graph/marketing';
-import { envPrefix } from '@customer-graph/runtime';
 
 export const MODULES: Record<string, SubgraphModule<unknown>> = {
   contacts: contactsSubgraph as SubgraphModule<unknown>,
@@ -23,43 +22,6 @@ export const MODULES: Record<string, SubgraphModule<unknown>> = {
 };
 
 const quiet = createLogger('error');
-
-export interface TestSubgraph extends RunningSubgraph {
-  signedFetch(identity: Identity, query: string, variables?: object): Promise<Response>;
-}
-
-export async function startTestSubgraph(
-  name: string,
-  contextSigningSecret: string,
-  demoWorkspaceId?: string,
-): Promise<TestSubgraph> {
-  const running = await startSubgraph(
-    MODULES[name],
-    {
-      service: name,
-      host: '127.0.0.1',
-      port: 0,
-      databaseUrl: await createTestDatabase(name),
-      contextSigningSecret,
-      logLevel: 'error',
-      demoWorkspaceId,
-      exposeErrorDetails: true,
-    },
-    quiet,
-  );
-  return {
-    ...running,
-    signedFetch: (identity, query, variables) =>
-      fetch(running.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...signIdentity(identity, contextSigningSecret),
-        },
-        body: JSON.stringify({ query, variables }),
-      }),
-  };
-}
 
 export interface TestStack {
   subgraphs: Record<string, TestSubgraph>;
@@ -83,7 +45,10 @@ export async function startTestStack(demoWorkspaceId?: string): Promise<TestStac
   const jwtSecret = randomBytes(32).toString('hex');
   const subgraphs: Record<string, TestSubgraph> = {};
   for (const name of Object.keys(MODULES)) {
-    subgraphs[name] = await startTestSubgraph(name, contextSigningSecret, demoWorkspaceId);
+    subgraphs[name] = await startTestSubgraph(MODULES[name], {
+      contextSigningSecret,
+      demoWorkspaceId,
+    });
   }
   const env: Record<string, string> = {
     GATEWAY_PORT: '0',

@@ -1,2 +1,3 @@
 // Test-only helpers, exported as @customer-graph/runtime/testing.
 export * from './databases';
+export * from './subgraph';
