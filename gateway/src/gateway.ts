@@ -60,6 +60,9 @@ export async function startGateway(
     gateway,
     plugins: [ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: config.exposeErrorDetails,
+    // The process entry point owns SIGTERM/SIGINT: it stops the HTTP server, Apollo
+    // and the pools in order, then exits. Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     formatError: formatSubgraphError(config.exposeErrorDetails, logger),
   });
   await apollo.start();

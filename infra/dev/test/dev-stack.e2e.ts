@@ -111,6 +111,11 @@ describe('npm start', () => {
       const { code, ms } = await stack.exit;
       expect(code).toBe(0);
       expect(ms).toBeLessThan(10_000);
+      // Each service drained and closed its pools itself; none had to be killed.
+      for (const name of ['contacts', 'followers', 'orders-loyalty', 'marketing']) {
+        expect(stack.output()).toMatch(new RegExp(`subgraph stopped service=${name}`));
+      }
+      expect(stack.output()).toMatch(/gateway\s+\| info  gateway stopped/);
       expect(stack.output()).toMatch(/dev\s+\| stopped/);
     }
   }, 120_000);

@@ -119,6 +119,9 @@ export async function startSubgraph<L>(
     schema: buildSchema(module),
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
     includeStacktraceInErrorResponses: config.exposeErrorDetails,
+    // The process entry point owns SIGTERM/SIGINT: it stops the HTTP server, Apollo
+    // and the pools in order, then exits. Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     formatError: formatSubgraphError(config.exposeErrorDetails, logger),
   });
   await apollo.start();
@@ -200,6 +203,6 @@ export async function runSubgraph<L>(module: SubgraphModule<L>): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
