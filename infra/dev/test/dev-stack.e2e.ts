@@ -115,7 +115,7 @@ describe('npm start', () => {
       for (const name of ['contacts', 'followers', 'orders-loyalty', 'marketing']) {
         expect(stack.output()).toMatch(new RegExp(`subgraph stopped service=${name}`));
       }
-      expect(stack.output()).toMatch(/gateway\s+\| info  gateway stopped/);
+      expect(stack.output()).toMatch(/gateway\s+\| info {2}gateway stopped/);
       expect(stack.output()).toMatch(/dev\s+\| stopped/);
     }
   }, 120_000);
