@@ -15,11 +15,7 @@ module.exports = {
   // Workspace packages export their TypeScript source under the "source" condition.
   testEnvironmentOptions: { customExportConditions: ['source', 'node', 'require', 'default'] },
   transform: { '^.+\\.ts$': swc },
-  testMatch: [
-    '<rootDir>/{services,gateway,infra}/*/{src,test}/**/*.test.ts',
-    '<rootDir>/{services,gateway,infra}/*/{src,test}/**/*.e2e.ts',
-    '<rootDir>/test/**/*.test.ts',
-  ],
+  testMatch: ['<rootDir>/{services/*,infra/*,gateway}/{src,test}/**/*.{test,e2e}.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/infra/dev/src/test/global-setup.ts',
