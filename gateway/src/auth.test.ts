@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import type { KeyLike } from 'jose';
 import { HttpError } from '@customer-graph/runtime';
 import { createAuthenticator } from './auth';
 import { signDevToken } from './token';
@@ -73,11 +74,11 @@ describe('HS256 tokens', () => {
 describe('JWKS tokens (production)', () => {
   let server: http.Server;
   let jwksUrl: string;
-  let privateKey: CryptoKey;
+  let privateKey: KeyLike;
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');
-    privateKey = pair.privateKey as CryptoKey;
+    privateKey = pair.privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
     server = http.createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
