@@ -11,6 +11,7 @@ export * from './loaders';
 export * from './logger';
 export * from './pagination';
 export * from './paged-lists';
+export * from './phone';
 export * from './scalars';
 export * from './subgraph';
 export * from './workspace';
