@@ -17,6 +17,10 @@ export interface SubgraphConfig {
   demoWorkspaceId: string | undefined;
   /** Apollo masks internal error details unless this is on. */
   exposeErrorDetails: boolean;
+  /** Kafka bootstrap servers; unset, events wait in the outbox (and nothing is consumed). */
+  kafkaBrokers: string[] | undefined;
+  /** Put before every topic and consumer group name; empty in production. */
+  kafkaTopicPrefix: string;
 }
 
 /** Default ports of the dev stack; one place, shared with the gateway's defaults. */
@@ -43,5 +47,10 @@ export function loadSubgraphConfig(service: string, env: Env = process.env): Sub
     logLevel: readOneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     demoWorkspaceId,
     exposeErrorDetails: readBoolean(env, 'EXPOSE_ERROR_DETAILS', env.NODE_ENV !== 'production'),
+    kafkaBrokers: readOptional(env, 'KAFKA_BROKERS')
+      ?.split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+    kafkaTopicPrefix: readString(env, 'KAFKA_TOPIC_PREFIX', ''),
   };
 }

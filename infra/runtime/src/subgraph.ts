@@ -22,7 +22,17 @@ import { verifyIdentity } from './identity';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
 import { readRepoFile } from './files';
-import { createWorkspaceProvisioner } from './workspace';
+import {
+  CreateWorkspaceTable1763900000000,
+  WorkspaceEntity,
+  createWorkspaceProvisioner,
+} from './workspace';
+import { CreateEventTables1763900000050 } from './events/tables';
+import { startEventConsumer } from './events/consumer';
+import type { EventHandler } from './events/consumer';
+import { createKafka } from './events/kafka';
+import { createEventMetrics } from './events/metrics';
+import { startOutboxRelay } from './events/relay';
 import { PublicErrorCode } from './errors';
 
 export interface ServiceContext<L> {
@@ -44,6 +54,8 @@ export interface SubgraphModule<L> {
   createLoaders(db: DataSource, workspaceId: string): L;
   /** Seeds the demo workspace; must be idempotent (it runs on every dev start). */
   seedDemo?(db: DataSource, workspaceId: string): Promise<void>;
+  /** Event type → handler, consumed by this service's consumer group (its name). */
+  consumes?: Record<string, EventHandler>;
   /** Extra HTTP routes (webhooks), given the database. */
   routes?(db: DataSource, logger: Logger): Record<string, RouteHandler>;
 }
@@ -106,9 +118,15 @@ export async function startSubgraph<L>(
   const db = await openDatabase({
     url: config.databaseUrl,
     applicationName: `customer-graph-${module.name}`,
-    entities: module.entities,
-    migrations: module.migrations,
+    entities: [WorkspaceEntity, ...(module.entities as [])],
+    // Every subgraph database has the workspace and event tables.
+    migrations: [
+      CreateWorkspaceTable1763900000000,
+      CreateEventTables1763900000050,
+      ...(module.migrations as []),
+    ],
   });
+  const events = await startEvents(module, config, db, logger);
   const provisioner = createWorkspaceProvisioner(db);
   if (config.demoWorkspaceId && module.seedDemo) {
     await provisioner.ensure(config.demoWorkspaceId);
@@ -128,6 +146,9 @@ export async function startSubgraph<L>(
 
   const routes: Record<string, RouteHandler> = {
     'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: module.name }),
+    'GET /metrics': async (_req, res) => {
+      sendJson(res, 200, { service: module.name, events: await events.metrics.read() });
+    },
     'GET /ready': async (_req, res) => {
       const readiness = await databaseReadiness(db);
       sendJson(res, readiness.ready ? 200 : 503, { service: module.name, ...readiness });
@@ -170,9 +191,54 @@ export async function startSubgraph<L>(
       (stopping ??= (async () => {
         await http.close();
         await apollo.stop();
+        await events.stop();
         await db.destroy();
         logger.info('subgraph stopped', { service: module.name });
       })()),
+  };
+}
+
+/** The outbox relay, the consumer group and their metrics, when a broker is configured. */
+async function startEvents<L>(
+  module: SubgraphModule<L>,
+  config: SubgraphConfig,
+  db: DataSource,
+  logger: Logger,
+) {
+  if (!config.kafkaBrokers) {
+    logger.warn('KAFKA_BROKERS not set: events wait in the outbox; nothing is consumed');
+    const metrics = createEventMetrics(db);
+    return { metrics, stop: () => metrics.stop() };
+  }
+  const kafka = createKafka(config.kafkaBrokers, `customer-graph-${module.name}`, logger);
+  const topicPrefix = config.kafkaTopicPrefix;
+  const groupId = topicPrefix + module.name;
+  const relay = startOutboxRelay({
+    db,
+    databaseUrl: config.databaseUrl,
+    kafka,
+    logger,
+    topicPrefix,
+  });
+  const topics = Object.keys(module.consumes ?? {}).map((type) => topicPrefix + type);
+  const consumer = module.consumes
+    ? await startEventConsumer({
+        db,
+        kafka,
+        groupId,
+        topicPrefix,
+        handlers: module.consumes,
+        logger,
+      })
+    : undefined;
+  const metrics = createEventMetrics(db, kafka, { groupId, topics });
+  return {
+    metrics,
+    stop: async () => {
+      await consumer?.stop();
+      await relay.stop();
+      await metrics.stop();
+    },
   };
 }
 

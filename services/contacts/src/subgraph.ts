@@ -1,5 +1,4 @@
 import type { SubgraphModule } from '@customer-graph/runtime';
-import { CreateWorkspaceTable1763900000000, WorkspaceEntity } from '@customer-graph/runtime';
 import type { Loaders } from './context';
 import { CustomerEntity } from './customers/customer.entity';
 import { CustomerPhoneEntity } from './customers/customer-phone.entity';
@@ -11,8 +10,8 @@ import { CreateCustomers1763900000100 } from './migrations/1763900000100-CreateC
 export const contactsSubgraph: SubgraphModule<Loaders> = {
   name: 'contacts',
   resolvers: [customerResolvers],
-  entities: [WorkspaceEntity, CustomerEntity, CustomerPhoneEntity],
-  migrations: [CreateWorkspaceTable1763900000000, CreateCustomers1763900000100],
+  entities: [CustomerEntity, CustomerPhoneEntity],
+  migrations: [CreateCustomers1763900000100],
   createLoaders: createCustomerLoaders,
   seedDemo: seedDemoCustomers,
 };

@@ -1,5 +1,4 @@
 import type { SubgraphModule } from '@customer-graph/runtime';
-import { CreateWorkspaceTable1763900000000, WorkspaceEntity } from '@customer-graph/runtime';
 import type { Loaders } from './context';
 import { ZaloFollowerEntity } from './followers/follower.entity';
 import { createFollowerLoaders } from './followers/follower.loaders';
@@ -10,8 +9,8 @@ import { CreateZaloFollowers1763900000400 } from './migrations/1763900000400-Cre
 export const followersSubgraph: SubgraphModule<Loaders> = {
   name: 'followers',
   resolvers: [followerResolvers],
-  entities: [WorkspaceEntity, ZaloFollowerEntity],
-  migrations: [CreateWorkspaceTable1763900000000, CreateZaloFollowers1763900000400],
+  entities: [ZaloFollowerEntity],
+  migrations: [CreateZaloFollowers1763900000400],
   createLoaders: createFollowerLoaders,
   seedDemo: seedDemoFollowers,
 };

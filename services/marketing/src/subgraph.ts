@@ -1,5 +1,4 @@
 import type { SubgraphModule } from '@customer-graph/runtime';
-import { CreateWorkspaceTable1763900000000, WorkspaceEntity } from '@customer-graph/runtime';
 import type { Loaders } from './context';
 import { MarketingMessageEntity } from './messages/message.entity';
 import { createMessageLoaders } from './messages/message.loaders';
@@ -10,8 +9,8 @@ import { CreateMarketingMessages1763900000300 } from './migrations/1763900000300
 export const marketingSubgraph: SubgraphModule<Loaders> = {
   name: 'marketing',
   resolvers: [messageResolvers],
-  entities: [WorkspaceEntity, MarketingMessageEntity],
-  migrations: [CreateWorkspaceTable1763900000000, CreateMarketingMessages1763900000300],
+  entities: [MarketingMessageEntity],
+  migrations: [CreateMarketingMessages1763900000300],
   createLoaders: createMessageLoaders,
   seedDemo: seedDemoMessages,
 };

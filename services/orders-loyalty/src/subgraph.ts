@@ -1,5 +1,4 @@
 import type { SubgraphModule } from '@customer-graph/runtime';
-import { CreateWorkspaceTable1763900000000, WorkspaceEntity } from '@customer-graph/runtime';
 import type { Loaders } from './context';
 import { OrderEntity } from './orders/order.entity';
 import { createOrderLoaders } from './orders/order.loaders';
@@ -10,8 +9,8 @@ import { CreateOrders1763900000200 } from './migrations/1763900000200-CreateOrde
 export const ordersLoyaltySubgraph: SubgraphModule<Loaders> = {
   name: 'orders-loyalty',
   resolvers: [orderResolvers],
-  entities: [WorkspaceEntity, OrderEntity],
-  migrations: [CreateWorkspaceTable1763900000000, CreateOrders1763900000200],
+  entities: [OrderEntity],
+  migrations: [CreateOrders1763900000200],
   createLoaders: createOrderLoaders,
   seedDemo: seedDemoOrders,
 };

@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
 
 export default async function globalTeardown(): Promise<void> {
-  const running = globalThis.__CG_POSTGRES__;
-  if (!running) return;
-  await running.server.stop();
-  rmSync(running.dir, { recursive: true, force: true });
+  const infra = globalThis.__CG_TEST_INFRA__;
+  if (!infra) return;
+  await infra.broker?.stop();
+  await infra.postgres?.stop();
+  if (infra.dir) rmSync(infra.dir, { recursive: true, force: true });
 }

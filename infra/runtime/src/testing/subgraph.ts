@@ -22,7 +22,12 @@ export interface TestSubgraph extends RunningSubgraph {
 
 export async function startTestSubgraph<L>(
   module: SubgraphModule<L>,
-  options: { contextSigningSecret?: string; demoWorkspaceId?: string } = {},
+  options: {
+    contextSigningSecret?: string;
+    demoWorkspaceId?: string;
+    kafkaBrokers?: string[];
+    kafkaTopicPrefix?: string;
+  } = {},
 ): Promise<TestSubgraph> {
   const contextSigningSecret = options.contextSigningSecret ?? randomBytes(32).toString('hex');
   const running = await startSubgraph(
@@ -36,6 +41,8 @@ export async function startTestSubgraph<L>(
       logLevel: 'error',
       demoWorkspaceId: options.demoWorkspaceId,
       exposeErrorDetails: true,
+      kafkaBrokers: options.kafkaBrokers,
+      kafkaTopicPrefix: options.kafkaTopicPrefix ?? '',
     },
     createLogger('error'),
   );

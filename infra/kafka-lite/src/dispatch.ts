@@ -1,0 +1,184 @@
+// Routes a request frame to its codec and handler and encodes the answer.
+//
+// Unsupported input is answered the way the protocol expects:
+// - ApiVersions above our range: a v0-format answer with UNSUPPORTED_VERSION (35) and
+//   our ranges, so the client can retry with a version we support (KIP-511);
+// - another known API at a version we do not implement: the correlation id and error
+//   code 35 (clients negotiate versions first, so only a misbehaving one gets here);
+// - an unknown API key or a malformed body: ProtocolError, and the server closes that
+//   connection (what Kafka does, since the body cannot be understood).
+
+import type { BrokerCore, Handler, RequestContext } from './core';
+import { apiVersionsCodec, type ApiVersionRange } from './protocol/api-versions.v0-2';
+import type { Codec } from './protocol/codec';
+import { ErrorCode, ProtocolError } from './protocol/errors';
+import { readHeaderPrefix, readRequestHeader, type RequestHeader } from './protocol/header';
+import { createReader } from './protocol/reader';
+import { createWriter } from './protocol/writer';
+import { fetchCodec } from './protocol/fetch.v4-11';
+import { produceCodec } from './protocol/produce.v3-8';
+import { listOffsetsCodec } from './protocol/list-offsets.v0-5';
+import { metadataCodec } from './protocol/metadata.v0-8';
+import { offsetCommitCodec } from './protocol/offset-commit.v0-7';
+import { offsetFetchCodec } from './protocol/offset-fetch.v0-5';
+import { findCoordinatorCodec } from './protocol/find-coordinator.v0-2';
+import { joinGroupCodec } from './protocol/join-group.v0-5';
+import { heartbeatCodec } from './protocol/heartbeat.v0-3';
+import { leaveGroupCodec } from './protocol/leave-group.v0-3';
+import { syncGroupCodec } from './protocol/sync-group.v0-3';
+import { describeGroupsCodec } from './protocol/describe-groups.v0-4';
+import { listGroupsCodec } from './protocol/list-groups.v0-2';
+import { createTopicsCodec } from './protocol/create-topics.v0-4';
+import { deleteTopicsCodec } from './protocol/delete-topics.v0-3';
+import { initProducerIdCodec } from './protocol/init-producer-id.v0-1';
+import { fetchHandler } from './handlers/fetch';
+import { initProducerIdHandler, produceHandler } from './handlers/produce';
+import { findCoordinatorHandler, metadataHandler } from './handlers/cluster';
+import { createTopicsHandler, deleteTopicsHandler, listOffsetsHandler } from './handlers/admin';
+import {
+  describeGroupsHandler,
+  heartbeatHandler,
+  joinGroupHandler,
+  leaveGroupHandler,
+  listGroupsHandler,
+  offsetCommitHandler,
+  offsetFetchHandler,
+  syncGroupHandler,
+} from './handlers/groups';
+
+interface Route {
+  codec: Codec<unknown, unknown>;
+  handler: Handler<unknown, unknown>;
+}
+
+/** Response frame chunks (size prefix included), or null when no response is due. */
+export type Dispatch = (
+  frame: Buffer,
+  clientHost: string,
+) => Buffer[] | null | Promise<Buffer[] | null>;
+
+const route = <Req, Res>(codec: Codec<Req, Res>, handler: Handler<Req, Res>): Route =>
+  ({ codec, handler }) as unknown as Route;
+
+function frameOf(correlationId: number, chunks: Buffer[], bodySize: number): Buffer[] {
+  const head = Buffer.allocUnsafe(8);
+  head.writeInt32BE(bodySize + 4, 0);
+  head.writeInt32BE(correlationId, 4);
+  return [head, ...chunks];
+}
+
+export function createDispatch(core: BrokerCore): Dispatch {
+  const routes = new Map<number, Route>();
+  const add = (r: Route): void => {
+    routes.set(r.codec.apiKey, r);
+  };
+  add(route(produceCodec, produceHandler(core)));
+  add(route(fetchCodec, fetchHandler(core)));
+  add(route(listOffsetsCodec, listOffsetsHandler(core)));
+  add(route(metadataCodec, metadataHandler(core)));
+  add(route(offsetCommitCodec, offsetCommitHandler(core)));
+  add(route(offsetFetchCodec, offsetFetchHandler(core)));
+  add(route(findCoordinatorCodec, findCoordinatorHandler(core)));
+  add(route(joinGroupCodec, joinGroupHandler(core)));
+  add(route(heartbeatCodec, heartbeatHandler(core)));
+  add(route(leaveGroupCodec, leaveGroupHandler(core)));
+  add(route(syncGroupCodec, syncGroupHandler(core)));
+  add(route(describeGroupsCodec, describeGroupsHandler(core)));
+  add(route(listGroupsCodec, listGroupsHandler(core)));
+  add(route(createTopicsCodec, createTopicsHandler(core)));
+  add(route(deleteTopicsCodec, deleteTopicsHandler(core)));
+  add(route(initProducerIdCodec, initProducerIdHandler(core)));
+  const ranges: ApiVersionRange[] = [...routes.values(), { codec: apiVersionsCodec }]
+    .map(({ codec }) => ({
+      apiKey: codec.apiKey,
+      minVersion: codec.minVersion,
+      maxVersion: codec.maxVersion,
+    }))
+    .sort((a, b) => a.apiKey - b.apiKey);
+  add(route(apiVersionsCodec, () => ({ errorCode: ErrorCode.NONE, apiKeys: ranges })));
+
+  const encode = (
+    codec: Codec<unknown, unknown>,
+    version: number,
+    correlationId: number,
+    res: unknown,
+  ): Buffer[] => {
+    const w = createWriter();
+    codec.encodeResponse(w, version, res);
+    return frameOf(correlationId, w.chunks(), w.size());
+  };
+
+  return (frame, clientHost) => {
+    const decoded = decodeFrame(frame);
+    if (decoded.kind === 'unsupported') {
+      const { apiKey, correlationId } = decoded;
+      if (apiKey === apiVersionsCodec.apiKey) {
+        return encode(apiVersionsCodec as Codec<unknown, unknown>, 0, correlationId, {
+          errorCode: ErrorCode.UNSUPPORTED_VERSION,
+          apiKeys: ranges,
+        });
+      }
+      const w = createWriter().int16(ErrorCode.UNSUPPORTED_VERSION);
+      return frameOf(correlationId, w.chunks(), w.size());
+    }
+    const { codec, header, req } = decoded;
+    const handler = (routes.get(header.apiKey) as Route).handler;
+    const ctx: RequestContext = {
+      version: header.apiVersion,
+      clientId: header.clientId ?? '',
+      clientHost,
+    };
+    const out = handler(req, ctx);
+    if (out instanceof Promise) {
+      return out.then((res) =>
+        res === null ? null : encode(codec, header.apiVersion, correlationIdOf(header), res),
+      );
+    }
+    return out === null ? null : encode(codec, header.apiVersion, correlationIdOf(header), out);
+  };
+}
+
+const correlationIdOf = (h: RequestHeader): number => h.correlationId;
+
+const CODECS = new Map<number, Codec<unknown, unknown>>(
+  [
+    produceCodec,
+    fetchCodec,
+    listOffsetsCodec,
+    metadataCodec,
+    offsetCommitCodec,
+    offsetFetchCodec,
+    findCoordinatorCodec,
+    joinGroupCodec,
+    heartbeatCodec,
+    leaveGroupCodec,
+    syncGroupCodec,
+    describeGroupsCodec,
+    listGroupsCodec,
+    createTopicsCodec,
+    deleteTopicsCodec,
+    initProducerIdCodec,
+    apiVersionsCodec,
+  ].map((c) => [c.apiKey, c as Codec<unknown, unknown>]),
+);
+
+export type DecodedFrame =
+  | { kind: 'request'; codec: Codec<unknown, unknown>; header: RequestHeader; req: unknown }
+  | { kind: 'unsupported'; apiKey: number; correlationId: number };
+
+/**
+ * Decodes a request frame (without its size prefix). Throws ProtocolError for
+ * anything malformed or an unknown API key; the fuzz tests drive this directly.
+ */
+export function decodeFrame(frame: Buffer): DecodedFrame {
+  const prefix = readHeaderPrefix(frame);
+  if (!prefix) throw new ProtocolError(`frame of ${frame.length} bytes is too short for a header`);
+  const codec = CODECS.get(prefix.apiKey);
+  if (!codec) throw new ProtocolError(`unknown api key ${prefix.apiKey}`);
+  if (prefix.apiVersion < codec.minVersion || prefix.apiVersion > codec.maxVersion) {
+    return { kind: 'unsupported', apiKey: prefix.apiKey, correlationId: prefix.correlationId };
+  }
+  const reader = createReader(frame);
+  const header = readRequestHeader(reader);
+  return { kind: 'request', codec, header, req: codec.decodeRequest(reader, header.apiVersion) };
+}

@@ -1,0 +1,240 @@
+// The event backbone against real servers: Postgres for the outbox and inbox,
+// kafka-lite over the Kafka wire protocol through kafkajs.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { startBroker } from '@customer-graph/kafka-lite';
+import {
+  CreateEventTables1763900000050,
+  CreateWorkspaceTable1763900000000,
+  EventContractError,
+  WorkspaceEntity,
+  appendEvent,
+  createEvent,
+  createEventMetrics,
+  createIdempotentProducer,
+  createKafka,
+  createLogger,
+  openDatabase,
+  startEventConsumer,
+  startOutboxRelay,
+} from '../src';
+import type { EventConsumer, EventEnvelope, EventHandler, OutboxRelay } from '../src';
+import { createTestDatabase, testKafkaBrokers, testTopicPrefix } from '../src/testing';
+
+const logger = createLogger('error');
+const TYPE = 'followers.follower.phone-shared';
+const WS = 'backbone-ws';
+
+function phoneShared(key: string, name: string): EventEnvelope {
+  return createEvent({
+    type: TYPE,
+    version: 1,
+    workspaceId: WS,
+    key,
+    payload: {
+      followerId: randomUUID(),
+      zaloUserId: `z-${key}`,
+      phone: key,
+      phoneE164: '+84912345678',
+      name,
+    },
+  });
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let db: DataSource;
+let databaseUrl: string;
+const stops: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  databaseUrl = await createTestDatabase('events');
+  db = await openDatabase({
+    url: databaseUrl,
+    applicationName: 'events-test',
+    entities: [WorkspaceEntity],
+    migrations: [CreateWorkspaceTable1763900000000, CreateEventTables1763900000050],
+  });
+  await db.query('CREATE TABLE applied (seq serial, event_id uuid, key text, name text)');
+});
+
+afterEach(async () => {
+  while (stops.length) await stops.pop()!();
+});
+
+afterAll(() => db?.destroy());
+
+const record: EventHandler = async (tx, event) => {
+  const e = event as EventEnvelope<{ name: string }>;
+  await tx.query('INSERT INTO applied (event_id, key, name) VALUES ($1, $2, $3)', [
+    e.id,
+    e.key,
+    e.payload.name,
+  ]);
+};
+
+async function start(prefix: string, brokers: string[], handler: EventHandler = record) {
+  const kafka = createKafka(brokers, 'events-test', logger);
+  const relay: OutboxRelay = startOutboxRelay({
+    db,
+    databaseUrl,
+    kafka,
+    logger,
+    topicPrefix: prefix,
+  });
+  const consumer: EventConsumer = await startEventConsumer({
+    db,
+    kafka,
+    groupId: `${prefix}group`,
+    topicPrefix: prefix,
+    handlers: { [TYPE]: handler },
+    logger,
+    maxAttempts: 3,
+    retryBaseMs: 10,
+  });
+  stops.push(
+    () => relay.stop(),
+    () => consumer.stop(),
+  );
+  return { kafka, relay, consumer };
+}
+
+const appliedFor = async (names: string[]) =>
+  (await db.query('SELECT key, name FROM applied WHERE name = ANY($1) ORDER BY seq', [names])) as {
+    key: string;
+    name: string;
+  }[];
+
+describe('the outbox', () => {
+  it('refuses an invalid event and rolls back the state change with it', async () => {
+    const bad = { ...phoneShared('k', 'x'), payload: { phone: 12 } } as EventEnvelope;
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query(`INSERT INTO applied (key, name) VALUES ('rolled', 'back')`);
+        await appendEvent(tx, bad);
+      }),
+    ).rejects.toThrow(EventContractError);
+    expect(await db.query(`SELECT * FROM applied WHERE key = 'rolled'`)).toEqual([]);
+    expect(await db.query('SELECT * FROM outbox WHERE id = $1', [bad.id])).toEqual([]);
+  });
+});
+
+describe('relay and consumer', () => {
+  it('publish in commit order per key and apply each event once, even when redelivered', async () => {
+    const prefix = testTopicPrefix('order');
+    const { kafka } = await start(prefix, testKafkaBrokers());
+    const events = Array.from({ length: 60 }, (_, i) => phoneShared(`key-${i % 4}`, `ord-${i}`));
+    for (const event of events) await db.transaction((tx) => appendEvent(tx, event));
+    const names = events.map((e) => (e.payload as { name: string }).name);
+    await waitFor(async () => (await appliedFor(names)).length === 60);
+
+    // Redeliver every event, as a relay that crashed before marking them sent would.
+    const producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    await producer.send({
+      topic: prefix + TYPE,
+      messages: events.map((e) => ({ key: e.key, value: JSON.stringify(e) })),
+    });
+    await producer.disconnect();
+    const marker = phoneShared('key-0', 'ord-marker');
+    await db.transaction((tx) => appendEvent(tx, marker));
+    await waitFor(async () => (await appliedFor(['ord-marker'])).length === 1);
+
+    const applied = await appliedFor(names);
+    expect(applied).toHaveLength(60);
+    for (let k = 0; k < 4; k++) {
+      const inOrder = events
+        .filter((e) => e.key === `key-${k}`)
+        .map((e) => (e.payload as { name: string }).name);
+      expect(applied.filter((a) => a.key === `key-${k}`).map((a) => a.name)).toEqual(inOrder);
+    }
+  });
+
+  it('dead-letters malformed, invalid and always-failing events; retries the flaky; applies the rest', async () => {
+    const prefix = testTopicPrefix('dlq');
+    let flakyFailures = 0;
+    const { kafka } = await start(prefix, testKafkaBrokers(), async (tx, event, log) => {
+      const { name } = (event as EventEnvelope<{ name: string }>).payload;
+      if (name === 'dlq-poison') throw new Error('poison pill');
+      if (name === 'dlq-flaky' && flakyFailures++ < 2) throw new Error('deadlock, try again');
+      await record(tx, event, log);
+    });
+    const producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    const invalid = { ...phoneShared('k1', 'dlq-invalid'), payload: { nope: true } };
+    await producer.send({
+      topic: prefix + TYPE,
+      messages: [
+        { key: 'k1', value: '{not json' },
+        { key: 'k1', value: JSON.stringify(invalid) },
+      ],
+    });
+    await producer.disconnect();
+    const good = ['dlq-poison', 'dlq-flaky', 'dlq-ok-1', 'dlq-ok-2'].map((n) =>
+      phoneShared('k1', n),
+    );
+    for (const event of good) await db.transaction((tx) => appendEvent(tx, event));
+
+    await waitFor(async () => (await appliedFor(['dlq-ok-2'])).length === 1);
+    expect((await appliedFor(['dlq-flaky', 'dlq-ok-1', 'dlq-ok-2'])).map((a) => a.name)).toEqual([
+      'dlq-flaky',
+      'dlq-ok-1',
+      'dlq-ok-2',
+    ]);
+    const dead = await db.query('SELECT error FROM dead_letter WHERE topic = $1 ORDER BY id', [
+      prefix + TYPE,
+    ]);
+    expect(dead.map((d: { error: string }) => d.error)).toEqual([
+      expect.stringMatching(/^not JSON/),
+      expect.stringMatching(/^invalid followers\.follower\.phone-shared event/),
+      'poison pill',
+    ]);
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(`${prefix}${prefix}group.dlq`);
+    await admin.disconnect();
+    expect(offsets.reduce((n, p) => n + Number(p.high), 0)).toBe(3);
+
+    const metrics = createEventMetrics(db, kafka, {
+      groupId: `${prefix}group`,
+      topics: [prefix + TYPE],
+    });
+    await waitFor(async () => (await metrics.read()).consumerLag!.every((p) => p.lag === 0));
+    await metrics.stop();
+  });
+
+  it('only delays events while the broker is down', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cg-outage-'));
+    let broker = await startBroker({ port: 0, dataDir: dir });
+    const port = broker.port;
+    stops.push(async () => {
+      await broker.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const prefix = testTopicPrefix('outage');
+    const { relay } = await start(prefix, [broker.address]);
+    const before = phoneShared('o', 'out-before');
+    await db.transaction((tx) => appendEvent(tx, before));
+    await waitFor(async () => (await appliedFor(['out-before'])).length === 1);
+
+    await broker.stop();
+    const during = Array.from({ length: 20 }, (_, i) => phoneShared(`o${i % 3}`, `out-${i}`));
+    for (const event of during) await db.transaction((tx) => appendEvent(tx, event));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await relay.backlog()).toBeGreaterThan(0);
+
+    broker = await startBroker({ port, dataDir: dir });
+    const names = during.map((e) => (e.payload as { name: string }).name);
+    await waitFor(async () => (await appliedFor(names)).length === 20, 40_000);
+    expect(await relay.backlog()).toBe(0);
+  }, 60_000);
+});
