@@ -16,6 +16,7 @@ import type { Logger } from '@customer-graph/runtime';
 import { createAuthenticator } from './auth';
 import type { GatewayConfig } from './config';
 import { createSubgraphSource } from './subgraph-source';
+import { webhookForwarder } from './webhooks';
 import type { GatewayContext } from './subgraph-source';
 
 export interface RunningGateway {
@@ -74,6 +75,7 @@ export async function startGateway(
     maxBodyBytes: config.maxBodyBytes,
     context: async (headers) => ({ identity: await authenticate(headers.get('authorization')) }),
     routes: {
+      'POST /webhooks/*': webhookForwarder(config.subgraphUrls, logger),
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       'GET /ready': async (_req, res) => {
         const readiness = await subgraphReadiness(config.subgraphUrls);

@@ -5,7 +5,11 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createLogger, envPrefix } from '@customer-graph/runtime';
 import type { Identity, SubgraphModule } from '@customer-graph/runtime';
-import { startTestSubgraph } from '@customer-graph/runtime/testing';
+import {
+  startTestSubgraph,
+  testKafkaBrokers,
+  testTopicPrefix,
+} from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { loadGatewayConfig, signDevToken, startGateway } from '@customer-graph/gateway';
 import type { RunningGateway } from '@customer-graph/gateway';
@@ -44,10 +48,14 @@ export async function startTestStack(demoWorkspaceId?: string): Promise<TestStac
   const contextSigningSecret = randomBytes(32).toString('hex');
   const jwtSecret = randomBytes(32).toString('hex');
   const subgraphs: Record<string, TestSubgraph> = {};
+  // The stack's own topics and consumer groups on the run's broker.
+  const kafkaTopicPrefix = testTopicPrefix('stack');
   for (const name of Object.keys(MODULES)) {
     subgraphs[name] = await startTestSubgraph(MODULES[name], {
       contextSigningSecret,
       demoWorkspaceId,
+      kafkaBrokers: testKafkaBrokers(),
+      kafkaTopicPrefix,
     });
   }
   const env: Record<string, string> = {

@@ -132,6 +132,8 @@ async function producerChild(
   count: number,
   index: number,
 ): Promise<void> {
+  // If the parent dies, do not linger holding broker connections.
+  process.once('disconnect', () => process.exit(1));
   const producer = makeKafka(address, `bench-producer-${index}`).producer({
     allowAutoTopicCreation: false,
   });
@@ -341,11 +343,13 @@ async function latencyPhase(kafka: Kafka, producer: Producer, topic: string) {
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lite-bench-'));
+  const loadAtStart = round(os.loadavg()[0]);
   const broker = startBrokerProcess(dataDir);
   brokerPid = broker.proc.pid ?? 0;
   const limit = setTimeout(() => {
     console.error(`benchmark exceeded ${HARD_LIMIT_MS / 1000}s, aborting`);
     broker.proc.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
     process.exit(2);
   }, HARD_LIMIT_MS);
   try {
@@ -388,7 +392,13 @@ async function main(): Promise<void> {
 
     const results = {
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, node: process.version },
+      machine: {
+        cpus: os.cpus().length,
+        node: process.version,
+        // Other work on the machine skews every figure; recorded so runs can be compared.
+        loadAverage1mAtStart: loadAtStart,
+        loadAverage1mAtEnd: round(os.loadavg()[0]),
+      },
       setup: {
         tcpNoDelay: !NAGLE,
         producerProcesses: PRODUCERS,

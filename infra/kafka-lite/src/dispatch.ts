@@ -8,7 +8,7 @@
 // - an unknown API key or a malformed body: ProtocolError, and the server closes that
 //   connection (what Kafka does, since the body cannot be understood).
 
-import type { BrokerCore, Handler, RequestContext } from './core';
+import type { BrokerCore, Handler } from './core';
 import { apiVersionsCodec, type ApiVersionRange } from './protocol/api-versions.v0-2';
 import type { Codec } from './protocol/codec';
 import { ErrorCode, ProtocolError } from './protocol/errors';
@@ -46,99 +46,11 @@ import {
   syncGroupHandler,
 } from './handlers/groups';
 
-interface Route {
-  codec: Codec<unknown, unknown>;
-  handler: Handler<unknown, unknown>;
-}
-
 /** Response frame chunks (size prefix included), or null when no response is due. */
 export type Dispatch = (
   frame: Buffer,
   clientHost: string,
 ) => Buffer[] | null | Promise<Buffer[] | null>;
-
-const route = <Req, Res>(codec: Codec<Req, Res>, handler: Handler<Req, Res>): Route =>
-  ({ codec, handler }) as unknown as Route;
-
-function frameOf(correlationId: number, chunks: Buffer[], bodySize: number): Buffer[] {
-  const head = Buffer.allocUnsafe(8);
-  head.writeInt32BE(bodySize + 4, 0);
-  head.writeInt32BE(correlationId, 4);
-  return [head, ...chunks];
-}
-
-export function createDispatch(core: BrokerCore): Dispatch {
-  const routes = new Map<number, Route>();
-  const add = (r: Route): void => {
-    routes.set(r.codec.apiKey, r);
-  };
-  add(route(produceCodec, produceHandler(core)));
-  add(route(fetchCodec, fetchHandler(core)));
-  add(route(listOffsetsCodec, listOffsetsHandler(core)));
-  add(route(metadataCodec, metadataHandler(core)));
-  add(route(offsetCommitCodec, offsetCommitHandler(core)));
-  add(route(offsetFetchCodec, offsetFetchHandler(core)));
-  add(route(findCoordinatorCodec, findCoordinatorHandler(core)));
-  add(route(joinGroupCodec, joinGroupHandler(core)));
-  add(route(heartbeatCodec, heartbeatHandler(core)));
-  add(route(leaveGroupCodec, leaveGroupHandler(core)));
-  add(route(syncGroupCodec, syncGroupHandler(core)));
-  add(route(describeGroupsCodec, describeGroupsHandler(core)));
-  add(route(listGroupsCodec, listGroupsHandler(core)));
-  add(route(createTopicsCodec, createTopicsHandler(core)));
-  add(route(deleteTopicsCodec, deleteTopicsHandler(core)));
-  add(route(initProducerIdCodec, initProducerIdHandler(core)));
-  const ranges: ApiVersionRange[] = [...routes.values(), { codec: apiVersionsCodec }]
-    .map(({ codec }) => ({
-      apiKey: codec.apiKey,
-      minVersion: codec.minVersion,
-      maxVersion: codec.maxVersion,
-    }))
-    .sort((a, b) => a.apiKey - b.apiKey);
-  add(route(apiVersionsCodec, () => ({ errorCode: ErrorCode.NONE, apiKeys: ranges })));
-
-  const encode = (
-    codec: Codec<unknown, unknown>,
-    version: number,
-    correlationId: number,
-    res: unknown,
-  ): Buffer[] => {
-    const w = createWriter();
-    codec.encodeResponse(w, version, res);
-    return frameOf(correlationId, w.chunks(), w.size());
-  };
-
-  return (frame, clientHost) => {
-    const decoded = decodeFrame(frame);
-    if (decoded.kind === 'unsupported') {
-      const { apiKey, correlationId } = decoded;
-      if (apiKey === apiVersionsCodec.apiKey) {
-        return encode(apiVersionsCodec as Codec<unknown, unknown>, 0, correlationId, {
-          errorCode: ErrorCode.UNSUPPORTED_VERSION,
-          apiKeys: ranges,
-        });
-      }
-      const w = createWriter().int16(ErrorCode.UNSUPPORTED_VERSION);
-      return frameOf(correlationId, w.chunks(), w.size());
-    }
-    const { codec, header, req } = decoded;
-    const handler = (routes.get(header.apiKey) as Route).handler;
-    const ctx: RequestContext = {
-      version: header.apiVersion,
-      clientId: header.clientId ?? '',
-      clientHost,
-    };
-    const out = handler(req, ctx);
-    if (out instanceof Promise) {
-      return out.then((res) =>
-        res === null ? null : encode(codec, header.apiVersion, correlationIdOf(header), res),
-      );
-    }
-    return out === null ? null : encode(codec, header.apiVersion, correlationIdOf(header), out);
-  };
-}
-
-const correlationIdOf = (h: RequestHeader): number => h.correlationId;
 
 const CODECS = new Map<number, Codec<unknown, unknown>>(
   [
@@ -161,6 +73,80 @@ const CODECS = new Map<number, Codec<unknown, unknown>>(
     apiVersionsCodec,
   ].map((c) => [c.apiKey, c as Codec<unknown, unknown>]),
 );
+
+type AnyHandler = Handler<unknown, unknown>;
+
+function frameOf(correlationId: number, chunks: Buffer[], bodySize: number): Buffer[] {
+  const head = Buffer.allocUnsafe(8);
+  head.writeInt32BE(bodySize + 4, 0);
+  head.writeInt32BE(correlationId, 4);
+  return [head, ...chunks];
+}
+
+function encode(
+  codec: Codec<unknown, unknown>,
+  version: number,
+  correlationId: number,
+  res: unknown,
+): Buffer[] {
+  const w = createWriter();
+  codec.encodeResponse(w, version, res);
+  return frameOf(correlationId, w.chunks(), w.size());
+}
+
+export function createDispatch(core: BrokerCore): Dispatch {
+  const ranges: ApiVersionRange[] = [...CODECS.values()]
+    .map((c) => ({ apiKey: c.apiKey, minVersion: c.minVersion, maxVersion: c.maxVersion }))
+    .sort((a, b) => a.apiKey - b.apiKey);
+  const handlers = new Map<number, AnyHandler>(
+    (
+      [
+        [produceCodec, produceHandler(core)],
+        [fetchCodec, fetchHandler(core)],
+        [listOffsetsCodec, listOffsetsHandler(core)],
+        [metadataCodec, metadataHandler(core)],
+        [offsetCommitCodec, offsetCommitHandler(core)],
+        [offsetFetchCodec, offsetFetchHandler(core)],
+        [findCoordinatorCodec, findCoordinatorHandler(core)],
+        [joinGroupCodec, joinGroupHandler(core)],
+        [heartbeatCodec, heartbeatHandler(core)],
+        [leaveGroupCodec, leaveGroupHandler(core)],
+        [syncGroupCodec, syncGroupHandler(core)],
+        [describeGroupsCodec, describeGroupsHandler(core)],
+        [listGroupsCodec, listGroupsHandler(core)],
+        [createTopicsCodec, createTopicsHandler(core)],
+        [deleteTopicsCodec, deleteTopicsHandler(core)],
+        [initProducerIdCodec, initProducerIdHandler(core)],
+        [apiVersionsCodec, () => ({ errorCode: ErrorCode.NONE, apiKeys: ranges })],
+      ] as [Codec<unknown, unknown>, AnyHandler][]
+    ).map(([codec, handler]) => [codec.apiKey, handler]),
+  );
+
+  return (frame, clientHost) => {
+    const decoded = decodeFrame(frame);
+    if (decoded.kind === 'unsupported') {
+      const { apiKey, correlationId } = decoded;
+      if (apiKey === apiVersionsCodec.apiKey) {
+        return encode(apiVersionsCodec as Codec<unknown, unknown>, 0, correlationId, {
+          errorCode: ErrorCode.UNSUPPORTED_VERSION,
+          apiKeys: ranges,
+        });
+      }
+      const w = createWriter().int16(ErrorCode.UNSUPPORTED_VERSION);
+      return frameOf(correlationId, w.chunks(), w.size());
+    }
+    const { codec, header, req } = decoded;
+    const { apiVersion, correlationId } = header;
+    const handler = handlers.get(header.apiKey) as AnyHandler;
+    const out = handler(req, { version: apiVersion, clientId: header.clientId ?? '', clientHost });
+    if (out instanceof Promise) {
+      return out.then((res) =>
+        res === null ? null : encode(codec, apiVersion, correlationId, res),
+      );
+    }
+    return out === null ? null : encode(codec, apiVersion, correlationId, out);
+  };
+}
 
 export type DecodedFrame =
   | { kind: 'request'; codec: Codec<unknown, unknown>; header: RequestHeader; req: unknown }

@@ -164,6 +164,16 @@ describe('wire protocol', () => {
     client.close();
   });
 
+  it('appends acks=0 batches without answering them', async () => {
+    const client = await rawClient(broker);
+    const topic = uniqueName('acks0');
+    const noAnswer = produce(client, topic, encodeBatch([{ value: 'fire and forget' }]), 0);
+    const second = await produce(client, topic, encodeBatch([{ value: 'acked' }]), 1);
+    expect(second).toMatchObject({ errorCode: 0, baseOffset: 1 });
+    client.close();
+    await expect(noAnswer).rejects.toThrow('connection closed');
+  });
+
   it('holds an empty fetch for max_wait_ms, and answers early when data arrives', async () => {
     const client = await rawClient(broker);
     const topic = uniqueName('wait');

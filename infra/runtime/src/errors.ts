@@ -30,3 +30,17 @@ export function publicError(
 export function badInput(field: string, message: string): GraphQLError {
   return publicError(PublicErrorCode.BAD_USER_INPUT, message, { field });
 }
+
+/** Refuses the request unless the caller's role is one of `roles`. */
+export function requireRole(
+  identity: { role: string },
+  roles: readonly string[],
+  action: string,
+): void {
+  if (!roles.includes(identity.role)) {
+    throw publicError(
+      PublicErrorCode.FORBIDDEN,
+      `${action} needs one of the roles ${roles.join(', ')}; you are ${identity.role}`,
+    );
+  }
+}

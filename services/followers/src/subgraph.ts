@@ -1,16 +1,23 @@
 import type { SubgraphModule } from '@customer-graph/runtime';
 import type { Loaders } from './context';
+import { CUSTOMER_ZALO_LINKED, onCustomerZaloLinked } from './followers/customer-linked.handler';
 import { ZaloFollowerEntity } from './followers/follower.entity';
 import { createFollowerLoaders } from './followers/follower.loaders';
 import { followerResolvers } from './followers/follower.resolvers';
 import { seedDemoFollowers } from './followers/follower.seed';
 import { CreateZaloFollowers1763900000400 } from './migrations/1763900000400-CreateZaloFollowers';
+import { CreateZaloOA1763900000410 } from './migrations/1763900000410-CreateZaloOA';
+import { ZaloOAEntity } from './oa/oa.entity';
+import { oaResolvers } from './oa/oa.resolvers';
+import { zaloWebhook } from './webhook/zalo.webhook';
 
 export const followersSubgraph: SubgraphModule<Loaders> = {
   name: 'followers',
-  resolvers: [followerResolvers],
-  entities: [ZaloFollowerEntity],
-  migrations: [CreateZaloFollowers1763900000400],
+  resolvers: [followerResolvers, oaResolvers],
+  entities: [ZaloFollowerEntity, ZaloOAEntity],
+  migrations: [CreateZaloFollowers1763900000400, CreateZaloOA1763900000410],
   createLoaders: createFollowerLoaders,
   seedDemo: seedDemoFollowers,
+  consumes: { [CUSTOMER_ZALO_LINKED]: onCustomerZaloLinked },
+  routes: (db, logger) => ({ 'POST /webhooks/zalo': zaloWebhook(db, logger) }),
 };

@@ -100,7 +100,14 @@ export function offsetFetchHandler(
 
 export const describeGroupsHandler =
   (core: BrokerCore): Handler<{ groups: string[] }, { groups: DescribedGroup[] }> =>
-  (req) => ({ groups: req.groups.map((g) => core.coordinator.describe(g)) });
+  (req) => ({
+    groups: req.groups.map((g) => {
+      const described = core.coordinator.describe(g);
+      // Like Kafka: a group with committed offsets but no members is Empty, not Dead.
+      const hasOffsets = described.state === 'Dead' && core.offsets.listForGroup(g).size > 0;
+      return hasOffsets ? { ...described, state: 'Empty' } : described;
+    }),
+  });
 
 export const listGroupsHandler =
   (core: BrokerCore): Handler<Record<string, never>, ListGroupsResponse> =>

@@ -2,7 +2,8 @@
 // (fetched record batches) are kept as separate chunks so they reach the socket
 // without being copied.
 
-const SCRATCH = 4096;
+// Below half of Buffer.poolSize, so scratch buffers come from the shared pool.
+const SCRATCH = 1024;
 /** Blobs at least this big are passed through by reference instead of copied. */
 const ZERO_COPY_MIN = 1024;
 

@@ -6,6 +6,8 @@ export interface CustomerPhoneRow {
   customerId: string;
   /** The number as typed. */
   number: string;
+  /** E.164, null when the typed number is not a valid one. */
+  e164: string | null;
   /** 0 is the primary number. */
   position: number;
 }
@@ -18,6 +20,7 @@ export const CustomerPhoneEntity = new EntitySchema<CustomerPhoneRow>({
     workspaceId: { name: 'workspace_id', type: 'text' },
     customerId: { name: 'customer_id', type: 'uuid' },
     number: { type: 'text' },
+    e164: { type: 'text', nullable: true },
     position: { type: 'int' },
   },
 });

@@ -6,17 +6,22 @@ import { CustomerEntity } from './customer.entity';
 import type { CustomerRow } from './customer.entity';
 import { CustomerPhoneEntity } from './customer-phone.entity';
 import type { CustomerPhoneRow } from './customer-phone.entity';
+import { ExternalIdEntity } from './external-id.entity';
+import type { ExternalIdRow } from './external-id.entity';
 
 export interface CustomerLoaders {
   /** The workspace's customer by id; null for unknown ids and other workspaces' ids. */
   customerById: DataLoader<string, CustomerRow | null>;
   /** A customer's phones, primary first. */
   phonesByCustomer: DataLoader<string, CustomerPhoneRow[]>;
+  /** A customer's ids on other platforms. */
+  externalIdsByCustomer: DataLoader<string, ExternalIdRow[]>;
 }
 
 export function createCustomerLoaders(db: DataSource, workspaceId: string): CustomerLoaders {
   const customers = db.getRepository(CustomerEntity);
   const phones = db.getRepository(CustomerPhoneEntity);
+  const externalIds = db.getRepository(ExternalIdEntity);
   return {
     customerById: new DataLoader(async (ids) => {
       // An id that is not a uuid names no customer; Postgres would reject the cast.
@@ -30,6 +35,13 @@ export function createCustomerLoaders(db: DataSource, workspaceId: string): Cust
       const rows = await phones.find({
         where: { workspaceId, customerId: In([...customerIds]) },
         order: { position: 'ASC' },
+      });
+      return alignMany(customerIds, rows, (row) => row.customerId);
+    }),
+    externalIdsByCustomer: new DataLoader(async (customerIds) => {
+      const rows = await externalIds.find({
+        where: { workspaceId, customerId: In([...customerIds]) },
+        order: { createdAt: 'ASC' },
       });
       return alignMany(customerIds, rows, (row) => row.customerId);
     }),

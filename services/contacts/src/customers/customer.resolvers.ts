@@ -1,11 +1,20 @@
-import { parsePage } from '@customer-graph/runtime';
+import { normalisePhone, parsePage } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { listCustomers } from './customer.service';
+import { customerType } from './customer.type';
 
 export const customerResolvers: Resolvers = {
   Query: {
     customer: (_parent, { id }, ctx) => ctx.loaders.customerById.load(id),
     customers: (_parent, args, ctx) => listCustomers(ctx.db, ctx.workspaceId, parsePage(args)),
+    customerByPhone: async (_parent, { phone }, ctx) => {
+      const { e164 } = normalisePhone(phone, 'phone');
+      const [owner] = await ctx.db.query(
+        'SELECT customer_id FROM phone_owner WHERE workspace_id = $1 AND e164 = $2',
+        [ctx.workspaceId, e164],
+      );
+      return owner ? ctx.loaders.customerById.load(owner.customer_id) : null;
+    },
   },
   Customer: {
     // Through the loader, so the gateway's batched `_entities` costs one query, and
@@ -16,7 +25,20 @@ export const customerResolvers: Resolvers = {
     phones: async (customer, _args, ctx) =>
       (await ctx.loaders.phonesByCustomer.load(customer.id)).map((p) => ({
         number: p.number,
+        e164: p.e164,
         primary: p.position === 0,
+      })),
+    type: async (customer, _args, ctx) => {
+      const [phones, ids] = await Promise.all([
+        ctx.loaders.phonesByCustomer.load(customer.id),
+        ctx.loaders.externalIdsByCustomer.load(customer.id),
+      ]);
+      return customerType(customer, phones.length, ids);
+    },
+    externalIds: async (customer, _args, ctx) =>
+      (await ctx.loaders.externalIdsByCustomer.load(customer.id)).map((e) => ({
+        source: e.source,
+        id: e.externalId,
       })),
   },
 };

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { DEMO_CUSTOMERS } from '@customer-graph/runtime';
+import { DEMO_CUSTOMERS, toE164 } from '@customer-graph/runtime';
 
 /** Seeds the demo customers; fixed ids make a second run a no-op. */
 export async function seedDemoCustomers(db: DataSource, workspaceId: string): Promise<void> {
@@ -14,10 +14,16 @@ export async function seedDemoCustomers(db: DataSource, workspaceId: string): Pr
         [c.id, workspaceId, c.name, c.email, c.city, c.gender, c.birthday, createdAt],
       );
       if (inserted.length > 0) {
+        const e164 = toE164(c.phone);
         await tx.query(
-          `INSERT INTO customer_phone (workspace_id, customer_id, number, position)
-           VALUES ($1, $2, $3, 0)`,
-          [workspaceId, c.id, c.phone],
+          `INSERT INTO customer_phone (workspace_id, customer_id, number, e164, position)
+           VALUES ($1, $2, $3, $4, 0)`,
+          [workspaceId, c.id, c.phone, e164],
+        );
+        await tx.query(
+          `INSERT INTO phone_owner (workspace_id, e164, customer_id) VALUES ($1, $2, $3)
+           ON CONFLICT DO NOTHING`,
+          [workspaceId, e164, c.id],
         );
       }
     }

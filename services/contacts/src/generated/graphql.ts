@@ -41,6 +41,8 @@ export type Customer = {
   createdAt: Scalars['DateTime']['output'];
   /** Email address. */
   email: Maybe<Scalars['String']['output']>;
+  /** Ids of this customer on other platforms (their Zalo user id, their id in the shop). */
+  externalIds: Array<ExternalId>;
   /** Gender, when known. */
   gender: Maybe<Gender>;
   /** Stable id of the customer (a UUID). */
@@ -51,6 +53,11 @@ export type Customer = {
   phone: Maybe<Scalars['String']['output']>;
   /** Every phone number known for the customer, primary first. */
   phones: Array<CustomerPhone>;
+  /**
+   * What the seller knows of this person, derived (never typed in): VISITOR, LEAD or
+   * CUSTOMER.
+   */
+  type: CustomerType;
   /** When the customer record last changed. */
   updatedAt: Scalars['DateTime']['output'];
 };
@@ -76,11 +83,38 @@ export type CustomerEdge = {
 /** One phone number of a customer. */
 export type CustomerPhone = {
   __typename?: 'CustomerPhone';
+  /** The number in E.164 form (`+84…`), null when it is not a valid number. */
+  e164: Maybe<Scalars['String']['output']>;
   /** The number as it was typed. */
   number: Scalars['String']['output'];
   /** Whether this is the customer's primary number. */
   primary: Scalars['Boolean']['output'];
 };
+
+/** How much the seller knows of a customer. */
+export type CustomerType =
+  /** Known to the seller's shop or platform (an id from there), or a buyer. */
+  | 'CUSTOMER'
+  /** A name plus an email or a phone. */
+  | 'LEAD'
+  /** No name, email or phone yet. */
+  | 'VISITOR';
+
+/** An id of the customer on another platform. */
+export type ExternalId = {
+  __typename?: 'ExternalId';
+  /** The id there. */
+  id: Scalars['String']['output'];
+  /** The platform. */
+  source: ExternalIdSource;
+};
+
+/** Where an external id comes from. */
+export type ExternalIdSource =
+  /** The customer's id in the seller's own shop or platform. */
+  | 'SHOP'
+  /** A Zalo user id (from the workspace's Zalo OA). */
+  | 'ZALO';
 
 /** Gender of a customer. */
 export type Gender =
@@ -107,6 +141,12 @@ export type Query = {
    * customer in this workspace.
    */
   customer: Maybe<Customer>;
+  /**
+   * The customer a phone number belongs to in this workspace, whichever way it is
+   * written (`0912 345 678`, `+84912345678`, `01681234567` …); null when none. An
+   * impossible number is BAD_USER_INPUT.
+   */
+  customerByPhone: Maybe<Customer>;
   /** The workspace's customers, newest first. `first` is at most 100. */
   customers: CustomerConnection;
 };
@@ -114,6 +154,11 @@ export type Query = {
 
 export type QueryCustomerArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryCustomerByPhoneArgs = {
+  phone: Scalars['String']['input'];
 };
 
 
@@ -212,8 +257,11 @@ export type ResolversTypes = ResolversObject<{
   CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
   CustomerPhone: ResolverTypeWrapper<CustomerPhone>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CustomerType: CustomerType;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  ExternalId: ResolverTypeWrapper<ExternalId>;
+  ExternalIdSource: ExternalIdSource;
   Gender: Gender;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<{}>;
@@ -231,6 +279,7 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  ExternalId: ExternalId;
   PageInfo: PageInfo;
   Query: {};
   Int: Scalars['Int']['output'];
@@ -243,11 +292,13 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  externalIds?: Resolver<Array<ResolversTypes['ExternalId']>, ParentType, ContextType>;
   gender?: Resolver<Maybe<ResolversTypes['Gender']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phones?: Resolver<Array<ResolversTypes['CustomerPhone']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['CustomerType'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -265,6 +316,7 @@ export type CustomerEdgeResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type CustomerPhoneResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerPhone'] = ResolversParentTypes['CustomerPhone']> = ResolversObject<{
+  e164?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   primary?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -278,6 +330,12 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type ExternalIdResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExternalId'] = ResolversParentTypes['ExternalId']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['ExternalIdSource'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -286,6 +344,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
+  customerByPhone?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerByPhoneArgs, 'phone'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
 }>;
 
@@ -296,6 +355,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CustomerPhone?: CustomerPhoneResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  ExternalId?: ExternalIdResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
 }>;

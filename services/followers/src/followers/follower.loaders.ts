@@ -7,7 +7,7 @@ import type { ZaloFollowerRow } from './follower.entity';
 
 export interface FollowerLoaders {
   followerById: DataLoader<string, ZaloFollowerRow | null>;
-  /** The follower linked to a customer, if any. */
+  /** The follower linked to a customer (the most recent follow, if several). */
   followerByCustomer: DataLoader<string, ZaloFollowerRow | null>;
 }
 
@@ -16,8 +16,12 @@ export function createFollowerLoaders(db: DataSource, workspaceId: string): Foll
   const loadBy = (key: 'id' | 'customerId') =>
     new DataLoader<string, ZaloFollowerRow | null>(async (ids) => {
       const valid = ids.filter(isUuid);
+      // Oldest first, so for a customer shared by two Zalo accounts the latest wins.
       const rows = valid.length
-        ? await followers.find({ where: { workspaceId, [key]: In(valid) } })
+        ? await followers.find({
+            where: { workspaceId, [key]: In(valid) },
+            order: { followedAt: 'ASC' },
+          })
         : [];
       return alignOne(ids, rows, (row) => row[key] as string);
     });

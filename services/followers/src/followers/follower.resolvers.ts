@@ -1,10 +1,17 @@
-import { parsePage } from '@customer-graph/runtime';
+import { parsePage, requireRole } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
-import { listFollowers } from './follower.service';
+import { listFollowers, syncFollowers } from './follower.service';
 
 export const followerResolvers: Resolvers = {
   Query: {
-    followers: (_parent, args, ctx) => listFollowers(ctx.db, ctx.workspaceId, parsePage(args)),
+    followers: (_parent, { filter, ...args }, ctx) =>
+      listFollowers(ctx.db, ctx.workspaceId, filter ?? {}, parsePage(args)),
+  },
+  Mutation: {
+    syncZaloFollowers: (_parent, { followers }, ctx) => {
+      requireRole(ctx.identity, ['admin', 'editor'], 'syncZaloFollowers');
+      return syncFollowers(ctx.db, ctx.workspaceId, followers);
+    },
   },
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),

@@ -50,6 +50,32 @@ export type FollowerStatus =
   /** Followed once, then unfollowed. */
   | 'UNFOLLOWED';
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Connects (or reconnects) the workspace to a Zalo OA: its webhook events are then
+   * accepted at /webhooks/zalo when signed with this secret key. Admins only.
+   */
+  connectZaloOA: ZaloOa;
+  /**
+   * Imports followers as Zalo's follower-list API returns them (at most 1,000 per call).
+   * Idempotent: a known follower is updated, never duplicated. Admins and editors.
+   */
+  syncZaloFollowers: ZaloFollowerSyncResult;
+};
+
+
+export type MutationConnectZaloOaArgs = {
+  appId: Scalars['String']['input'];
+  oaId: Scalars['String']['input'];
+  secretKey: Scalars['String']['input'];
+};
+
+
+export type MutationSyncZaloFollowersArgs = {
+  followers: Array<ZaloFollowerSyncInput>;
+};
+
 /** Pagination state of a connection. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -63,11 +89,14 @@ export type Query = {
   __typename?: 'Query';
   /** The workspace's Zalo OA followers, most recent follow first. `first` is at most 100. */
   followers: ZaloFollowerConnection;
+  /** The Zalo OA connected to this workspace, if any. */
+  zaloOA: Maybe<ZaloOa>;
 };
 
 
 export type QueryFollowersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ZaloFollowerFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -111,6 +140,51 @@ export type ZaloFollowerEdge = {
   cursor: Scalars['String']['output'];
   /** The follower. */
   node: ZaloFollower;
+};
+
+/** Which followers to list; every given condition must hold. */
+export type ZaloFollowerFilter = {
+  /** true: only followers who shared a phone; false: only those who did not. */
+  hasPhone?: InputMaybe<Scalars['Boolean']['input']>;
+  /** true: only followers linked to a customer; false: only those not linked. */
+  linked?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Display name contains this text (case-insensitive). */
+  search?: InputMaybe<Scalars['String']['input']>;
+  /** Only followers with this status. */
+  status?: InputMaybe<FollowerStatus>;
+};
+
+/** A follower as Zalo's follower-list API returns it, for a bulk sync. */
+export type ZaloFollowerSyncInput = {
+  /** Display name on Zalo. */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /** Gender, when Zalo shares it. */
+  gender?: InputMaybe<FollowerGender>;
+  /** Zalo user id. */
+  zaloUserId: Scalars['String']['input'];
+};
+
+/** What a bulk sync did. */
+export type ZaloFollowerSyncResult = {
+  __typename?: 'ZaloFollowerSyncResult';
+  /** Followers seen for the first time (their follow date is the sync time). */
+  created: Scalars['Int']['output'];
+  /** Followers already known, whose name or gender was refreshed. */
+  updated: Scalars['Int']['output'];
+};
+
+/**
+ * The Zalo Official Account connected to this workspace. Its secret key is never
+ * returned.
+ */
+export type ZaloOa = {
+  __typename?: 'ZaloOA';
+  /** The Zalo app whose webhook sends this OA's events. */
+  appId: Scalars['String']['output'];
+  /** When the OA was connected to the workspace. */
+  connectedAt: Scalars['DateTime']['output'];
+  /** The OA's id on Zalo. */
+  oaId: Scalars['String']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -201,14 +275,19 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   FollowerGender: FollowerGender;
   FollowerStatus: FollowerStatus;
-  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Mutation: ResolverTypeWrapper<{}>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<{}>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ZaloFollower: ResolverTypeWrapper<ZaloFollowerRow>;
   ZaloFollowerConnection: ResolverTypeWrapper<Omit<ZaloFollowerConnection, 'edges'> & { edges: Array<ResolversTypes['ZaloFollowerEdge']> }>;
   ZaloFollowerEdge: ResolverTypeWrapper<Omit<ZaloFollowerEdge, 'node'> & { node: ResolversTypes['ZaloFollower'] }>;
+  ZaloFollowerFilter: ZaloFollowerFilter;
+  ZaloFollowerSyncInput: ZaloFollowerSyncInput;
+  ZaloFollowerSyncResult: ResolverTypeWrapper<ZaloFollowerSyncResult>;
+  ZaloOA: ResolverTypeWrapper<ZaloOa>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -216,14 +295,19 @@ export type ResolversParentTypes = ResolversObject<{
   Customer: CustomerRef;
   ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
-  PageInfo: PageInfo;
+  Mutation: {};
   String: Scalars['String']['output'];
+  PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: {};
   Int: Scalars['Int']['output'];
   ZaloFollower: ZaloFollowerRow;
   ZaloFollowerConnection: Omit<ZaloFollowerConnection, 'edges'> & { edges: Array<ResolversParentTypes['ZaloFollowerEdge']> };
   ZaloFollowerEdge: Omit<ZaloFollowerEdge, 'node'> & { node: ResolversParentTypes['ZaloFollower'] };
+  ZaloFollowerFilter: ZaloFollowerFilter;
+  ZaloFollowerSyncInput: ZaloFollowerSyncInput;
+  ZaloFollowerSyncResult: ZaloFollowerSyncResult;
+  ZaloOA: ZaloOa;
 }>;
 
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
@@ -237,6 +321,11 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  connectZaloOA?: Resolver<ResolversTypes['ZaloOA'], ParentType, ContextType, RequireFields<MutationConnectZaloOaArgs, 'appId' | 'oaId' | 'secretKey'>>;
+  syncZaloFollowers?: Resolver<ResolversTypes['ZaloFollowerSyncResult'], ParentType, ContextType, RequireFields<MutationSyncZaloFollowersArgs, 'followers'>>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -245,6 +334,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   followers?: Resolver<ResolversTypes['ZaloFollowerConnection'], ParentType, ContextType, RequireFields<QueryFollowersArgs, 'first'>>;
+  zaloOA?: Resolver<Maybe<ResolversTypes['ZaloOA']>, ParentType, ContextType>;
 }>;
 
 export type ZaloFollowerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ZaloFollower'] = ResolversParentTypes['ZaloFollower']> = ResolversObject<{
@@ -272,13 +362,29 @@ export type ZaloFollowerEdgeResolvers<ContextType = Context, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ZaloFollowerSyncResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ZaloFollowerSyncResult'] = ResolversParentTypes['ZaloFollowerSyncResult']> = ResolversObject<{
+  created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ZaloOaResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ZaloOA'] = ResolversParentTypes['ZaloOA']> = ResolversObject<{
+  appId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  connectedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  oaId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ZaloFollower?: ZaloFollowerResolvers<ContextType>;
   ZaloFollowerConnection?: ZaloFollowerConnectionResolvers<ContextType>;
   ZaloFollowerEdge?: ZaloFollowerEdgeResolvers<ContextType>;
+  ZaloFollowerSyncResult?: ZaloFollowerSyncResultResolvers<ContextType>;
+  ZaloOA?: ZaloOaResolvers<ContextType>;
 }>;
 
