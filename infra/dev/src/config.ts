@@ -19,6 +19,10 @@ export interface DevConfig {
   root: string;
   dataDir: string;
   postgresPort: number;
+  /** Port of the embedded kafka-lite broker. */
+  kafkaPort: number;
+  /** Kafka bootstrap servers given from outside; the embedded broker is not started. */
+  externalKafkaBrokers: string | undefined;
   gatewayPort: number;
   subgraphPorts: Record<SubgraphName, number>;
   /** Services given an external database URL; the others use the embedded server. */
@@ -54,6 +58,8 @@ export function loadDevConfig(argv: string[], env: Env = process.env): DevConfig
     root,
     dataDir: path.resolve(root, readString(env, 'DATA_DIR', '.data')),
     postgresPort: readPort(env, 'POSTGRES_PORT', 55432),
+    kafkaPort: readPort(env, 'KAFKA_PORT', 19092),
+    externalKafkaBrokers: readOptional(env, 'KAFKA_BROKERS'),
     gatewayPort: readPort(env, 'GATEWAY_PORT', DEFAULT_PORTS.gateway),
     subgraphPorts: Object.fromEntries(
       SUBGRAPHS.map((name) => [

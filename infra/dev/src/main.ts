@@ -5,19 +5,21 @@ import { ConfigError, envPrefix } from '@customer-graph/runtime';
 import { signDevToken } from '@customer-graph/gateway';
 import { databaseName, loadDevConfig } from './config';
 import type { DevConfig } from './config';
-import { assertPortFree } from './ports';
+import { assertPortFree, waitForPort } from './ports';
 import { startEmbeddedPostgres } from './postgres';
 import type { RunningPostgres } from './postgres';
 import { loadDevSecrets } from './secrets';
 import { createSupervisor, prefixer, waitUntilReady } from './supervisor';
 
-const STOP_DEADLINE_MS = 8000;
+const STOP_DEADLINE_MS = 6000;
+const BROKER_STOP_DEADLINE_MS = 2000;
 const say = prefixer(14, (line) => process.stdout.write(line + '\n'))('dev');
 
 async function checkPorts(config: DevConfig, embedded: boolean): Promise<void> {
   const ports: [number, string][] = config.only.map((n) => [config.subgraphPorts[n], n]);
   if (config.withGateway) ports.push([config.gatewayPort, 'gateway']);
   if (embedded) ports.push([config.postgresPort, 'embedded Postgres']);
+  if (!config.externalKafkaBrokers) ports.push([config.kafkaPort, 'kafka-lite']);
   for (const [port, what] of ports) await assertPortFree(port, what);
 }
 
@@ -34,12 +36,14 @@ async function main(): Promise<void> {
   let postgres: Promise<RunningPostgres | undefined> = Promise.resolve(undefined);
   let shuttingDown = false;
   // Registered before anything starts, so a signal at any moment stops what did start:
-  // the services first (they drain and close their pools), Postgres last.
+  // the services first (they drain, flush their consumers and close their pools), then
+  // the broker, Postgres last.
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
     say('stopping…');
-    await supervisor.stop(STOP_DEADLINE_MS);
+    await supervisor.stop(STOP_DEADLINE_MS, [...config.only, 'gateway']);
+    await supervisor.stop(BROKER_STOP_DEADLINE_MS);
     await (await postgres.catch(() => undefined))?.stop();
     say('stopped');
     process.exit(code);
@@ -51,6 +55,25 @@ async function main(): Promise<void> {
     void shutdown(1);
   });
 
+  let kafkaBrokers = config.externalKafkaBrokers;
+  if (!kafkaBrokers) {
+    say(
+      `starting kafka-lite on port ${config.kafkaPort} (data in ${path.relative(config.root, config.dataDir)}/kafka)`,
+    );
+    supervisor.start({
+      name: 'kafka',
+      script: 'infra/kafka-lite/src/main.ts',
+      args: [
+        '--port',
+        String(config.kafkaPort),
+        '--data-dir',
+        path.join(config.dataDir, 'kafka'),
+        '--quiet',
+      ],
+      env: {},
+    });
+    kafkaBrokers = `127.0.0.1:${config.kafkaPort}`;
+  }
   if (needsEmbedded) {
     say(
       `starting embedded Postgres on port ${config.postgresPort} (data in ${path.relative(config.root, config.dataDir)}/postgres)`,
@@ -66,10 +89,12 @@ async function main(): Promise<void> {
     });
   }
   const embedded = await postgres;
+  if (!config.externalKafkaBrokers) await waitForPort(config.kafkaPort, 'kafka-lite', 30_000);
 
   const common = {
     CONTEXT_SIGNING_SECRET: contextSigningSecret,
     DEMO_WORKSPACE_ID: config.demoWorkspaceId,
+    KAFKA_BROKERS: kafkaBrokers,
   };
   const readiness: Promise<void>[] = [];
   for (const name of config.only) {

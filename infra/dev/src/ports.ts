@@ -29,3 +29,22 @@ export function assertPortFree(port: number, what: string): Promise<void> {
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
 }
+
+/** Resolves once something accepts TCP connections on the port. */
+export async function waitForPort(port: number, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not listen on port ${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -9,6 +9,7 @@ export interface ChildSpec {
   name: string;
   /** A TypeScript entry point, run with tsx. */
   script: string;
+  args?: string[];
   env: Record<string, string>;
 }
 
@@ -16,7 +17,8 @@ export interface Supervisor {
   start(spec: ChildSpec): void;
   /** Resolves with the name and exit code of the first child to exit unexpectedly. */
   crashed: Promise<{ name: string; code: number | null; signal: string | null }>;
-  stop(deadlineMs: number): Promise<void>;
+  /** Stops the named children (all when none are named). */
+  stop(deadlineMs: number, names?: string[]): Promise<void>;
 }
 
 export function prefixer(width: number, write: (line: string) => void) {
@@ -40,7 +42,7 @@ export function createSupervisor(
     start(spec) {
       const child = spawn(
         process.execPath,
-        ['--conditions=source', '--import', 'tsx', spec.script],
+        ['--conditions=source', '--import', 'tsx', spec.script, ...(spec.args ?? [])],
         {
           cwd,
           env: { ...process.env, ...spec.env },
@@ -59,10 +61,11 @@ export function createSupervisor(
         if (!stopping) reportCrash({ name: spec.name, code, signal });
       });
     },
-    async stop(deadlineMs) {
+    async stop(deadlineMs, names) {
       stopping = true;
-      const exits = [...children.values()].map(
-        (child) =>
+      const targets = [...children].filter(([name]) => !names || names.includes(name));
+      const exits = targets.map(
+        ([, child]) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once('close', () => resolve());
@@ -70,7 +73,7 @@ export function createSupervisor(
           }),
       );
       const timer = setTimeout(() => {
-        for (const child of children.values()) child.kill('SIGKILL');
+        for (const [, child] of targets) child.kill('SIGKILL');
       }, deadlineMs);
       await Promise.all(exits);
       clearTimeout(timer);

@@ -107,6 +107,11 @@ describe('npm start', () => {
       expect(stack.output()).toMatch(/Customer Graph is up in [\d.]+ s/);
       // The demo seed runs on every start and is idempotent: still five customers.
       expect(await countCustomers(env.GATEWAY_PORT, token)).toBe(5);
+      // The services reach the embedded broker: contacts' consumer group has partitions.
+      const metrics = (await (
+        await fetch(`http://127.0.0.1:${env.CONTACTS_PORT}/metrics`)
+      ).json()) as any;
+      expect(metrics.events.consumerLag.length).toBeGreaterThan(0);
       stack.child.kill('SIGTERM');
       const { code, ms } = await stack.exit;
       expect(code).toBe(0);

@@ -147,7 +147,8 @@ async function producerChild(
   await produceMessages(producer, topic, count, index);
   const used = process.cpuUsage(cpu);
   await producer.disconnect();
-  process.send?.({ cpuSeconds: (used.user + used.system) / 1e6 });
+  // Exit once the report is out: the IPC channel would otherwise keep this process alive.
+  process.send?.({ cpuSeconds: (used.user + used.system) / 1e6 }, () => process.exit(0));
 }
 
 /**

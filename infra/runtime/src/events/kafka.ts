@@ -14,6 +14,9 @@ export function createKafka(brokers: string[], clientId: string, logger: Logger)
       () =>
       ({ level, log }: LogEntry) => {
         const { message, ...rest } = log;
+        // We bound the idempotent producer's retries on purpose: the relay retries
+        // with a fresh producer and consumers drop duplicates by event id.
+        if (message.startsWith('Limiting retries for the idempotent producer')) return;
         const fields = { component: 'kafkajs', ...rest };
         if (level <= KafkaLogLevel.ERROR) logger.error(message, fields);
         else logger.warn(message, fields);
