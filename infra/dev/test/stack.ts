@@ -28,6 +28,8 @@ export const MODULES: Record<string, SubgraphModule<unknown>> = {
 const quiet = createLogger('error');
 
 export interface TestStack {
+  /** Put before every topic and consumer group name of this stack. */
+  topicPrefix: string;
   subgraphs: Record<string, TestSubgraph>;
   gateway: RunningGateway;
   db(name: string): DataSource;
@@ -44,7 +46,10 @@ export interface GraphQLResult {
   };
 }
 
-export async function startTestStack(demoWorkspaceId?: string): Promise<TestStack> {
+export async function startTestStack(
+  demoWorkspaceId?: string,
+  options: { kafkaBrokers?: string[] } = {},
+): Promise<TestStack> {
   const contextSigningSecret = randomBytes(32).toString('hex');
   const jwtSecret = randomBytes(32).toString('hex');
   const subgraphs: Record<string, TestSubgraph> = {};
@@ -54,7 +59,7 @@ export async function startTestStack(demoWorkspaceId?: string): Promise<TestStac
     subgraphs[name] = await startTestSubgraph(MODULES[name], {
       contextSigningSecret,
       demoWorkspaceId,
-      kafkaBrokers: testKafkaBrokers(),
+      kafkaBrokers: options.kafkaBrokers ?? testKafkaBrokers(),
       kafkaTopicPrefix,
     });
   }
@@ -67,6 +72,7 @@ export async function startTestStack(demoWorkspaceId?: string): Promise<TestStac
   for (const [name, s] of Object.entries(subgraphs)) env[`${envPrefix(name)}_URL`] = s.url;
   const gateway = await startGateway(loadGatewayConfig(env), quiet);
   return {
+    topicPrefix: kafkaTopicPrefix,
     subgraphs,
     gateway,
     db: (name) => subgraphs[name].db,
