@@ -1,6 +1,7 @@
 // An idempotent consumer: one consumer group per service. Each event's effect and
-// its inbox row (the event id) commit in one transaction, so a redelivered event is a
-// no-op; an offset is resolved only after its effect committed. A transient failure
+// its inbox row (the event id) commit in one transaction (events arriving together
+// share it), so a redelivered event is a no-op; an offset is resolved only after its
+// effect committed. A transient failure
 // is retried with backoff; an event that is invalid, or still fails after
 // `maxAttempts`, goes to `<group>.dlq` with the error, and the partition moves on.
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
@@ -32,6 +33,8 @@ export interface EventConsumerOptions {
   logger: Logger;
   maxAttempts?: number;
   retryBaseMs?: number;
+  /** Most events applied in one transaction. */
+  chunkSize?: number;
 }
 
 export interface EventConsumer {
@@ -47,6 +50,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startEventConsumer(options: EventConsumerOptions): Promise<EventConsumer> {
   const { db, kafka, groupId, handlers, logger, maxAttempts = 5, retryBaseMs = 100 } = options;
+  const chunkSize = options.chunkSize ?? 100;
   const prefix = options.topicPrefix ?? '';
   const consumer = kafka.consumer({
     groupId,
@@ -107,40 +111,54 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     );
   };
 
-  const apply = async (event: EventEnvelope<never>, handler: EventHandler) =>
+  /** Applies events (with their inbox rows) in one transaction; false for each seen before. */
+  const applyAll = (events: EventEnvelope<never>[]) =>
     db.transaction(async (tx) => {
-      const fresh = await tx.query(
-        'INSERT INTO inbox (event_id, workspace_id, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id',
-        [event.id, event.workspaceId, event.type],
-      );
-      if (fresh.length === 0) return false;
-      await handler(tx, event, logger);
-      return true;
+      const applied: boolean[] = [];
+      for (const event of events) {
+        const fresh = await tx.query(
+          'INSERT INTO inbox (event_id, workspace_id, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id',
+          [event.id, event.workspaceId, event.type],
+        );
+        if (fresh.length > 0) await handlers[event.type](tx, event, logger);
+        applied.push(fresh.length > 0);
+      }
+      return applied;
     });
 
-  const handleMessage = async (topic: string, partition: number, message: KafkaMessage) => {
+  /** The event in a message, or null once a message that holds none is dead-lettered. */
+  const decode = async (topic: string, partition: number, message: KafkaMessage) => {
     let parsed: unknown;
     try {
       parsed = JSON.parse(message.value?.toString() ?? '');
     } catch (error) {
       await deadLetter(topic, partition, message, `not JSON: ${(error as Error).message}`);
-      return;
+      return null;
     }
     try {
       assertValidEvent(parsed);
     } catch (error) {
       await deadLetter(topic, partition, message, (error as Error).message, parsed as object);
-      return;
+      return null;
     }
     const event = parsed as EventEnvelope<never>;
-    const handler = handlers[event.type];
-    if (!handler || prefix + event.type !== topic) {
+    if (!handlers[event.type] || prefix + event.type !== topic) {
       await deadLetter(topic, partition, message, `${event.type} event on topic ${topic}`, event);
-      return;
+      return null;
     }
+    return event;
+  };
+
+  /** One event on its own, retried with backoff, dead-lettered when it cannot apply. */
+  const applyOne = async (
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    event: EventEnvelope<never>,
+  ) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        const applied = await apply(event, handler);
+        const [applied] = await applyAll([event]);
         logger.debug(applied ? 'event applied' : 'event already applied', {
           eventId: event.id,
           type: event.type,
@@ -162,6 +180,32 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     }
   };
 
+  /**
+   * A chunk of a partition's messages in one transaction (one commit, one WAL flush,
+   * instead of one per event). If anything in it fails, the chunk is rolled back and
+   * its events are applied one by one, so a poison event is isolated and the rest
+   * still apply, in order.
+   */
+  const applyChunk = async (topic: string, partition: number, messages: KafkaMessage[]) => {
+    const decoded: { message: KafkaMessage; event: EventEnvelope<never> }[] = [];
+    for (const message of messages) {
+      const event = await decode(topic, partition, message);
+      if (event) decoded.push({ message, event });
+    }
+    if (decoded.length === 0) return;
+    try {
+      await applyAll(decoded.map((d) => d.event));
+    } catch (error) {
+      logger.warn('event chunk failed; applying its events one by one', {
+        topic,
+        partition,
+        events: decoded.length,
+        error: (error as Error).message,
+      });
+      for (const { message, event } of decoded) await applyOne(topic, partition, message, event);
+    }
+  };
+
   await consumer.run({
     partitionsConsumedConcurrently: 3,
     eachBatchAutoResolve: false,
@@ -173,10 +217,11 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       isStale,
       commitOffsetsIfNecessary,
     }) => {
-      for (const message of batch.messages) {
+      for (let i = 0; i < batch.messages.length; i += chunkSize) {
         if (!isRunning() || isStale()) break;
-        await handleMessage(batch.topic, batch.partition, message);
-        resolveOffset(message.offset);
+        const chunk = batch.messages.slice(i, i + chunkSize);
+        await applyChunk(batch.topic, batch.partition, chunk);
+        resolveOffset(chunk[chunk.length - 1].offset);
         await heartbeat();
       }
       await commitOffsetsIfNecessary();

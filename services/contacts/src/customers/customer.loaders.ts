@@ -16,6 +16,8 @@ export interface CustomerLoaders {
   phonesByCustomer: DataLoader<string, CustomerPhoneRow[]>;
   /** A customer's ids on other platforms. */
   externalIdsByCustomer: DataLoader<string, ExternalIdRow[]>;
+  /** The id of the customer owning a phone (E.164), null when none does. */
+  customerIdByPhone: DataLoader<string, string | null>;
 }
 
 export function createCustomerLoaders(db: DataSource, workspaceId: string): CustomerLoaders {
@@ -37,6 +39,13 @@ export function createCustomerLoaders(db: DataSource, workspaceId: string): Cust
         order: { position: 'ASC' },
       });
       return alignMany(customerIds, rows, (row) => row.customerId);
+    }),
+    customerIdByPhone: new DataLoader(async (phones) => {
+      const rows: { e164: string; customer_id: string }[] = await db.query(
+        'SELECT e164, customer_id FROM phone_owner WHERE workspace_id = $1 AND e164 = ANY($2)',
+        [workspaceId, [...phones]],
+      );
+      return alignOne(phones, rows, (row) => row.e164).map((row) => row?.customer_id ?? null);
     }),
     externalIdsByCustomer: new DataLoader(async (customerIds) => {
       const rows = await externalIds.find({

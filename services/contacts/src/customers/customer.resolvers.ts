@@ -9,11 +9,8 @@ export const customerResolvers: Resolvers = {
     customers: (_parent, args, ctx) => listCustomers(ctx.db, ctx.workspaceId, parsePage(args)),
     customerByPhone: async (_parent, { phone }, ctx) => {
       const { e164 } = normalisePhone(phone, 'phone');
-      const [owner] = await ctx.db.query(
-        'SELECT customer_id FROM phone_owner WHERE workspace_id = $1 AND e164 = $2',
-        [ctx.workspaceId, e164],
-      );
-      return owner ? ctx.loaders.customerById.load(owner.customer_id) : null;
+      const owner = await ctx.loaders.customerIdByPhone.load(e164);
+      return owner ? ctx.loaders.customerById.load(owner) : null;
     },
   },
   Customer: {
