@@ -8,10 +8,11 @@ export const OUTBOX_CHANNEL = 'outbox';
 
 export async function appendEvent(tx: EntityManager, event: EventEnvelope<unknown>): Promise<void> {
   assertValidEvent(event);
+  // The notification is delivered at commit (dropped on rollback) and wakes the relay
+  // at once; sent in the same statement to save a round trip per event.
   await tx.query(
-    'INSERT INTO outbox (id, workspace_id, topic, key, value) VALUES ($1, $2, $3, $4, $5)',
+    `INSERT INTO outbox (id, workspace_id, topic, key, value)
+     SELECT $1, $2, $3, $4, $5 FROM (SELECT pg_notify('${OUTBOX_CHANNEL}', '')) AS wake`,
     [event.id, event.workspaceId, event.type, event.key, JSON.stringify(event)],
   );
-  // Delivered at commit (and dropped on rollback): wakes the relay at once.
-  await tx.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
 }

@@ -4,52 +4,44 @@
 // the followers subgraph which customer it is.
 //
 // One customer per phone is guaranteed by phone_owner's primary key, not by timing:
-// when two events for a new phone race, both create a customer, one claims the phone,
-// and the other rolls its customer back to a savepoint and links to the winner.
+// when two events for a new phone race, one claims the phone and creates the
+// customer; the other's claim waits for that commit and links to the winner.
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendEvent } from '@customer-graph/runtime';
 import type { EventEnvelope, EventHandler } from '@customer-graph/runtime';
 import type { PhoneShared } from './zalo.events';
 import { zaloLinked } from './zalo.events';
 
-async function ownerOf(tx: EntityManager, workspaceId: string, e164: string) {
+/** The phone's owner, and else the oldest customer who has the phone: one round trip. */
+async function lookup(tx: EntityManager, workspaceId: string, e164: string) {
   const [row] = await tx.query(
-    'SELECT customer_id FROM phone_owner WHERE workspace_id = $1 AND e164 = $2',
+    `SELECT
+       (SELECT customer_id FROM phone_owner WHERE workspace_id = $1 AND e164 = $2) AS owner,
+       (SELECT p.customer_id FROM customer_phone p JOIN customer c ON c.id = p.customer_id
+         WHERE p.workspace_id = $1 AND p.e164 = $2 ORDER BY c.created_at, c.id LIMIT 1) AS existing`,
     [workspaceId, e164],
   );
-  return row?.customer_id as string | undefined;
+  return row as { owner: string | null; existing: string | null };
 }
 
-/** An existing customer with this phone (oldest first) who does not own it yet. */
-async function customerWithPhone(tx: EntityManager, workspaceId: string, e164: string) {
-  const [row] = await tx.query(
-    `SELECT p.customer_id FROM customer_phone p JOIN customer c ON c.id = p.customer_id
-      WHERE p.workspace_id = $1 AND p.e164 = $2 ORDER BY c.created_at, c.id LIMIT 1`,
-    [workspaceId, e164],
-  );
-  return row?.customer_id as string | undefined;
-}
-
+/**
+ * Claims the phone for `customerId`; returns the phone's owner — `customerId`, or
+ * whoever claimed it first. A racer's insert waits on the primary key until the first
+ * commits; the owner is then read in a new statement, whose snapshot sees that commit.
+ */
 async function claim(tx: EntityManager, workspaceId: string, e164: string, customerId: string) {
-  const rows = await tx.query(
+  const claimed = await tx.query(
     `INSERT INTO phone_owner (workspace_id, e164, customer_id) VALUES ($1, $2, $3)
      ON CONFLICT (workspace_id, e164) DO NOTHING RETURNING customer_id`,
     [workspaceId, e164, customerId],
   );
-  return rows.length > 0;
-}
-
-async function createLead(tx: EntityManager, workspaceId: string, p: PhoneShared) {
-  const [customer] = await tx.query(
-    `INSERT INTO customer (workspace_id, name, address, city) VALUES ($1, $2, $3, $4) RETURNING id`,
-    [workspaceId, p.name, joinAddress(p), p.city],
+  if (claimed.length > 0) return customerId;
+  const [owner] = await tx.query(
+    'SELECT customer_id FROM phone_owner WHERE workspace_id = $1 AND e164 = $2',
+    [workspaceId, e164],
   );
-  await tx.query(
-    `INSERT INTO customer_phone (workspace_id, customer_id, number, e164, position)
-     VALUES ($1, $2, $3, $4, 0)`,
-    [workspaceId, customer.id, p.phone, p.phoneE164],
-  );
-  return customer.id as string;
+  return owner.customer_id as string;
 }
 
 function joinAddress(p: PhoneShared): string | null {
@@ -57,26 +49,24 @@ function joinAddress(p: PhoneShared): string | null {
   return parts.length > 0 ? parts.join(', ') : null;
 }
 
-/** Returns the phone's customer, creating one when nobody has the phone. */
+/** Returns the phone's customer, creating one (a LEAD) when nobody has the phone. */
 async function resolveCustomer(tx: EntityManager, workspaceId: string, p: PhoneShared) {
-  const owner = await ownerOf(tx, workspaceId, p.phoneE164);
+  const { owner, existing } = await lookup(tx, workspaceId, p.phoneE164);
   if (owner) return { customerId: owner, created: false };
-  const existing = await customerWithPhone(tx, workspaceId, p.phoneE164);
-  if (existing) {
-    if (await claim(tx, workspaceId, p.phoneE164, existing)) {
-      return { customerId: existing, created: false };
-    }
-    return { customerId: (await ownerOf(tx, workspaceId, p.phoneE164))!, created: false };
-  }
-  await tx.query('SAVEPOINT new_lead');
-  const created = await createLead(tx, workspaceId, p);
-  if (await claim(tx, workspaceId, p.phoneE164, created)) {
-    await tx.query('RELEASE SAVEPOINT new_lead');
-    return { customerId: created, created: true };
-  }
-  // Another event claimed the phone first (its commit unblocked our insert).
-  await tx.query('ROLLBACK TO SAVEPOINT new_lead');
-  return { customerId: (await ownerOf(tx, workspaceId, p.phoneE164))!, created: false };
+  // The claim comes first (phone_owner's foreign key is checked at commit), so a racer
+  // that loses creates nothing.
+  const candidate = existing ?? randomUUID();
+  const customerId = await claim(tx, workspaceId, p.phoneE164, candidate);
+  if (customerId !== candidate || existing) return { customerId, created: false };
+  await tx.query(
+    `WITH c AS (
+       INSERT INTO customer (id, workspace_id, name, address, city) VALUES ($1, $2, $3, $4, $5)
+       RETURNING id)
+     INSERT INTO customer_phone (workspace_id, customer_id, number, e164, position)
+     SELECT $2, c.id, $6, $7, 0 FROM c`,
+    [customerId, workspaceId, p.name, joinAddress(p), p.city, p.phone, p.phoneE164],
+  );
+  return { customerId, created: true };
 }
 
 export const onPhoneShared: EventHandler = async (tx, event) => {
