@@ -23,20 +23,16 @@ function stats(values: number[]) {
 
 export async function stageLatencies(port: number, workspaceId: string) {
   type Out = { id: string; follower: string; created: Date; sent: Date | null };
-  const shared = await rows<Out>(
-    port,
-    'cg_followers',
-    `SELECT id, value->'payload'->>'followerId' AS follower, created_at AS created, sent_at AS sent
-       FROM outbox WHERE workspace_id = $1 AND topic = 'followers.follower.phone-shared'`,
-    [workspaceId],
-  );
-  const linked = await rows<Out>(
-    port,
-    'cg_contacts',
-    `SELECT id, value->'payload'->>'followerId' AS follower, created_at AS created, sent_at AS sent
-       FROM outbox WHERE workspace_id = $1 AND topic = 'contacts.customer.zalo-linked'`,
-    [workspaceId],
-  );
+  const outbox = (db: string, topic: string) =>
+    rows<Out>(
+      port,
+      db,
+      `SELECT id, value->'payload'->>'followerId' AS follower, created_at AS created, sent_at AS sent
+         FROM outbox WHERE workspace_id = $1 AND topic = $2`,
+      [workspaceId, topic],
+    );
+  const shared = await outbox('cg_followers', 'followers.follower.phone-shared');
+  const linked = await outbox('cg_contacts', 'contacts.customer.zalo-linked');
   const applied = new Map(
     (
       await rows<{ event_id: string; at: Date }>(

@@ -251,3 +251,11 @@ describe('bad webhooks', () => {
     expect(asked.body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });
+
+describe('a webhook owner that is down', () => {
+  it('answers 502 naming the service', async () => {
+    await stack.subgraphs.followers.stop();
+    const res = await postWebhook(submitInfo('z-late', { phone: '0912345678' }));
+    expect(res).toEqual({ status: 502, body: { error: 'the followers service is unavailable' } });
+  });
+});
