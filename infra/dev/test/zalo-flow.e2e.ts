@@ -6,6 +6,7 @@ import { DEMO_CUSTOMERS } from '@customer-graph/runtime';
 import type { Identity } from '@customer-graph/runtime';
 import { zaloSignature } from '@customer-graph/followers';
 import { startTestStack } from './stack';
+import { eventually, submitInfoBody } from './webhooks';
 import type { TestStack } from './stack';
 
 const ws = `zalo-${randomBytes(3).toString('hex')}`;
@@ -41,26 +42,7 @@ async function postWebhook(body: string, signature?: string | null, key = secret
 }
 
 const submitInfo = (userId: string, info: Record<string, unknown>) =>
-  webhookBody({
-    event_name: 'user_submit_info',
-    sender: { id: userId },
-    recipient: { id: oaId },
-    info,
-  });
-
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached in ${ms} ms: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+  submitInfoBody({ oaId, appId, secret }, userId, info);
 
 const BY_PHONE = `query($phone: String!) { customerByPhone(phone: $phone) {
   id name address city type phones { number e164 } externalIds { source id }

@@ -10,6 +10,7 @@ import {
   CreateEventTables1763900000050,
   CreateWorkspaceTable1763900000000,
   EventContractError,
+  PermanentEventError,
   WorkspaceEntity,
   appendEvent,
   createEvent,
@@ -162,9 +163,14 @@ describe('relay and consumer', () => {
   it('dead-letters malformed, invalid and always-failing events; retries the flaky; applies the rest', async () => {
     const prefix = testTopicPrefix('dlq');
     let flakyFailures = 0;
+    let permanentCalls = 0;
     const { kafka } = await start(prefix, testKafkaBrokers(), async (tx, event, log) => {
       const { name } = (event as EventEnvelope<{ name: string }>).payload;
       if (name === 'dlq-poison') throw new Error('poison pill');
+      if (name === 'dlq-permanent') {
+        permanentCalls++;
+        throw new PermanentEventError('cannot ever apply');
+      }
       if (name === 'dlq-flaky' && flakyFailures++ < 2) throw new Error('deadlock, try again');
       await record(tx, event, log);
     });
@@ -179,7 +185,7 @@ describe('relay and consumer', () => {
       ],
     });
     await producer.disconnect();
-    const good = ['dlq-poison', 'dlq-flaky', 'dlq-ok-1', 'dlq-ok-2'].map((n) =>
+    const good = ['dlq-poison', 'dlq-permanent', 'dlq-flaky', 'dlq-ok-1', 'dlq-ok-2'].map((n) =>
       phoneShared('k1', n),
     );
     for (const event of good) await db.transaction((tx) => appendEvent(tx, event));
@@ -197,12 +203,17 @@ describe('relay and consumer', () => {
       expect.stringMatching(/^not JSON/),
       expect.stringMatching(/^invalid followers\.follower\.phone-shared event/),
       'poison pill',
+      'cannot ever apply',
     ]);
+    // At most once in a chunk and once on its own; retried, it would run maxAttempts (3)
+    // times on its own.
+    expect(permanentCalls).toBeGreaterThanOrEqual(1);
+    expect(permanentCalls).toBeLessThanOrEqual(2);
     const admin = kafka.admin();
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(`${prefix}${prefix}group.dlq`);
     await admin.disconnect();
-    expect(offsets.reduce((n, p) => n + Number(p.high), 0)).toBe(3);
+    expect(offsets.reduce((n, p) => n + Number(p.high), 0)).toBe(4);
 
     const metrics = createEventMetrics(db, kafka, {
       groupId: `${prefix}group`,

@@ -114,6 +114,12 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   /** Applies events (with their inbox rows) in one transaction; false for each seen before. */
   const applyAll = (events: EventEnvelope<never>[]) =>
     db.transaction(async (tx) => {
+      // An event may be the first this service hears of a workspace: provision it
+      // here, once per chunk, as a request's signed context does.
+      await tx.query(
+        'INSERT INTO workspace (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING',
+        [[...new Set(events.map((e) => e.workspaceId))]],
+      );
       const applied: boolean[] = [];
       for (const event of events) {
         const fresh = await tx.query(

@@ -28,12 +28,6 @@ function load(): Map<string, ValidateFunction> {
   return map;
 }
 
-/** Known event types (file names in schema/events/). */
-export function eventTypes(): string[] {
-  validators ??= load();
-  return [...validators.keys()];
-}
-
 /** Throws EventContractError naming every violation; returns the event typed. */
 export function assertValidEvent(event: unknown): void {
   validators ??= load();

@@ -54,6 +54,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     client.on('error', (error) => {
       logger.warn('outbox listener lost; polling until it reconnects', { error: error.message });
       listener = undefined;
+      // Release the broken connection's socket; its own error was just logged.
+      client.end().catch(() => undefined);
     });
     client.on('notification', () => wake());
     await client.connect();

@@ -71,7 +71,6 @@ async function resolveCustomer(tx: EntityManager, workspaceId: string, p: PhoneS
 
 export const onPhoneShared: EventHandler = async (tx, event) => {
   const { workspaceId, payload } = event as EventEnvelope<PhoneShared>;
-  await tx.query('INSERT INTO workspace (id) VALUES ($1) ON CONFLICT DO NOTHING', [workspaceId]);
   const { customerId, created } = await resolveCustomer(tx, workspaceId, payload);
   if (!created) {
     // Only empty fields: what a person typed is never overwritten.
