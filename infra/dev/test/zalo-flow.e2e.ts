@@ -175,6 +175,26 @@ describe('connecting the OA', () => {
   });
 });
 
+describe('re-connecting the OA with a new secret', () => {
+  it('takes effect at once, though webhooks remember the OA for a moment', async () => {
+    const other = await stack.token({ ...admin, workspaceId: `${ws}-rekey` });
+    const oa = { oaId: `${oaId}-rekey`, appId, secret: 'first-secret' };
+    const connect = (secretKey: string) =>
+      stack.query(
+        other,
+        'mutation($o: String!, $a: String!, $s: String!) { connectZaloOA(oaId: $o, appId: $a, secretKey: $s) { oaId } }',
+        { o: oa.oaId, a: appId, s: secretKey },
+      );
+    expect((await connect(oa.secret)).body.errors).toBeUndefined();
+    const follow = (userId: string) =>
+      webhookBody({ event_name: 'follow', oa_id: oa.oaId, follower: { id: userId } });
+    expect((await postWebhook(follow('z-rekey-1'), undefined, oa.secret)).status).toBe(200);
+    expect((await connect('second-secret')).body.errors).toBeUndefined();
+    expect((await postWebhook(follow('z-rekey-2'), undefined, 'second-secret')).status).toBe(200);
+    expect((await postWebhook(follow('z-rekey-3'), undefined, oa.secret)).status).toBe(401);
+  });
+});
+
 describe('bad webhooks', () => {
   const outboxSize = async () =>
     (await stack.db('followers').query('SELECT count(*)::int AS n FROM outbox'))[0].n as number;
@@ -224,6 +244,16 @@ describe('bad webhooks', () => {
       .db('followers')
       .query(`SELECT count(*)::int AS n FROM zalo_follower WHERE zalo_user_id = 'z-bad'`);
     expect(stored).toEqual([{ n: 0 }]);
+  });
+
+  it('answers a body over 1 MiB with 413', async () => {
+    const huge = submitInfo('z-bad', { phone: '0912345678', address: 'x'.repeat(1_100_000) });
+    const res = await fetch(stack.gateway.url.replace('/graphql', '/webhooks/zalo'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-zevent-signature': 'mac=00' },
+      body: huge,
+    });
+    expect(res.status).toBe(413);
   });
 
   it('never returns the OA secret', async () => {
