@@ -4,7 +4,14 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const subgraphs: Record<string, Record<string, string>> = {
-  contacts: { Customer: '../customers/customer.entity#CustomerRow' },
+  contacts: {
+    Customer: '../customers/customer.entity#CustomerRow',
+    CustomerConnection: '../customers/customer.list#CustomerPage',
+    CustomerNote: '../notes/note.entity#CustomerNoteRow',
+    CustomFieldDefinition: '../custom-fields/custom-field.entity#CustomFieldRow',
+    CustomerList: '../lists/list.entity#CustomerListRow',
+    BulkJob: '../bulk/bulk-job.entity#BulkJobRow',
+  },
   followers: {
     Customer: '../followers/follower.mappers#CustomerRef',
     ZaloFollower: '../followers/follower.entity#ZaloFollowerRow',
@@ -37,7 +44,13 @@ const config: CodegenConfig = {
           useTypeImports: true,
           contextType: '../context#Context',
           mappers,
-          scalars: { DateTime: 'Date | string', Date: 'string', VND: 'number | string' },
+          scalars: {
+            DateTime: 'Date | string',
+            Date: 'string',
+            VND: 'number | string',
+            JSON: 'unknown',
+            FilterValue: 'string | number | boolean',
+          },
           enumsAsTypes: true,
           avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
         },

@@ -19,7 +19,8 @@ export function identityFromClaims(claims: JWTPayload): Identity {
   if (typeof workspaceId !== 'string' || !WORKSPACE_ID_PATTERN.test(workspaceId)) {
     throw unauthenticated('token has no valid workspace_id');
   }
-  if (!isRole(role)) throw unauthenticated('token role must be admin, editor, staff or analyst');
+  if (!isRole(role))
+    throw unauthenticated('token role must be admin, editor, staff, analyst or platform');
   return { userId: sub, workspaceId, role };
 }
 

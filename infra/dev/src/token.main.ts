@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   if (!values.workspace || !WORKSPACE_ID_PATTERN.test(values.workspace)) {
     fail('--workspace <id> is required (letters, digits, - and _, up to 64)');
   }
-  if (!isRole(values.role)) fail('--role must be admin, editor, staff or analyst');
+  if (!isRole(values.role)) fail('--role must be admin, editor, staff, analyst or platform');
   const dataDir = path.resolve(repoRoot(), process.env.DATA_DIR ?? '.data');
   const secret = process.env.JWT_SECRET ?? loadDevSecrets(dataDir)!.jwtSecret;
   const token = await signDevToken(

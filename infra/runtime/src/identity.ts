@@ -10,7 +10,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const CONTEXT_HEADER = 'x-cg-context';
 export const SIGNATURE_HEADER = 'x-cg-signature';
 
-export const ROLES = ['admin', 'editor', 'staff', 'analyst'] as const;
+/**
+ * Workspace roles, plus `platform`: our own operators (setting a workspace's plan),
+ * which workspace resolvers treat as no customer-data role at all.
+ */
+export const ROLES = ['admin', 'editor', 'staff', 'analyst', 'platform'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Identity {

@@ -51,13 +51,16 @@ export interface SubgraphModule<L> {
   resolvers: GraphQLResolverMap<any>[];
   entities: DatabaseOptions['entities'];
   migrations: DatabaseOptions['migrations'];
-  createLoaders(db: DataSource, workspaceId: string): L;
+  /** Per-request loaders, scoped to the caller's workspace (and identity, for row-level rules). */
+  createLoaders(db: DataSource, workspaceId: string, identity: Identity): L;
   /** Seeds the demo workspace; must be idempotent (it runs on every dev start). */
   seedDemo?(db: DataSource, workspaceId: string): Promise<void>;
   /** Event type → handler, consumed by this service's consumer group (its name). */
   consumes?: Record<string, EventHandler>;
   /** Extra HTTP routes (webhooks), given the database. */
   routes?(db: DataSource, logger: Logger): Record<string, RouteHandler>;
+  /** Background work (bulk jobs), started after migrations and stopped before the pool. */
+  startWorkers?(db: DataSource, logger: Logger): { stop(): Promise<void> };
 }
 
 export interface RunningSubgraph {
@@ -127,6 +130,7 @@ export async function startSubgraph<L>(
     ],
   });
   const events = await startEvents(module, config, db, logger);
+  const workers = module.startWorkers?.(db, logger);
   const provisioner = createWorkspaceProvisioner(db);
   if (config.demoWorkspaceId && module.seedDemo) {
     await provisioner.ensure(config.demoWorkspaceId);
@@ -174,7 +178,7 @@ export async function startSubgraph<L>(
         workspaceId: identity.workspaceId,
         db,
         logger,
-        loaders: module.createLoaders(db, identity.workspaceId),
+        loaders: module.createLoaders(db, identity.workspaceId, identity),
       };
     },
   });
@@ -191,6 +195,7 @@ export async function startSubgraph<L>(
       (stopping ??= (async () => {
         await http.close();
         await apollo.stop();
+        await workers?.stop();
         await events.stop();
         await db.destroy();
         logger.info('subgraph stopped', { service: module.name });

@@ -1,6 +1,7 @@
 import type { SubgraphModule } from '@customer-graph/runtime';
 import type { Loaders } from './context';
 import { CUSTOMER_ZALO_LINKED, onCustomerZaloLinked } from './followers/customer-linked.handler';
+import { CUSTOMER_DELETED, onCustomerDeleted } from './followers/customer-deleted.handler';
 import { ZaloFollowerEntity } from './followers/follower.entity';
 import { createFollowerLoaders } from './followers/follower.loaders';
 import { followerResolvers } from './followers/follower.resolvers';
@@ -18,6 +19,9 @@ export const followersSubgraph: SubgraphModule<Loaders> = {
   migrations: [CreateZaloFollowers1763900000400, CreateZaloOA1763900000410],
   createLoaders: createFollowerLoaders,
   seedDemo: seedDemoFollowers,
-  consumes: { [CUSTOMER_ZALO_LINKED]: onCustomerZaloLinked },
+  consumes: {
+    [CUSTOMER_ZALO_LINKED]: onCustomerZaloLinked,
+    [CUSTOMER_DELETED]: onCustomerDeleted,
+  },
   routes: (db, logger) => ({ 'POST /webhooks/zalo': zaloWebhook(db, logger) }),
 };

@@ -1,7 +1,19 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
 import type { DataSource } from 'typeorm';
-import { alignMany, alignOne, isUuid } from '@customer-graph/runtime';
+import type { Connection, Identity, Page } from '@customer-graph/runtime';
+import {
+  alignMany,
+  alignOne,
+  findPagesPerParent,
+  isUuid,
+  loaderFamily,
+} from '@customer-graph/runtime';
+import { loadCustomFields } from '../custom-fields/custom-field.service';
+import type { CustomFieldRow } from '../custom-fields/custom-field.entity';
+import { CustomerNoteEntity } from '../notes/note.entity';
+import type { CustomerNoteRow } from '../notes/note.entity';
+import { staffScope } from './customer.access';
 import { CustomerEntity } from './customer.entity';
 import type { CustomerRow } from './customer.entity';
 import { CustomerPhoneEntity } from './customer-phone.entity';
@@ -10,7 +22,10 @@ import { ExternalIdEntity } from './external-id.entity';
 import type { ExternalIdRow } from './external-id.entity';
 
 export interface CustomerLoaders {
-  /** The workspace's customer by id; null for unknown ids and other workspaces' ids. */
+  /**
+   * The workspace's customer by id; null for unknown ids, other workspaces' ids and,
+   * for staff, customers not assigned to them.
+   */
   customerById: DataLoader<string, CustomerRow | null>;
   /** A customer's phones, primary first. */
   phonesByCustomer: DataLoader<string, CustomerPhoneRow[]>;
@@ -18,10 +33,20 @@ export interface CustomerLoaders {
   externalIdsByCustomer: DataLoader<string, ExternalIdRow[]>;
   /** The id of the customer owning a phone (E.164), null when none does. */
   customerIdByPhone: DataLoader<string, string | null>;
+  /** A page of a customer's notes, newest first; one query per distinct page. */
+  notesByCustomer: (page: Page) => DataLoader<string, Connection<CustomerNoteRow>>;
+  /** The workspace's custom fields, read once per request. */
+  customFields(): Promise<Map<string, CustomFieldRow>>;
 }
 
-export function createCustomerLoaders(db: DataSource, workspaceId: string): CustomerLoaders {
+export function createCustomerLoaders(
+  db: DataSource,
+  workspaceId: string,
+  identity: Identity,
+): CustomerLoaders {
   const customers = db.getRepository(CustomerEntity);
+  const staff = staffScope(identity);
+  let customFields: Promise<Map<string, CustomFieldRow>> | undefined;
   const phones = db.getRepository(CustomerPhoneEntity);
   const externalIds = db.getRepository(ExternalIdEntity);
   return {
@@ -29,7 +54,9 @@ export function createCustomerLoaders(db: DataSource, workspaceId: string): Cust
       // An id that is not a uuid names no customer; Postgres would reject the cast.
       const valid = ids.filter(isUuid);
       const rows = valid.length
-        ? await customers.find({ where: { workspaceId, id: In(valid) } })
+        ? await customers.find({
+            where: { workspaceId, id: In(valid), ...(staff ? { assignedStaff: staff } : {}) },
+          })
         : [];
       return alignOne(ids, rows, (row) => row.id);
     }),
@@ -54,5 +81,17 @@ export function createCustomerLoaders(db: DataSource, workspaceId: string): Cust
       });
       return alignMany(customerIds, rows, (row) => row.customerId);
     }),
+    notesByCustomer: loaderFamily((page: Page, customerIds: readonly string[]) =>
+      findPagesPerParent(db.getRepository(CustomerNoteEntity), {
+        parentColumn: 'customer_id',
+        parentOf: (row) => row.customerId,
+        sortColumn: 'created_at',
+        sortKeyOf: (row) => row.createdAt,
+        workspaceId,
+        parentIds: customerIds,
+        page,
+      }),
+    ),
+    customFields: () => (customFields ??= loadCustomFields(db, workspaceId)),
   };
 }

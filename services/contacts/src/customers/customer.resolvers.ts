@@ -1,22 +1,87 @@
-import { normalisePhone, parsePage } from '@customer-graph/runtime';
+import { badInput, normalisePhone, parsePage } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
-import { listCustomers } from './customer.service';
-import { customerType } from './customer.type';
+import type { CustomerFilterInput } from '../filter/filter.types';
+import type { Context } from '../context';
+import { startJob } from '../bulk/bulk-job.service';
+import { requireRead, requireWrite, staffScope } from './customer.access';
+import { listCustomers } from './customer.list';
+import type { CustomerSort } from './customer.list';
+import { createCustomer, deleteCustomersById, updateCustomer } from './customer.write';
+import type { Writer } from './customer.write';
+import { FilterValueScalar, JsonScalar } from './json.scalars';
+
+export const scopeOf = (ctx: Context) => ({
+  workspaceId: ctx.workspaceId,
+  staffUserId: staffScope(ctx.identity),
+});
+
+async function writer(ctx: Context): Promise<Writer> {
+  return { identity: ctx.identity, customFields: await ctx.loaders.customFields() };
+}
 
 export const customerResolvers: Resolvers = {
+  JSON: JsonScalar,
+  FilterValue: FilterValueScalar,
   Query: {
-    customer: (_parent, { id }, ctx) => ctx.loaders.customerById.load(id),
-    customers: (_parent, args, ctx) => listCustomers(ctx.db, ctx.workspaceId, parsePage(args)),
+    customer: (_parent, { id }, ctx) => {
+      requireRead(ctx.identity, 'customer');
+      return ctx.loaders.customerById.load(id);
+    },
+    customers: (_parent, args, ctx) => {
+      requireRead(ctx.identity, 'customers');
+      return listCustomers(ctx.db, scopeOf(ctx), {
+        filter: args.filter as CustomerFilterInput | null,
+        sort: args.sort as CustomerSort[] | null,
+        first: args.first,
+        after: args.after,
+      });
+    },
     customerByPhone: async (_parent, { phone }, ctx) => {
+      requireRead(ctx.identity, 'customerByPhone');
       const { e164 } = normalisePhone(phone, 'phone');
       const owner = await ctx.loaders.customerIdByPhone.load(e164);
       return owner ? ctx.loaders.customerById.load(owner) : null;
     },
   },
+  Mutation: {
+    createCustomer: async (_parent, { input }, ctx) => {
+      requireWrite(ctx.identity, 'createCustomer');
+      const w = await writer(ctx);
+      return ctx.db.transaction((tx) => createCustomer(tx, w, input));
+    },
+    updateCustomer: async (_parent, { id, input }, ctx) => {
+      requireWrite(ctx.identity, 'updateCustomer');
+      const w = await writer(ctx);
+      return ctx.db.transaction((tx) => updateCustomer(tx, w, id, input));
+    },
+    deleteCustomers: async (_parent, { ids, filter }, ctx) => {
+      requireWrite(ctx.identity, 'deleteCustomers');
+      if ((ids == null) === (filter == null)) {
+        throw badInput('ids', 'give exactly one of ids or filter');
+      }
+      if (ids) {
+        const deleted = await ctx.db.transaction((tx) =>
+          deleteCustomersById(tx, ctx.identity, ids),
+        );
+        return { deleted, job: null };
+      }
+      const job = await startJob(ctx.db, ctx.identity, filter as CustomerFilterInput, {
+        delete: true,
+      });
+      return { deleted: 0, job };
+    },
+  },
+  CustomerConnection: {
+    totalCount: (page) => page.count(),
+  },
   Customer: {
     // Through the loader, so the gateway's batched `_entities` costs one query, and
-    // scoped to the caller's workspace: another workspace's id resolves to null.
-    __resolveReference: (ref, ctx) => ctx.loaders.customerById.load(ref.id),
+    // scoped to the caller: another workspace's id (or, for staff, a customer that is
+    // not theirs) resolves to null.
+    __resolveReference: (ref, ctx) => {
+      requireRead(ctx.identity, 'Customer');
+      return ctx.loaders.customerById.load(ref.id);
+    },
     phone: async (customer, _args, ctx) =>
       (await ctx.loaders.phonesByCustomer.load(customer.id))[0]?.number ?? null,
     phones: async (customer, _args, ctx) =>
@@ -25,17 +90,17 @@ export const customerResolvers: Resolvers = {
         e164: p.e164,
         primary: p.position === 0,
       })),
-    type: async (customer, _args, ctx) => {
-      const [phones, ids] = await Promise.all([
-        ctx.loaders.phonesByCustomer.load(customer.id),
-        ctx.loaders.externalIdsByCustomer.load(customer.id),
-      ]);
-      return customerType(customer, phones.length, ids);
-    },
     externalIds: async (customer, _args, ctx) =>
       (await ctx.loaders.externalIdsByCustomer.load(customer.id)).map((e) => ({
         source: e.source,
         id: e.externalId,
       })),
+    custom: async (customer, _args, ctx) => {
+      const fields = await ctx.loaders.customFields();
+      return [...fields.values()]
+        .filter((f) => customer.custom[f.key] != null)
+        .map((f) => ({ key: f.key, type: f.type, value: customer.custom[f.key] }));
+    },
+    notes: (customer, args, ctx) => ctx.loaders.notesByCustomer(parsePage(args)).load(customer.id),
   },
 };

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendEvent } from '@customer-graph/runtime';
 import type { EventEnvelope, EventHandler } from '@customer-graph/runtime';
+import { foldSearchText } from '../filter/search-text';
 import type { PhoneShared } from './zalo.events';
 import { zaloLinked } from './zalo.events';
 
@@ -58,13 +59,30 @@ async function resolveCustomer(tx: EntityManager, workspaceId: string, p: PhoneS
   const candidate = existing ?? randomUUID();
   const customerId = await claim(tx, workspaceId, p.phoneE164, candidate);
   if (customerId !== candidate || existing) return { customerId, created: false };
+  const address = joinAddress(p);
+  // A new customer has this phone and nothing else: a LEAD when it has a name
+  // (customer_derived_type's rule, known here without asking).
   await tx.query(
     `WITH c AS (
-       INSERT INTO customer (id, workspace_id, name, address, city) VALUES ($1, $2, $3, $4, $5)
+       INSERT INTO customer (id, workspace_id, name, name_search, address, address_search, city,
+                             city_search, type)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        RETURNING id)
      INSERT INTO customer_phone (workspace_id, customer_id, number, e164, position)
-     SELECT $2, c.id, $6, $7, 0 FROM c`,
-    [customerId, workspaceId, p.name, joinAddress(p), p.city, p.phone, p.phoneE164],
+     SELECT $2, c.id, $10, $11, 0 FROM c`,
+    [
+      customerId,
+      workspaceId,
+      p.name,
+      foldSearchText(p.name ?? ''),
+      address,
+      foldSearchText(address ?? ''),
+      p.city,
+      foldSearchText(p.city ?? ''),
+      p.name ? 'LEAD' : 'VISITOR',
+      p.phone,
+      p.phoneE164,
+    ],
   );
   return { customerId, created: true };
 }
@@ -74,12 +92,28 @@ export const onPhoneShared: EventHandler = async (tx, event) => {
   const { customerId, created } = await resolveCustomer(tx, workspaceId, payload);
   if (!created) {
     // Only empty fields: what a person typed is never overwritten.
+    // The folded search columns follow the fields they fold; the type is derived
+    // from the filled-in values in the same statement.
+    const address = joinAddress(payload);
     await tx.query(
       `UPDATE customer SET
          name = COALESCE(name, $3), address = COALESCE(address, $4), city = COALESCE(city, $5),
+         name_search = CASE WHEN name IS NULL THEN $6 ELSE name_search END,
+         address_search = CASE WHEN address IS NULL THEN $7 ELSE address_search END,
+         city_search = CASE WHEN city IS NULL THEN $8 ELSE city_search END,
+         type = customer_derived_type(workspace_id, id, COALESCE(name, $3), email),
          updated_at = now()
        WHERE workspace_id = $1 AND id = $2`,
-      [workspaceId, customerId, payload.name, joinAddress(payload), payload.city],
+      [
+        workspaceId,
+        customerId,
+        payload.name,
+        address,
+        payload.city,
+        foldSearchText(payload.name ?? ''),
+        foldSearchText(address ?? ''),
+        foldSearchText(payload.city ?? ''),
+      ],
     );
   }
   await tx.query(

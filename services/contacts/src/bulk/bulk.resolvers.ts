@@ -1,0 +1,58 @@
+import { badInput, isUuid } from '@customer-graph/runtime';
+import type { Resolvers } from '../generated/graphql';
+import type { CustomerFilterInput } from '../filter/filter.types';
+import { requireRead, requireWrite, staffScope } from '../customers/customer.access';
+import { MAX_SYNC_IDS } from '../customers/customer.write';
+import { BulkJobEntity } from './bulk-job.entity';
+import { startJob } from './bulk-job.service';
+import { applyAction, checkAction } from './bulk.action';
+
+export const bulkResolvers: Resolvers = {
+  Query: {
+    bulkJob: (_parent, { id }, ctx) => {
+      requireRead(ctx.identity, 'bulkJob');
+      if (!isUuid(id)) return null;
+      // Staff see only the jobs they started.
+      const staff = staffScope(ctx.identity);
+      return ctx.db.getRepository(BulkJobEntity).findOneBy({
+        workspaceId: ctx.workspaceId,
+        id,
+        ...(staff ? { createdBy: staff } : {}),
+      });
+    },
+  },
+  Mutation: {
+    updateCustomers: async (_parent, { ids, action }, ctx) => {
+      requireWrite(ctx.identity, 'updateCustomers');
+      if (ids.length > MAX_SYNC_IDS) {
+        throw badInput(
+          'ids',
+          `at most ${MAX_SYNC_IDS} ids at once, got ${ids.length}; use startBulkJob with a filter`,
+        );
+      }
+      ids.forEach((id, i) => {
+        if (!isUuid(id)) throw badInput(`ids[${i}]`, `"${id}" is not a customer id`);
+      });
+      const checked = checkAction(ctx.identity, action);
+      const staff = staffScope(ctx.identity);
+      const applied = await ctx.db.transaction((tx) =>
+        applyAction(
+          tx,
+          checked,
+          `c.workspace_id = $1 AND c.id = ANY($2::uuid[]) AND ($3::text IS NULL OR c.assigned_staff = $3)`,
+          [ctx.workspaceId, ids, staff],
+        ),
+      );
+      const found = new Set(applied.updated);
+      return {
+        updated: applied.updated.length,
+        notFound: ids.filter((id) => !found.has(id)),
+      };
+    },
+    startBulkJob: (_parent, { filter, action }, ctx) => {
+      requireWrite(ctx.identity, 'startBulkJob');
+      const checked = checkAction(ctx.identity, action);
+      return startJob(ctx.db, ctx.identity, filter as CustomerFilterInput, checked);
+    },
+  },
+};

@@ -1,0 +1,227 @@
+// The customer list: one filter language, sorts on indexed columns with the id as the
+// unique tie-break, keyset cursors (never OFFSET), pages of at most 250, and a
+// totalCount computed only when asked for.
+//
+// Cursor (opaque to clients): base64url(JSON { s: "<sort signature>", v: [values…], id })
+// A cursor only fits the sort it came from; another sort's cursor is BAD_USER_INPUT.
+import type { DataSource, EntityManager } from 'typeorm';
+import { badInput, isUuid } from '@customer-graph/runtime';
+import { compileFilter, listIdsIn } from '../filter/filter.compiler';
+import { SqlParams } from '../filter/sql-params';
+import type { CustomerFilterInput, FilterContext } from '../filter/filter.types';
+import { loadCustomFields } from '../custom-fields/custom-field.service';
+import { CUSTOMER_SELECT } from './customer.entity';
+import type { CustomerRow } from './customer.entity';
+
+export const MAX_CUSTOMER_PAGE = 250;
+
+export type SortField = 'CREATED_AT' | 'UPDATED_AT' | 'NAME';
+export type SortDirection = 'ASC' | 'DESC';
+export interface CustomerSort {
+  field: SortField;
+  direction?: SortDirection | null;
+}
+
+const SORT_COLUMNS: Record<SortField, { column: string; kind: 'timestamptz' | 'text' }> = {
+  CREATED_AT: { column: 'created_at', kind: 'timestamptz' },
+  UPDATED_AT: { column: 'updated_at', kind: 'timestamptz' },
+  NAME: { column: 'name_search', kind: 'text' },
+};
+
+const DEFAULT_SORT: CustomerSort[] = [{ field: 'CREATED_AT', direction: 'DESC' }];
+
+/** Who the caller is, as far as the list is concerned. */
+export interface ListScope {
+  workspaceId: string;
+  /** Staff see only their own customers. */
+  staffUserId: string | null;
+}
+
+/** A WHERE clause over `customer c` for a scope and a filter, with its parameters. */
+export interface CompiledWhere {
+  sql: string;
+  params: SqlParams;
+}
+
+/** Loads what a filter refers to (custom fields, saved lists, nested too) and compiles it. */
+export async function compileWhere(
+  db: DataSource,
+  scope: ListScope,
+  filter: CustomerFilterInput | null | undefined,
+  root = 'filter',
+): Promise<CompiledWhere> {
+  const params = new SqlParams([scope.workspaceId]);
+  const conditions = ['c.workspace_id = $1'];
+  if (scope.staffUserId !== null) {
+    conditions.push(`c.assigned_staff = ${params.add(scope.staffUserId)}`);
+  }
+  const context: FilterContext = {
+    alias: 'c',
+    root,
+    customFields: await loadCustomFields(db, scope.workspaceId),
+    lists: await loadListFilters(db, scope.workspaceId, filter),
+  };
+  conditions.push(`(${compileFilter(filter, context, params)})`);
+  return { sql: conditions.join(' AND '), params };
+}
+
+/** Saved lists' filters named by `inList`, followed into lists that name lists. */
+async function loadListFilters(
+  db: DataSource,
+  workspaceId: string,
+  filter: CustomerFilterInput | null | undefined,
+): Promise<Map<string, CustomerFilterInput>> {
+  const lists = new Map<string, CustomerFilterInput>();
+  let wanted = filter ? listIdsIn(filter) : [];
+  // Bounded: the compiler refuses deeper nesting anyway.
+  for (let depth = 0; depth < 8 && wanted.length > 0; depth++) {
+    const ids = wanted.filter((id) => isUuid(id) && !lists.has(id));
+    if (ids.length === 0) break;
+    const rows: { id: string; filter: CustomerFilterInput }[] = await db.query(
+      'SELECT id, filter FROM customer_list WHERE workspace_id = $1 AND id = ANY($2::uuid[])',
+      [workspaceId, ids],
+    );
+    for (const row of rows) lists.set(row.id, row.filter);
+    wanted = rows.flatMap((row) => listIdsIn(row.filter));
+  }
+  return lists;
+}
+
+interface DecodedCursor {
+  s: string;
+  v: string[];
+  id: string;
+}
+
+function signature(sort: CustomerSort[]): string {
+  return sort.map((s) => `${s.field}:${s.direction ?? 'ASC'}`).join(',');
+}
+
+function decodeCursor(after: string, sig: string, keys: number): DecodedCursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+  }
+  const c = parsed as Partial<DecodedCursor> | undefined;
+  const fits =
+    c !== undefined &&
+    c !== null &&
+    c.s === sig &&
+    Array.isArray(c.v) &&
+    c.v.length === keys &&
+    c.v.every((x) => typeof x === 'string') &&
+    typeof c.id === 'string' &&
+    isUuid(c.id);
+  if (!fits) throw badInput('after', '"after" is not a cursor of this list in this sort');
+  return c as DecodedCursor;
+}
+
+function sortValue(row: CustomerRow & { nameSearch?: string }, field: SortField): string {
+  if (field === 'NAME') return row.nameSearch ?? '';
+  return (field === 'CREATED_AT' ? row.createdAt : row.updatedAt).toISOString();
+}
+
+function checkSort(sort: CustomerSort[] | null | undefined): CustomerSort[] {
+  if (!sort || sort.length === 0) return DEFAULT_SORT;
+  const seen = new Set<SortField>();
+  sort.forEach((s, i) => {
+    if (seen.has(s.field)) throw badInput(`sort[${i}].field`, `${s.field} is sorted on twice`);
+    seen.add(s.field);
+  });
+  return sort.map((s) => ({ field: s.field, direction: s.direction ?? 'ASC' }));
+}
+
+/**
+ * The keyset condition "after this cursor" for any mix of directions:
+ * (k1 > v1) OR (k1 = v1 AND k2 > v2) OR … OR (all equal AND id > cursor id), with
+ * `<` for descending keys. When every key goes the same way it is one row
+ * comparison, which the (workspace_id, key…, id) indexes serve directly.
+ */
+function afterCondition(sort: CustomerSort[], cursor: DecodedCursor, params: SqlParams): string {
+  const keys = sort.map((s, i) => {
+    const { column, kind } = SORT_COLUMNS[s.field];
+    return { sql: `c.${column}`, value: `${params.add(cursor.v[i])}::${kind}`, dir: s.direction };
+  });
+  const tieDir = sort[sort.length - 1].direction;
+  keys.push({ sql: 'c.id', value: `${params.add(cursor.id)}::uuid`, dir: tieDir });
+  if (keys.every((k) => k.dir === tieDir)) {
+    const op = tieDir === 'DESC' ? '<' : '>';
+    return `(${keys.map((k) => k.sql).join(', ')}) ${op} (${keys.map((k) => k.value).join(', ')})`;
+  }
+  const terms = keys.map((key, i) => {
+    const equal = keys.slice(0, i).map((k) => `${k.sql} = ${k.value}`);
+    const op = key.dir === 'DESC' ? '<' : '>';
+    return [...equal, `${key.sql} ${op} ${key.value}`].join(' AND ');
+  });
+  return `(${terms.map((t) => `(${t})`).join(' OR ')})`;
+}
+
+export interface CustomerPage {
+  edges: { cursor: string; node: CustomerRow }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** Counts every match; run only when the client asks for totalCount. */
+  count(): Promise<number>;
+}
+
+export interface ListArgs {
+  filter?: CustomerFilterInput | null;
+  sort?: CustomerSort[] | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export async function listCustomers(
+  db: DataSource,
+  scope: ListScope,
+  args: ListArgs,
+): Promise<CustomerPage> {
+  const first = args.first ?? 20;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_CUSTOMER_PAGE) {
+    throw badInput('first', `"first" must be an integer from 0 to ${MAX_CUSTOMER_PAGE}`);
+  }
+  const sort = checkSort(args.sort);
+  const sig = signature(sort);
+  const cursor = args.after ? decodeCursor(args.after, sig, sort.length) : null;
+  const where = await compileWhere(db, scope, args.filter);
+  const pageParams = new SqlParams([...where.params.values]);
+  const conditions = [where.sql];
+  if (cursor) conditions.push(afterCondition(sort, cursor, pageParams));
+  const tieDir = sort[sort.length - 1].direction;
+  const order = [
+    ...sort.map((s) => `c.${SORT_COLUMNS[s.field].column} ${s.direction}`),
+    `c.id ${tieDir}`,
+  ].join(', ');
+  const sql = `SELECT ${CUSTOMER_SELECT}, c.name_search AS "nameSearch" FROM customer c
+    WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${first + 1}`;
+  const rows: (CustomerRow & { nameSearch: string })[] = await db.query(sql, pageParams.values);
+  const nodes = rows.slice(0, first);
+  const edges = nodes.map((node) => ({
+    cursor: Buffer.from(
+      JSON.stringify({ s: sig, v: sort.map((s) => sortValue(node, s.field)), id: node.id }),
+    ).toString('base64url'),
+    node,
+  }));
+  let counted: Promise<number> | undefined;
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null,
+    },
+    count: () => (counted ??= countWhere(db, where)),
+  };
+}
+
+/** Counts matches, on the pool or inside a transaction (`EntityManager`). */
+export async function countWhere(
+  db: Pick<EntityManager, 'query'>,
+  where: CompiledWhere,
+): Promise<number> {
+  const [row] = await db.query(
+    `SELECT count(*)::int AS n FROM customer c WHERE ${where.sql}`,
+    where.params.values,
+  );
+  return row.n as number;
+}

@@ -1,0 +1,284 @@
+// Creating, changing and deleting customers. Everything is checked before the
+// transaction opens, so a bad value writes nothing; the derived type is recomputed by
+// customer_derived_type in the same transaction; a deletion publishes
+// contacts.customer.deleted through the outbox.
+import type { EntityManager } from 'typeorm';
+import {
+  PublicErrorCode,
+  appendEvent,
+  badInput,
+  isUuid,
+  publicError,
+} from '@customer-graph/runtime';
+import type { Identity, Phone } from '@customer-graph/runtime';
+import type { CustomerInput, CustomerPatch } from '../generated/graphql';
+import { validateValues } from '../custom-fields/custom-field.values';
+import type { CustomFieldRow } from '../custom-fields/custom-field.entity';
+import { foldSearchText } from '../filter/search-text';
+import { CUSTOMER_SELECT } from './customer.entity';
+import type { CustomerRow } from './customer.entity';
+import { customerDeleted } from './customer.events';
+import * as check from './customer.input';
+
+/** The most customers one synchronous call may change or delete. */
+export const MAX_SYNC_IDS = 100;
+
+export interface Writer {
+  identity: Identity;
+  customFields: ReadonlyMap<string, CustomFieldRow>;
+}
+
+/** Staff may only give customers to themselves. */
+function staffOwnAssignment(identity: Identity, assignedStaff: string | null, field: string) {
+  if (identity.role === 'staff' && assignedStaff !== identity.userId) {
+    throw publicError(PublicErrorCode.FORBIDDEN, 'staff can assign customers only to themselves', {
+      field,
+    });
+  }
+}
+
+/** Custom values to set (non-null) and keys to clear (null), checked against the fields. */
+function customChanges(writer: Writer, values: unknown, field: string) {
+  if (values == null) return { set: {}, clear: [] as string[] };
+  const valid = validateValues(writer.customFields, values as Record<string, unknown>, field);
+  const set: Record<string, unknown> = {};
+  const clear: string[] = [];
+  for (const [key, value] of Object.entries(valid)) {
+    if (value === null) clear.push(key);
+    else set[key] = value;
+  }
+  return { set, clear };
+}
+
+export async function createCustomer(
+  tx: EntityManager,
+  writer: Writer,
+  input: CustomerInput,
+): Promise<CustomerRow> {
+  const { identity } = writer;
+  const assignedStaff =
+    input.assignedStaff === undefined && identity.role === 'staff'
+      ? identity.userId
+      : check.userId(input.assignedStaff, 'input.assignedStaff');
+  staffOwnAssignment(identity, assignedStaff, 'input.assignedStaff');
+  const name = check.text(input.name, 'input.name', 200);
+  const address = check.text(input.address, 'input.address');
+  const city = check.text(input.city, 'input.city', 100);
+  const values = [
+    identity.workspaceId,
+    name,
+    foldSearchText(name ?? ''),
+    check.email(input.email, 'input.email'),
+    address,
+    foldSearchText(address ?? ''),
+    city,
+    foldSearchText(city ?? ''),
+    input.birthday ?? null,
+    input.gender ?? null,
+    check.timezone(input.timezone, 'input.timezone'),
+    check.url(input.avatarUrl, 'input.avatarUrl'),
+    check.labels(input.tags, 'input.tags', check.MAX_TAGS),
+    check.labels(input.labels, 'input.labels', check.MAX_LABELS),
+    assignedStaff,
+    input.group ?? null,
+    JSON.stringify(customChanges(writer, input.custom, 'input.custom').set),
+  ];
+  const phones = check.phones(input.phone, input.otherPhones, 'input');
+  const externalIds = check.externalIds(input.externalIds, 'input.externalIds');
+  const [{ id }] = await tx.query(
+    `INSERT INTO customer (workspace_id, name, name_search, email, address, address_search, city,
+       city_search, birthday, gender, timezone, avatar_url, tags, labels, assigned_staff,
+       customer_group, custom)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+     RETURNING id`,
+    values,
+  );
+  await replacePhones(tx, identity.workspaceId, id, phones);
+  await addExternalIds(tx, identity.workspaceId, id, externalIds, 'input.externalIds');
+  return refreshAndRead(tx, identity.workspaceId, id);
+}
+
+/** The patch's column changes as SQL assignments, with parameters from `add`. */
+function patchAssignments(writer: Writer, patch: CustomerPatch, add: (v: unknown) => string) {
+  const sets: string[] = [];
+  const set = (column: string, value: unknown) => sets.push(`${column} = ${add(value)}`);
+  const searchable = (key: 'name' | 'address' | 'city', max: number) => {
+    if (!(key in patch)) return;
+    const value = check.text(patch[key], `input.${key}`, max);
+    set(key, value);
+    set(`${key}_search`, foldSearchText(value ?? ''));
+  };
+  searchable('name', 200);
+  searchable('address', 500);
+  searchable('city', 100);
+  if ('email' in patch) set('email', check.email(patch.email, 'input.email'));
+  if ('birthday' in patch) set('birthday', patch.birthday ?? null);
+  if ('gender' in patch) set('gender', patch.gender ?? null);
+  if ('timezone' in patch) set('timezone', check.timezone(patch.timezone, 'input.timezone'));
+  if ('avatarUrl' in patch) set('avatar_url', check.url(patch.avatarUrl, 'input.avatarUrl'));
+  if ('tags' in patch) set('tags', check.labels(patch.tags, 'input.tags', check.MAX_TAGS));
+  if ('labels' in patch) {
+    set('labels', check.labels(patch.labels, 'input.labels', check.MAX_LABELS));
+  }
+  if ('group' in patch) set('customer_group', patch.group ?? null);
+  if ('assignedStaff' in patch) {
+    const staff = check.userId(patch.assignedStaff, 'input.assignedStaff');
+    staffOwnAssignment(writer.identity, staff, 'input.assignedStaff');
+    set('assigned_staff', staff);
+  }
+  if ('custom' in patch) {
+    const { set: values, clear } = customChanges(writer, patch.custom, 'input.custom');
+    sets.push(`custom = (custom || ${add(JSON.stringify(values))}::jsonb) - ${add(clear)}::text[]`);
+  }
+  return sets;
+}
+
+export async function updateCustomer(
+  tx: EntityManager,
+  writer: Writer,
+  id: string,
+  patch: CustomerPatch,
+): Promise<CustomerRow> {
+  const { workspaceId } = writer.identity;
+  const params: unknown[] = [workspaceId, id];
+  const add = (value: unknown) => `$${params.push(value)}`;
+  const sets = patchAssignments(writer, patch, add);
+  const phonesChange = 'phone' in patch || 'otherPhones' in patch;
+  const current = await lockCustomer(tx, writer.identity, id, 'id');
+  if (phonesChange) {
+    const numbers: { number: string }[] = await tx.query(
+      'SELECT number FROM customer_phone WHERE workspace_id = $1 AND customer_id = $2 ORDER BY position',
+      [workspaceId, id],
+    );
+    const primary = 'phone' in patch ? patch.phone : numbers[0]?.number;
+    const others =
+      'otherPhones' in patch ? patch.otherPhones : numbers.slice(1).map((n) => n.number);
+    await replacePhones(tx, workspaceId, current, check.phones(primary, others, 'input'));
+  }
+  sets.push('updated_at = now()');
+  await tx.query(
+    `UPDATE customer SET ${sets.join(', ')} WHERE workspace_id = $1 AND id = $2`,
+    params,
+  );
+  return refreshAndRead(tx, workspaceId, id);
+}
+
+/** Locks the caller's customer for a change; NOT_FOUND when it is not theirs to see. */
+async function lockCustomer(tx: EntityManager, identity: Identity, id: string, field: string) {
+  if (!isUuid(id)) throw badInput(field, `"${id}" is not a customer id`);
+  const staff = identity.role === 'staff' ? identity.userId : null;
+  const rows = await tx.query(
+    `SELECT id FROM customer WHERE workspace_id = $1 AND id = $2
+       AND ($3::text IS NULL OR assigned_staff = $3) FOR UPDATE`,
+    [identity.workspaceId, id, staff],
+  );
+  if (rows.length === 0) {
+    throw publicError(PublicErrorCode.NOT_FOUND, `no customer ${id}`, { field });
+  }
+  return id;
+}
+
+/**
+ * Replaces a customer's phones (position 0 is the primary) and its claims in
+ * phone_owner: numbers it no longer has are released; new ones are claimed unless
+ * another customer owns them already (that customer stays the number's owner).
+ */
+async function replacePhones(tx: EntityManager, workspaceId: string, id: string, phones: Phone[]) {
+  const e164s = phones.map((p) => p.e164);
+  await tx.query('DELETE FROM customer_phone WHERE workspace_id = $1 AND customer_id = $2', [
+    workspaceId,
+    id,
+  ]);
+  await tx.query(
+    `DELETE FROM phone_owner WHERE workspace_id = $1 AND customer_id = $2
+       AND NOT (e164 = ANY($3::text[]))`,
+    [workspaceId, id, e164s],
+  );
+  if (phones.length === 0) return;
+  await tx.query(
+    `WITH numbers AS (
+       INSERT INTO customer_phone (workspace_id, customer_id, number, e164, position)
+       SELECT $1, $2, p.number, p.e164, p.position - 1
+         FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS p(number, e164, position)
+       RETURNING e164)
+     INSERT INTO phone_owner (workspace_id, e164, customer_id)
+     SELECT $1, e164, $2 FROM numbers ON CONFLICT (workspace_id, e164) DO NOTHING`,
+    [workspaceId, id, phones.map((p) => p.typed), e164s],
+  );
+}
+
+async function addExternalIds(
+  tx: EntityManager,
+  workspaceId: string,
+  id: string,
+  ids: check.ExternalIdValue[],
+  field: string,
+) {
+  if (ids.length === 0) return;
+  const inserted = await tx.query(
+    `INSERT INTO customer_external_id (workspace_id, source, external_id, customer_id)
+     SELECT $1, x.source, x.id, $2 FROM unnest($3::text[], $4::text[]) AS x(source, id)
+     ON CONFLICT DO NOTHING RETURNING source, external_id`,
+    [workspaceId, id, ids.map((x) => x.source), ids.map((x) => x.id)],
+  );
+  if (inserted.length < ids.length) {
+    const added = new Set(
+      inserted.map((r: { source: string; external_id: string }) => `${r.source}:${r.external_id}`),
+    );
+    const i = ids.findIndex((x) => !added.has(`${x.source}:${x.id}`));
+    throw publicError(
+      PublicErrorCode.CONFLICT,
+      `${ids[i].source} id ${ids[i].id} belongs to another customer`,
+      { field: `${field}[${i}]` },
+    );
+  }
+}
+
+async function refreshAndRead(tx: EntityManager, workspaceId: string, id: string) {
+  // An UPDATE … RETURNING comes back from TypeORM as [rows, count].
+  const [rows] = (await tx.query(
+    `UPDATE customer c SET type = customer_derived_type(c.workspace_id, c.id, c.name, c.email)
+      WHERE c.workspace_id = $1 AND c.id = $2 RETURNING ${CUSTOMER_SELECT}`,
+    [workspaceId, id],
+  )) as [CustomerRow[], number];
+  return rows[0];
+}
+
+/** Deletes the caller's customers among `ids` (at most MAX_SYNC_IDS); returns how many. */
+export async function deleteCustomersById(
+  tx: EntityManager,
+  identity: Identity,
+  ids: string[],
+  field = 'ids',
+): Promise<number> {
+  if (ids.length > MAX_SYNC_IDS) {
+    throw badInput(field, `at most ${MAX_SYNC_IDS} ids at once, got ${ids.length}; use a filter`);
+  }
+  ids.forEach((id, i) => {
+    if (!isUuid(id)) throw badInput(`${field}[${i}]`, `"${id}" is not a customer id`);
+  });
+  return deleteWhere(tx, identity, 'c.id = ANY($3::uuid[])', [ids]);
+}
+
+/** Deletes the customers matching `condition` (over `customer c`), each announced. */
+export async function deleteWhere(
+  tx: EntityManager,
+  identity: Identity,
+  condition: string,
+  params: unknown[],
+): Promise<number> {
+  const staff = identity.role === 'staff' ? identity.userId : null;
+  const [deleted] = await tx.query(
+    `DELETE FROM customer c WHERE c.workspace_id = $1
+       AND ($2::text IS NULL OR c.assigned_staff = $2) AND ${condition}
+     RETURNING c.id`,
+    [identity.workspaceId, staff, ...params],
+  );
+  for (const { id } of deleted as { id: string }[]) {
+    await appendEvent(
+      tx,
+      customerDeleted(identity.workspaceId, { customerId: id, deletedBy: identity.userId }),
+    );
+  }
+  return deleted.length;
+}

@@ -1,0 +1,195 @@
+// The customer's own (system) fields: for each filter key, the kind of field (named in
+// error messages) and its operators over the customer table and its phone and
+// external-id tables.
+import { badInput, toE164 } from '@customer-graph/runtime';
+import { foldSearchText } from './search-text';
+import type { Operators, Scope, ValueType } from './filter.ops';
+import {
+  DATE,
+  TEXT,
+  byText,
+  emptyOps,
+  equalityOps,
+  identity,
+  likeOps,
+  orderOps,
+  someRowOps,
+} from './filter.ops';
+import type { Reader } from './filter.values';
+import { readDateTime, readList, readOneOf, readString, readUuid, show } from './filter.values';
+
+export interface SystemField {
+  /** As error messages name it: `operator "gt" is not valid for text field "name"`. */
+  kind: string;
+  operators(s: Scope): Operators;
+}
+
+/** Names are stored NFC; a value typed in another normal form must still match. */
+const NFC_TEXT: ValueType<string> = {
+  ...TEXT,
+  read: (v, at) => readString(v, at).normalize('NFC'),
+};
+const LOWER_TEXT: ValueType<string> = { ...TEXT, read: (v, at) => readString(v, at).toLowerCase() };
+const UUID: ValueType<string> = { read: readUuid, cast: '::uuid', arrayCast: '::uuid[]' };
+const DATE_TIME: ValueType<string> = {
+  read: readDateTime,
+  cast: '::timestamptz',
+  arrayCast: '::timestamptz[]',
+};
+const byInstant = (a: string, b: string): number => Date.parse(a) - Date.parse(b);
+
+/** A text column that may be NULL or '' (both count as empty). */
+function emptyText(col: string): Operators {
+  return emptyOps(`(${col} IS NULL OR ${col} = '')`, `(${col} IS NOT NULL AND ${col} <> '')`);
+}
+
+/** name, address, city: exact matches on the column, searches on its folded copy. */
+function searchableText(column: string): SystemField {
+  return {
+    kind: 'text',
+    operators: ({ a }) => ({
+      ...equalityOps(`${a}.${column}`, NFC_TEXT),
+      ...likeOps(`${a}.${column}_search`, 'LIKE', foldSearchText),
+      ...emptyText(`${a}.${column}`),
+    }),
+  };
+}
+
+/** timezone, assigned staff: exact matches, case-insensitive searches. */
+function plainText(column: string): SystemField {
+  return {
+    kind: 'text',
+    operators: ({ a }) => ({
+      ...equalityOps(`${a}.${column}`, TEXT),
+      ...likeOps(`${a}.${column}`, 'ILIKE', identity),
+      ...emptyText(`${a}.${column}`),
+    }),
+  };
+}
+
+const email: SystemField = {
+  kind: 'email',
+  operators: ({ a }) => ({
+    ...equalityOps(`lower(${a}.email)`, LOWER_TEXT),
+    ...likeOps(`lower(${a}.email)`, 'LIKE', (text) => text.toLowerCase()),
+    ...emptyText(`${a}.email`),
+  }),
+};
+
+function comparable(
+  column: string,
+  kind: string,
+  type: ValueType<string>,
+  order: (a: string, b: string) => number,
+): SystemField {
+  return {
+    kind,
+    operators: ({ a }) => ({
+      ...equalityOps(`${a}.${column}`, type),
+      ...orderOps(`${a}.${column}`, type, order),
+      ...emptyOps(`${a}.${column} IS NULL`, `${a}.${column} IS NOT NULL`),
+    }),
+  };
+}
+
+function enumeration(column: string, values: readonly string[]): SystemField {
+  const type = { ...TEXT, read: readOneOf(values, `one of ${values.join(', ')}`) };
+  return {
+    kind: 'enum',
+    operators: ({ a }) => ({
+      ...equalityOps(`${a}.${column}`, type),
+      ...emptyOps(`${a}.${column} IS NULL`, `${a}.${column} IS NOT NULL`),
+    }),
+  };
+}
+
+function tagList(column: string): SystemField {
+  const read = readList(readString);
+  return {
+    kind: 'tags',
+    operators: ({ a }) => ({
+      containsAny: (v, at, s) => `${a}.${column} && ${s.param(read(v, at))}::text[]`,
+      containsAll: (v, at, s) => `${a}.${column} @> ${s.param(read(v, at))}::text[]`,
+      ...emptyOps(`cardinality(${a}.${column}) = 0`, `cardinality(${a}.${column}) > 0`),
+    }),
+  };
+}
+
+const readPhone: Reader<string> = (v, at) => {
+  const e164 = toE164(readString(v, at));
+  if (!e164) throw badInput(at, `${show(v)} is not a valid phone number`);
+  return e164;
+};
+
+/** The digits to look for in E.164 numbers: a national leading 0 becomes 84. */
+const readPhoneDigits: Reader<string> = (v, at) => {
+  const digits = readString(v, at).normalize('NFKC').replace(/\D/g, '');
+  if (digits.length < 3) throw badInput(at, `${show(v)} has fewer than 3 digits`);
+  return digits.startsWith('0') ? `84${digits.slice(1)}` : digits;
+};
+
+/**
+ * Correlated EXISTS rather than `id IN (SELECT customer_id …)`: PostgreSQL turns an
+ * EXISTS into a semi-join (served by the (workspace_id, e164) index), but never a
+ * correlated IN, which it would re-run for every customer.
+ */
+const phone: SystemField = {
+  kind: 'phone',
+  operators: ({ a }) => {
+    const p = `${a}_phone`;
+    const rows = `FROM customer_phone ${p} WHERE ${p}.workspace_id = ${a}.workspace_id AND ${p}.customer_id = ${a}.id`;
+    const exists = (condition: string) => `EXISTS (SELECT 1 ${rows} AND ${condition})`;
+    const phones = readList(readPhone);
+    return {
+      ...someRowOps(
+        exists,
+        {
+          eq: (v, at, s) => `${p}.e164 = ${s.param(readPhone(v, at))}`,
+          in: (v, at, s) => `${p}.e164 = ANY(${s.param(phones(v, at))}::text[])`,
+          contains: (v, at, s) => `${p}.e164 LIKE ${s.param(`%${readPhoneDigits(v, at)}%`)}`,
+        },
+        { neq: 'eq' },
+      ),
+      ...emptyOps(`NOT EXISTS (SELECT 1 ${rows})`, `EXISTS (SELECT 1 ${rows})`),
+    };
+  },
+};
+
+/** Any source's external id; neq and notIn hold when none of them matches. */
+const externalId: SystemField = {
+  kind: 'external id',
+  operators: ({ a }) => {
+    const x = `${a}_xid`;
+    const rows = `FROM customer_external_id ${x} WHERE ${x}.workspace_id = ${a}.workspace_id AND ${x}.customer_id = ${a}.id`;
+    const exists = (condition: string) => `EXISTS (SELECT 1 ${rows} AND ${condition})`;
+    const { eq, in: anyOf } = equalityOps(`${x}.external_id`, TEXT);
+    return {
+      ...someRowOps(
+        exists,
+        { eq, in: anyOf, ...likeOps(`${x}.external_id`, 'ILIKE', identity) },
+        { neq: 'eq', notIn: 'in' },
+      ),
+      ...emptyOps(`NOT EXISTS (SELECT 1 ${rows})`, `EXISTS (SELECT 1 ${rows})`),
+    };
+  },
+};
+
+export const SYSTEM_FIELDS: ReadonlyMap<string, SystemField> = new Map<string, SystemField>([
+  ['id', { kind: 'id', operators: ({ a }) => equalityOps(`${a}.id`, UUID) }],
+  ['name', searchableText('name')],
+  ['email', email],
+  ['address', searchableText('address')],
+  ['city', searchableText('city')],
+  ['timezone', plainText('timezone')],
+  ['assignedStaff', plainText('assigned_staff')],
+  ['phone', phone],
+  ['birthday', comparable('birthday', 'date', DATE, byText)],
+  ['createdAt', comparable('created_at', 'date-time', DATE_TIME, byInstant)],
+  ['updatedAt', comparable('updated_at', 'date-time', DATE_TIME, byInstant)],
+  ['gender', enumeration('gender', ['MALE', 'FEMALE', 'OTHER'])],
+  ['type', enumeration('type', ['VISITOR', 'LEAD', 'CUSTOMER'])],
+  ['group', enumeration('customer_group', ['PRIORITY', 'RESTRICTED'])],
+  ['tags', tagList('tags')],
+  ['labels', tagList('labels')],
+  ['externalId', externalId],
+]);

@@ -1,0 +1,67 @@
+import { isUuid, requireRole } from '@customer-graph/runtime';
+import type { Resolvers } from '../generated/graphql';
+import type { CustomerFilterInput } from '../filter/filter.types';
+import { requireRead } from '../customers/customer.access';
+import { compileWhere, countWhere, listCustomers } from '../customers/customer.list';
+import type { CustomerSort } from '../customers/customer.list';
+import { scopeOf } from '../customers/customer.resolvers';
+import { CustomerListEntity } from './list.entity';
+import { createList, deleteList, renameList, splitList } from './list.service';
+
+/** Saving, renaming and deleting lists changes the workspace: admins and editors. */
+const LIST_EDITORS = ['admin', 'editor'] as const;
+
+export const listResolvers: Resolvers = {
+  Query: {
+    customerLists: (_parent, _args, ctx) => {
+      requireRead(ctx.identity, 'customerLists');
+      return ctx.db
+        .getRepository(CustomerListEntity)
+        .find({ where: { workspaceId: ctx.workspaceId }, order: { name: 'ASC' } });
+    },
+    customerList: (_parent, { id }, ctx) => {
+      requireRead(ctx.identity, 'customerList');
+      if (!isUuid(id)) return null;
+      return ctx.db
+        .getRepository(CustomerListEntity)
+        .findOneBy({ workspaceId: ctx.workspaceId, id });
+    },
+  },
+  Mutation: {
+    createCustomerList: (_parent, { name, filter }, ctx) => {
+      requireRole(ctx.identity, LIST_EDITORS, 'createCustomerList');
+      return createList(
+        ctx.db,
+        scopeOf(ctx),
+        ctx.identity.userId,
+        name,
+        filter as CustomerFilterInput,
+      );
+    },
+    renameCustomerList: (_parent, { id, name }, ctx) => {
+      requireRole(ctx.identity, LIST_EDITORS, 'renameCustomerList');
+      return renameList(ctx.db, ctx.workspaceId, id, name);
+    },
+    deleteCustomerList: (_parent, { id }, ctx) => {
+      requireRole(ctx.identity, LIST_EDITORS, 'deleteCustomerList');
+      return deleteList(ctx.db, ctx.workspaceId, id);
+    },
+    splitList: (_parent, { id, parts }, ctx) => {
+      // Splitting writes nothing: whoever may read the list may split it.
+      requireRead(ctx.identity, 'splitList');
+      return splitList(ctx.db, scopeOf(ctx), id, parts);
+    },
+  },
+  CustomerList: {
+    count: async (list, _args, ctx) =>
+      countWhere(ctx.db, await compileWhere(ctx.db, scopeOf(ctx), { inList: list.id })),
+    customers: (list, args, ctx) => {
+      return listCustomers(ctx.db, scopeOf(ctx), {
+        filter: { inList: list.id },
+        sort: args.sort as CustomerSort[] | null,
+        first: args.first,
+        after: args.after,
+      });
+    },
+  },
+};
