@@ -28,7 +28,10 @@ export interface GatewayConfig {
   supergraphPath: string;
   logLevel: LogLevel;
   exposeErrorDetails: boolean;
+  /** Largest webhook body. */
   maxBodyBytes: number;
+  /** Largest GraphQL request body (a 100,000-number phone list fits). */
+  maxGraphqlBodyBytes: number;
 }
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
@@ -66,5 +69,6 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     logLevel: readOneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     exposeErrorDetails: readBoolean(env, 'EXPOSE_ERROR_DETAILS', env.NODE_ENV !== 'production'),
     maxBodyBytes: 1024 * 1024,
+    maxGraphqlBodyBytes: 8 * 1024 * 1024,
   };
 }

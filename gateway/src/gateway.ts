@@ -73,6 +73,7 @@ export async function startGateway(
     apollo,
     logger,
     maxBodyBytes: config.maxBodyBytes,
+    maxGraphqlBodyBytes: config.maxGraphqlBodyBytes,
     context: async (headers) => ({ identity: await authenticate(headers.get('authorization')) }),
     routes: {
       'POST /webhooks/*': webhookForwarder(config.subgraphUrls, logger),

@@ -6,7 +6,7 @@
 // A cursor only fits the sort it came from; another sort's cursor is BAD_USER_INPUT.
 import type { DataSource, EntityManager } from 'typeorm';
 import { badInput, isUuid } from '@customer-graph/runtime';
-import { compileFilter, listIdsIn } from '../filter/filter.compiler';
+import { compileFilter, loadSavedLists } from '../filter/filter.compiler';
 import { SqlParams } from '../filter/sql-params';
 import type { CustomerFilterInput, FilterContext } from '../filter/filter.types';
 import { loadCustomFields } from '../custom-fields/custom-field.service';
@@ -66,25 +66,18 @@ export async function compileWhere(
 }
 
 /** Saved lists' filters named by `inList`, followed into lists that name lists. */
-async function loadListFilters(
+function loadListFilters(
   db: DataSource,
   workspaceId: string,
   filter: CustomerFilterInput | null | undefined,
 ): Promise<Map<string, CustomerFilterInput>> {
-  const lists = new Map<string, CustomerFilterInput>();
-  let wanted = filter ? listIdsIn(filter) : [];
-  // Bounded: the compiler refuses deeper nesting anyway.
-  for (let depth = 0; depth < 8 && wanted.length > 0; depth++) {
-    const ids = wanted.filter((id) => isUuid(id) && !lists.has(id));
-    if (ids.length === 0) break;
+  return loadSavedLists(filter, async (ids) => {
     const rows: { id: string; filter: CustomerFilterInput }[] = await db.query(
       'SELECT id, filter FROM customer_list WHERE workspace_id = $1 AND id = ANY($2::uuid[])',
-      [workspaceId, ids],
+      [workspaceId, ids.filter(isUuid)],
     );
-    for (const row of rows) lists.set(row.id, row.filter);
-    wanted = rows.flatMap((row) => listIdsIn(row.filter));
-  }
-  return lists;
+    return new Map(rows.map((row) => [row.id, row.filter]));
+  });
 }
 
 interface DecodedCursor {
