@@ -13,6 +13,7 @@ import {
   sendJson,
 } from '@customer-graph/runtime';
 import type { Logger } from '@customer-graph/runtime';
+import { inputErrorAsBadUserInput } from './input-errors';
 import { createAuthenticator } from './auth';
 import type { GatewayConfig } from './config';
 import { createSubgraphSource } from './subgraph-source';
@@ -57,6 +58,7 @@ export async function startGateway(
         config.contextSigningSecret,
       ),
   });
+  const formatInternal = formatSubgraphError(config.exposeErrorDetails, logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     plugins: [ApolloServerPluginInlineTraceDisabled()],
@@ -64,7 +66,7 @@ export async function startGateway(
     // The process entry point owns SIGTERM/SIGINT: it stops the HTTP server, Apollo
     // and the pools in order, then exits. Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
-    formatError: formatSubgraphError(config.exposeErrorDetails, logger),
+    formatError: (formatted, error) => formatInternal(inputErrorAsBadUserInput(formatted), error),
   });
   await apollo.start();
   const authenticate = createAuthenticator(config.jwt);

@@ -1,5 +1,5 @@
 // Scalars shared by the subgraphs (each SDL declares them; composition merges them).
-import { GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind, print } from 'graphql';
 import type { ValueNode } from 'graphql';
 import { badInput } from './errors';
 
@@ -15,7 +15,7 @@ export const DateTimeScalar = new GraphQLScalarType({
     return parseDateTime(value);
   },
   parseLiteral(ast: ValueNode) {
-    return parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined);
+    return parseDateTime(ast.kind === Kind.STRING ? ast.value : print(ast));
   },
 });
 
@@ -45,7 +45,7 @@ export const DateScalar = new GraphQLScalarType({
   name: 'Date',
   serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value)),
   parseValue: parseDate,
-  parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
+  parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : print(ast)),
 });
 
 function parseVnd(value: unknown): number {

@@ -27,6 +27,8 @@ export async function startTestSubgraph<L>(
     demoWorkspaceId?: string;
     kafkaBrokers?: string[];
     kafkaTopicPrefix?: string;
+    /** An existing database (to restart a service on its data); a fresh one by default. */
+    databaseUrl?: string;
   } = {},
 ): Promise<TestSubgraph> {
   const contextSigningSecret = options.contextSigningSecret ?? randomBytes(32).toString('hex');
@@ -36,7 +38,7 @@ export async function startTestSubgraph<L>(
       service: module.name,
       host: '127.0.0.1',
       port: 0,
-      databaseUrl: await createTestDatabase(module.name),
+      databaseUrl: options.databaseUrl ?? (await createTestDatabase(module.name)),
       contextSigningSecret,
       logLevel: 'error',
       demoWorkspaceId: options.demoWorkspaceId,
