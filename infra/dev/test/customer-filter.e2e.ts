@@ -295,6 +295,21 @@ describe('saved lists', () => {
       id: ids.get('Vũ An'),
     });
   });
+  it('can name another list, which then cannot be deleted under it', async () => {
+    const hanoi = await gql(CREATE_LIST, { n: 'Hà Nội', f: { city: { eq: 'Hà Nội' } } });
+    const hanoiId = (hanoi.data!.createCustomerList as { id: string }).id;
+    const vipHanoi = await gql(CREATE_LIST, {
+      n: 'VIP Hà Nội',
+      f: { inList: hanoiId, tags: { containsAny: ['vip'] } },
+    });
+    const nested = vipHanoi.data!.createCustomerList as { id: string; count: number };
+    expect(nested.count).toBe(1);
+    const refused = await gql(`mutation { deleteCustomerList(id: "${hanoiId}") }`);
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'id' });
+    await gql(`mutation { deleteCustomerList(id: "${nested.id}") }`);
+    const deleted = await gql(`mutation { deleteCustomerList(id: "${hanoiId}") }`);
+    expect(deleted.data).toEqual({ deleteCustomerList: true });
+  });
 });
 
 describe('splitting a list', () => {

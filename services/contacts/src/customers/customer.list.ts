@@ -165,11 +165,21 @@ export interface ListArgs {
   after?: string | null;
 }
 
-export async function listCustomers(
+/** A page's query, built and checked but not run (the list runs it; the bench EXPLAINs it). */
+export interface PageQuery {
+  sql: string;
+  params: unknown[];
+  where: CompiledWhere;
+  sort: CustomerSort[];
+  signature: string;
+  first: number;
+}
+
+export async function customerPageQuery(
   db: DataSource,
   scope: ListScope,
   args: ListArgs,
-): Promise<CustomerPage> {
+): Promise<PageQuery> {
   const first = args.first ?? 20;
   if (!Number.isInteger(first) || first < 0 || first > MAX_CUSTOMER_PAGE) {
     throw badInput('first', `"first" must be an integer from 0 to ${MAX_CUSTOMER_PAGE}`);
@@ -188,11 +198,24 @@ export async function listCustomers(
   ].join(', ');
   const sql = `SELECT ${CUSTOMER_SELECT}, c.name_search AS "nameSearch" FROM customer c
     WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${first + 1}`;
-  const rows: (CustomerRow & { nameSearch: string })[] = await db.query(sql, pageParams.values);
-  const nodes = rows.slice(0, first);
+  return { sql, params: pageParams.values, where, sort, signature: sig, first };
+}
+
+export async function listCustomers(
+  db: DataSource,
+  scope: ListScope,
+  args: ListArgs,
+): Promise<CustomerPage> {
+  const q = await customerPageQuery(db, scope, args);
+  const rows: (CustomerRow & { nameSearch: string })[] = await db.query(q.sql, q.params);
+  const nodes = rows.slice(0, q.first);
   const edges = nodes.map((node) => ({
     cursor: Buffer.from(
-      JSON.stringify({ s: sig, v: sort.map((s) => sortValue(node, s.field)), id: node.id }),
+      JSON.stringify({
+        s: q.signature,
+        v: q.sort.map((s) => sortValue(node, s.field)),
+        id: node.id,
+      }),
     ).toString('base64url'),
     node,
   }));
@@ -200,10 +223,10 @@ export async function listCustomers(
   return {
     edges,
     pageInfo: {
-      hasNextPage: rows.length > first,
+      hasNextPage: rows.length > q.first,
       endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null,
     },
-    count: () => (counted ??= countWhere(db, where)),
+    count: () => (counted ??= countWhere(db, q.where)),
   };
 }
 
