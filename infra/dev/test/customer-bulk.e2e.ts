@@ -104,6 +104,8 @@ describe('bulk actions on ids', () => {
 
 describe('bulk jobs over a filter', () => {
   it('run in the background with progress, only in the workspace', async () => {
+    // A customer of another workspace that the same filter would match there.
+    const lookalike = await create({ name: 'Khách lạ' }, otherToken);
     const started = await gql(
       `mutation($f: CustomerFilter!, $a: CustomerBulkAction!) { startBulkJob(filter: $f, action: $a) { ${JOB} } }`,
       { f: { name: { startsWith: 'khach' } }, a: { addTags: ['bulk'] } },
@@ -118,8 +120,15 @@ describe('bulk jobs over a filter', () => {
     expect(done).toMatchObject({ processed: 30, total: 30, failed: 0, error: null });
     const [{ n }] = await stack
       .db('contacts')
-      .query(`SELECT count(*)::int AS n FROM customer WHERE 'bulk' = ANY(tags)`);
+      .query(
+        `SELECT count(*)::int AS n FROM customer WHERE workspace_id = $1 AND 'bulk' = ANY(tags)`,
+        [ws],
+      );
     expect(n).toBe(30);
+    const [theirs] = await stack
+      .db('contacts')
+      .query('SELECT tags FROM customer WHERE id = $1', [lookalike]);
+    expect(theirs.tags).toEqual([]);
     const elsewhere = await gql(`{ bulkJob(id: "${job.id}") { id } }`, undefined, otherToken);
     expect(elsewhere.data).toEqual({ bulkJob: null });
   });

@@ -101,6 +101,16 @@ describe('creating a customer', () => {
     ['input.otherPhones[1]', { phone: '0912345678', otherPhones: ['0987654321', '0912.345.678'] }],
     ['input.tags[1]', { tags: ['ok', '   '] }],
     ['input.custom.unknown', { custom: { unknown: 1 } }],
+    ['input.tags', { tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }],
+    [
+      'input.otherPhones',
+      {
+        phone: '0912000000',
+        otherPhones: Array.from({ length: 10 }, (_, i) => `091200000${i + 1}`.slice(-10)),
+      },
+    ],
+    ['input.name', { name: 'x'.repeat(201) }],
+    ['input.assignedStaff', { assignedStaff: 'two words' }],
   ])('refuses a bad %s and writes nothing', async (field, input) => {
     const before = await customerCount();
     const { errors } = await gql(CREATE, { input: { name: 'Bad', ...input } });
