@@ -29,7 +29,7 @@ import {
 } from './workspace';
 import { CreateEventTables1763900000050 } from './events/tables';
 import { startEventConsumer } from './events/consumer';
-import type { EventHandler } from './events/consumer';
+import type { EventHandlers } from './events/consumer';
 import { createKafka } from './events/kafka';
 import { createEventMetrics } from './events/metrics';
 import { startOutboxRelay } from './events/relay';
@@ -56,7 +56,7 @@ export interface SubgraphModule<L> {
   /** Seeds the demo workspace; must be idempotent (it runs on every dev start). */
   seedDemo?(db: DataSource, workspaceId: string): Promise<void>;
   /** Event type → handler, consumed by this service's consumer group (its name). */
-  consumes?: Record<string, EventHandler>;
+  consumes?: EventHandlers;
   /** Extra HTTP routes (webhooks), given the database. */
   routes?(db: DataSource, logger: Logger): Record<string, RouteHandler>;
   /** Background work (bulk jobs), started after migrations and stopped before the pool. */

@@ -13,6 +13,7 @@ import {
   PermanentEventError,
   WorkspaceEntity,
   appendEvent,
+  appendEvents,
   createEvent,
   createEventMetrics,
   createIdempotentProducer,
@@ -22,7 +23,13 @@ import {
   startEventConsumer,
   startOutboxRelay,
 } from '../src';
-import type { EventConsumer, EventEnvelope, EventHandler, OutboxRelay } from '../src';
+import type {
+  BatchEventHandler,
+  EventConsumer,
+  EventEnvelope,
+  EventHandler,
+  OutboxRelay,
+} from '../src';
 import { createTestDatabase, testKafkaBrokers, testTopicPrefix } from '../src/testing';
 
 const logger = createLogger('error');
@@ -83,7 +90,11 @@ const record: EventHandler = async (tx, event) => {
   ]);
 };
 
-async function start(prefix: string, brokers: string[], handler: EventHandler = record) {
+async function start(
+  prefix: string,
+  brokers: string[],
+  handler: EventHandler | BatchEventHandler = record,
+) {
   const kafka = createKafka(brokers, 'events-test', logger);
   const relay: OutboxRelay = startOutboxRelay({
     db,
@@ -158,6 +169,45 @@ describe('relay and consumer', () => {
         .map((e) => (e.payload as { name: string }).name);
       expect(applied.filter((a) => a.key === `key-${k}`).map((a) => a.name)).toEqual(inOrder);
     }
+  });
+
+  it('hand runs of events to a batch handler, each event once and in order per key', async () => {
+    const prefix = testTopicPrefix('batch');
+    const runs: number[] = [];
+    const batch: BatchEventHandler = {
+      async batch(tx, events) {
+        runs.push(events.length);
+        for (const event of events) await record(tx, event, logger);
+      },
+    };
+    const { kafka } = await start(prefix, testKafkaBrokers(), batch);
+    const events = Array.from({ length: 200 }, (_, i) => phoneShared(`bkey-${i % 3}`, `bat-${i}`));
+    // One transaction, one statement: appendEvents.
+    await db.transaction((tx) => appendEvents(tx, events));
+    const names = events.map((e) => (e.payload as { name: string }).name);
+    await waitFor(async () => (await appliedFor(names)).length === 200);
+    // Redelivered together with a new event: the repeats are dropped by the inbox.
+    const producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    const marker = phoneShared('bkey-0', 'bat-marker');
+    await producer.send({
+      topic: prefix + TYPE,
+      messages: [...events.slice(0, 50), marker].map((e) => ({
+        key: e.key,
+        value: JSON.stringify(e),
+      })),
+    });
+    await producer.disconnect();
+    await waitFor(async () => (await appliedFor(['bat-marker'])).length === 1);
+    const applied = await appliedFor(names);
+    expect(applied).toHaveLength(200);
+    for (let k = 0; k < 3; k++) {
+      const inOrder = events
+        .filter((e) => e.key === `bkey-${k}`)
+        .map((e) => (e.payload as { name: string }).name);
+      expect(applied.filter((a) => a.key === `bkey-${k}`).map((a) => a.name)).toEqual(inOrder);
+    }
+    expect(Math.max(...runs)).toBeGreaterThan(1);
   });
 
   it('dead-letters malformed, invalid and always-failing events; retries the flaky; applies the rest', async () => {

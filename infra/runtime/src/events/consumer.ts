@@ -17,6 +17,17 @@ export type EventHandler = (
   logger: Logger,
 ) => Promise<void>;
 
+/**
+ * A handler that applies a run of events of its type at once (set-based SQL: a few
+ * statements for the run instead of a few per event). It must leave the database as
+ * applying them one by one, in order, would.
+ */
+export interface BatchEventHandler {
+  batch(tx: EntityManager, events: EventEnvelope<never>[], logger: Logger): Promise<void>;
+}
+
+export type EventHandlers = Record<string, EventHandler | BatchEventHandler>;
+
 /** Thrown by a handler for an event that can never succeed: no retries. */
 export class PermanentEventError extends Error {
   override name = 'PermanentEventError';
@@ -28,8 +39,8 @@ export interface EventConsumerOptions {
   groupId: string;
   /** Put before every topic name, the dead-letter topic's included. */
   topicPrefix?: string;
-  /** Event type (= topic) → handler. */
-  handlers: Record<string, EventHandler>;
+  /** Event type (= topic) → handler, for one event or a run of them. */
+  handlers: EventHandlers;
   logger: Logger;
   maxAttempts?: number;
   retryBaseMs?: number;
@@ -120,14 +131,27 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         'INSERT INTO workspace (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING',
         [[...new Set(events.map((e) => e.workspaceId))]],
       );
-      const applied: boolean[] = [];
-      for (const event of events) {
-        const fresh = await tx.query(
-          'INSERT INTO inbox (event_id, workspace_id, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id',
-          [event.id, event.workspaceId, event.type],
-        );
-        if (fresh.length > 0) await handlers[event.type](tx, event, logger);
-        applied.push(fresh.length > 0);
+      // One inbox statement for the chunk; an id delivered twice in it counts once.
+      const rows: { event_id: string }[] = await tx.query(
+        `INSERT INTO inbox (event_id, workspace_id, topic)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [events.map((e) => e.id), events.map((e) => e.workspaceId), events.map((e) => e.type)],
+      );
+      const fresh = new Set(rows.map((r) => r.event_id));
+      const applied = events.map((e) => fresh.delete(e.id));
+      const toApply = events.filter((_, i) => applied[i]);
+      // Runs of one type go to a batch handler together; order is kept across types.
+      for (let i = 0; i < toApply.length;) {
+        const handler = handlers[toApply[i].type];
+        let end = i + 1;
+        if ('batch' in handler) {
+          while (end < toApply.length && toApply[end].type === toApply[i].type) end++;
+          await handler.batch(tx, toApply.slice(i, end), logger);
+        } else {
+          await handler(tx, toApply[i], logger);
+        }
+        i = end;
       }
       return applied;
     });

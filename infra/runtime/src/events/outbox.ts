@@ -16,3 +16,30 @@ export async function appendEvent(tx: EntityManager, event: EventEnvelope<unknow
     [event.id, event.workspaceId, event.type, event.key, JSON.stringify(event)],
   );
 }
+
+/**
+ * Several events in one statement (a consumer applying a chunk of events at once):
+ * each is validated first, then all rows go in with one notification.
+ */
+export async function appendEvents(
+  tx: EntityManager,
+  events: EventEnvelope<unknown>[],
+): Promise<void> {
+  if (events.length === 0) return;
+  events.forEach(assertValidEvent);
+  await tx.query(
+    `INSERT INTO outbox (id, workspace_id, topic, key, value)
+     SELECT e.id, e.workspace_id, e.topic, e.key, e.value
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+              WITH ORDINALITY AS e(id, workspace_id, topic, key, value, n),
+            (SELECT pg_notify('${OUTBOX_CHANNEL}', '')) AS wake
+      ORDER BY e.n`,
+    [
+      events.map((e) => e.id),
+      events.map((e) => e.workspaceId),
+      events.map((e) => e.type),
+      events.map((e) => e.key),
+      events.map((e) => JSON.stringify(e)),
+    ],
+  );
+}

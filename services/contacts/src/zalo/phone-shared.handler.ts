@@ -4,132 +4,248 @@
 // the followers subgraph which customer it is.
 //
 // One customer per phone is guaranteed by phone_owner's primary key, not by timing:
-// when two events for a new phone race, one claims the phone and creates the
-// customer; the other's claim waits for that commit and links to the winner.
+// when two transactions race for a new phone, one claims it and creates the customer;
+// the other's claim waits for that commit and links to the winner.
+//
+// Events come in runs (a chunk of a partition) and are applied set-wise: a handful of
+// statements per run instead of six per event. The result is what applying them one by
+// one, in order, would give: the first event of a new phone creates its customer, and
+// every later one fills what is still empty; the last link of a Zalo user wins.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { appendEvent } from '@customer-graph/runtime';
-import type { EventEnvelope, EventHandler } from '@customer-graph/runtime';
+import { appendEvents } from '@customer-graph/runtime';
+import type { BatchEventHandler, EventEnvelope } from '@customer-graph/runtime';
 import { foldSearchText } from '../filter/search-text';
 import type { PhoneShared } from './zalo.events';
 import { zaloLinked } from './zalo.events';
 
-/** The phone's owner, and else the oldest customer who has the phone: one round trip. */
-async function lookup(tx: EntityManager, workspaceId: string, e164: string) {
-  const [row] = await tx.query(
+type Shared = EventEnvelope<PhoneShared>;
+
+/** Workspace and phone: the key of one phone's owner. */
+const phoneKey = (e: Shared) => `${e.workspaceId} ${e.payload.phoneE164}`;
+
+interface Profile {
+  name: string | null;
+  address: string | null;
+  city: string | null;
+}
+
+function profileOf(p: PhoneShared): Profile {
+  const parts = [p.address, p.ward, p.district].filter((x): x is string => !!x);
+  return { name: p.name, address: parts.length > 0 ? parts.join(', ') : null, city: p.city };
+}
+
+/** Fields filled in event order: the first value given for each wins. */
+function merged(events: Shared[]): Profile {
+  const profile: Profile = { name: null, address: null, city: null };
+  for (const e of events) {
+    const p = profileOf(e.payload);
+    profile.name ??= p.name;
+    profile.address ??= p.address;
+    profile.city ??= p.city;
+  }
+  return profile;
+}
+
+interface Phone {
+  workspaceId: string;
+  e164: string;
+  /** The phone's events, in order. */
+  events: Shared[];
+}
+
+/** Each phone's owner, and else the oldest customer who has it: one statement. */
+async function lookup(tx: EntityManager, phones: Phone[]) {
+  const rows: { owner: string | null; existing: string | null }[] = await tx.query(
     `SELECT
-       (SELECT customer_id FROM phone_owner WHERE workspace_id = $1 AND e164 = $2) AS owner,
+       (SELECT customer_id FROM phone_owner o WHERE o.workspace_id = u.ws AND o.e164 = u.e164) AS owner,
        (SELECT p.customer_id FROM customer_phone p JOIN customer c ON c.id = p.customer_id
-         WHERE p.workspace_id = $1 AND p.e164 = $2 ORDER BY c.created_at, c.id LIMIT 1) AS existing`,
-    [workspaceId, e164],
+         WHERE p.workspace_id = u.ws AND p.e164 = u.e164 ORDER BY c.created_at, c.id LIMIT 1) AS existing
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(ws, e164, n) ORDER BY u.n`,
+    [phones.map((p) => p.workspaceId), phones.map((p) => p.e164)],
   );
-  return row as { owner: string | null; existing: string | null };
+  return rows;
 }
 
 /**
- * Claims the phone for `customerId`; returns the phone's owner — `customerId`, or
- * whoever claimed it first. A racer's insert waits on the primary key until the first
- * commits; the owner is then read in a new statement, whose snapshot sees that commit.
+ * Claims unowned phones for their candidates, in key order (so two runs claiming
+ * overlapping phones lock them in the same order). Returns each phone's owner: its
+ * candidate, or whoever claimed it first — read in a new statement, whose snapshot
+ * sees that commit.
  */
-async function claim(tx: EntityManager, workspaceId: string, e164: string, customerId: string) {
-  const claimed = await tx.query(
-    `INSERT INTO phone_owner (workspace_id, e164, customer_id) VALUES ($1, $2, $3)
-     ON CONFLICT (workspace_id, e164) DO NOTHING RETURNING customer_id`,
-    [workspaceId, e164, customerId],
+async function claim(tx: EntityManager, claims: { phone: Phone; candidate: string }[]) {
+  const sorted = [...claims].sort((a, b) =>
+    phoneKey(a.phone.events[0]) < phoneKey(b.phone.events[0]) ? -1 : 1,
   );
-  if (claimed.length > 0) return customerId;
-  const [owner] = await tx.query(
-    'SELECT customer_id FROM phone_owner WHERE workspace_id = $1 AND e164 = $2',
-    [workspaceId, e164],
+  const args = [
+    sorted.map((c) => c.phone.workspaceId),
+    sorted.map((c) => c.phone.e164),
+    sorted.map((c) => c.candidate),
+  ];
+  await tx.query(
+    `INSERT INTO phone_owner (workspace_id, e164, customer_id)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[])
+     ON CONFLICT (workspace_id, e164) DO NOTHING`,
+    args,
   );
-  return owner.customer_id as string;
+  const owners: { ws: string; e164: string; customer_id: string }[] = await tx.query(
+    `SELECT o.workspace_id AS ws, o.e164, o.customer_id FROM phone_owner o
+       JOIN unnest($1::text[], $2::text[]) AS u(ws, e164) ON o.workspace_id = u.ws AND o.e164 = u.e164`,
+    args.slice(0, 2),
+  );
+  return new Map(owners.map((o) => [`${o.ws} ${o.e164}`, o.customer_id]));
 }
 
-function joinAddress(p: PhoneShared): string | null {
-  const parts = [p.address, p.ward, p.district].filter((x): x is string => !!x);
-  return parts.length > 0 ? parts.join(', ') : null;
-}
-
-/** Returns the phone's customer, creating one (a LEAD) when nobody has the phone. */
-async function resolveCustomer(tx: EntityManager, workspaceId: string, p: PhoneShared) {
-  const { owner, existing } = await lookup(tx, workspaceId, p.phoneE164);
-  if (owner) return { customerId: owner, created: false };
-  // The claim comes first (phone_owner's foreign key is checked at commit), so a racer
-  // that loses creates nothing.
-  const candidate = existing ?? randomUUID();
-  const customerId = await claim(tx, workspaceId, p.phoneE164, candidate);
-  if (customerId !== candidate || existing) return { customerId, created: false };
-  const address = joinAddress(p);
-  // A new customer has this phone and nothing else: a LEAD when it has a name
-  // (customer_derived_type's rule, known here without asking).
+/** New customers, one per phone, with the phone and the merged profile: one statement. */
+async function create(tx: EntityManager, created: { phone: Phone; customerId: string }[]) {
+  if (created.length === 0) return;
+  const profiles = created.map((c) => merged(c.phone.events));
+  const first = created.map((c) => c.phone.events[0].payload);
   await tx.query(
     `WITH c AS (
        INSERT INTO customer (id, workspace_id, name, name_search, address, address_search, city,
                              city_search, type)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       RETURNING id)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                            $7::text[], $8::text[], $9::text[])
+       RETURNING id, workspace_id)
      INSERT INTO customer_phone (workspace_id, customer_id, number, e164, position)
-     SELECT $2, c.id, $10, $11, 0 FROM c`,
+     SELECT c.workspace_id, c.id, u.number, u.e164, 0
+       FROM c JOIN unnest($1::uuid[], $10::text[], $11::text[]) AS u(id, number, e164) ON u.id = c.id`,
     [
-      customerId,
-      workspaceId,
-      p.name,
-      foldSearchText(p.name ?? ''),
-      address,
-      foldSearchText(address ?? ''),
-      p.city,
-      foldSearchText(p.city ?? ''),
-      p.name ? 'LEAD' : 'VISITOR',
-      p.phone,
-      p.phoneE164,
+      created.map((c) => c.customerId),
+      created.map((c) => c.phone.workspaceId),
+      profiles.map((p) => p.name),
+      profiles.map((p) => foldSearchText(p.name ?? '')),
+      profiles.map((p) => p.address),
+      profiles.map((p) => foldSearchText(p.address ?? '')),
+      profiles.map((p) => p.city),
+      profiles.map((p) => foldSearchText(p.city ?? '')),
+      // A phone and a name make a LEAD (customer_derived_type's rule, known here).
+      profiles.map((p) => (p.name ? 'LEAD' : 'VISITOR')),
+      first.map((p) => p.phone),
+      first.map((p) => p.phoneE164),
     ],
   );
-  return { customerId, created: true };
 }
 
-export const onPhoneShared: EventHandler = async (tx, event) => {
-  const { workspaceId, payload } = event as EventEnvelope<PhoneShared>;
-  const { customerId, created } = await resolveCustomer(tx, workspaceId, payload);
-  if (!created) {
-    // Only empty fields: what a person typed is never overwritten.
-    // The folded search columns follow the fields they fold; the type is derived
-    // from the filled-in values in the same statement.
-    const address = joinAddress(payload);
-    await tx.query(
-      `UPDATE customer SET
-         name = COALESCE(name, $3), address = COALESCE(address, $4), city = COALESCE(city, $5),
-         name_search = CASE WHEN name IS NULL THEN $6 ELSE name_search END,
-         address_search = CASE WHEN address IS NULL THEN $7 ELSE address_search END,
-         city_search = CASE WHEN city IS NULL THEN $8 ELSE city_search END,
-         type = customer_derived_type(workspace_id, id, COALESCE(name, $3), email),
-         updated_at = now()
-       WHERE workspace_id = $1 AND id = $2`,
-      [
-        workspaceId,
-        customerId,
-        payload.name,
-        address,
-        payload.city,
-        foldSearchText(payload.name ?? ''),
-        foldSearchText(address ?? ''),
-        foldSearchText(payload.city ?? ''),
-      ],
-    );
-  }
+/**
+ * Fills only the empty fields of existing customers (what a person typed is never
+ * overwritten), with their folded search columns and the derived type: one statement.
+ */
+async function fillEmpty(
+  tx: EntityManager,
+  fills: { workspaceId: string; customerId: string; events: Shared[] }[],
+) {
+  if (fills.length === 0) return;
+  const profiles = fills.map((f) => merged(f.events));
+  await tx.query(
+    `UPDATE customer c SET
+       name = COALESCE(c.name, u.name), address = COALESCE(c.address, u.address),
+       city = COALESCE(c.city, u.city),
+       name_search = CASE WHEN c.name IS NULL THEN u.name_search ELSE c.name_search END,
+       address_search = CASE WHEN c.address IS NULL THEN u.address_search ELSE c.address_search END,
+       city_search = CASE WHEN c.city IS NULL THEN u.city_search ELSE c.city_search END,
+       type = customer_derived_type(c.workspace_id, c.id, COALESCE(c.name, u.name), c.email),
+       updated_at = now()
+     FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                 $8::text[]) AS u(ws, id, name, name_search, address, address_search, city, city_search)
+     WHERE c.workspace_id = u.ws AND c.id = u.id`,
+    [
+      fills.map((f) => f.workspaceId),
+      fills.map((f) => f.customerId),
+      profiles.map((p) => p.name),
+      profiles.map((p) => foldSearchText(p.name ?? '')),
+      profiles.map((p) => p.address),
+      profiles.map((p) => foldSearchText(p.address ?? '')),
+      profiles.map((p) => p.city),
+      profiles.map((p) => foldSearchText(p.city ?? '')),
+    ],
+  );
+}
+
+/** The Zalo identities, each to its customer (a user's last event wins): one statement. */
+async function linkZaloIds(
+  tx: EntityManager,
+  links: Map<string, { e: Shared; customerId: string }>,
+) {
+  const rows = [...links.values()];
   await tx.query(
     `INSERT INTO customer_external_id (workspace_id, source, external_id, customer_id)
-     VALUES ($1, 'ZALO', $2, $3)
+     SELECT u.ws, 'ZALO', u.id, u.cid FROM unnest($1::text[], $2::text[], $3::uuid[]) AS u(ws, id, cid)
      ON CONFLICT (workspace_id, source, external_id) DO UPDATE SET customer_id = EXCLUDED.customer_id`,
-    [workspaceId, payload.zaloUserId, customerId],
+    [
+      rows.map((r) => r.e.workspaceId),
+      rows.map((r) => r.e.payload.zaloUserId),
+      rows.map((r) => r.customerId),
+    ],
   );
-  await appendEvent(
-    tx,
-    zaloLinked(workspaceId, {
-      customerId,
-      followerId: payload.followerId,
-      zaloUserId: payload.zaloUserId,
-      phoneE164: payload.phoneE164,
-      created,
-    }),
-  );
+}
+
+export const onPhoneShared: BatchEventHandler = {
+  async batch(tx, batch) {
+    const events = batch as Shared[];
+    const phones = new Map<string, Phone>();
+    for (const e of events) {
+      const phone = phones.get(phoneKey(e)) ?? {
+        workspaceId: e.workspaceId,
+        e164: e.payload.phoneE164,
+        events: [],
+      };
+      phone.events.push(e);
+      phones.set(phoneKey(e), phone);
+    }
+    const list = [...phones.values()];
+    const found = await lookup(tx, list);
+    // The claim comes first (phone_owner's foreign key is checked at commit), so a
+    // racer that loses creates nothing.
+    const claims = list.flatMap((phone, i) =>
+      found[i].owner ? [] : [{ phone, candidate: found[i].existing ?? randomUUID(), i }],
+    );
+    const owners = claims.length > 0 ? await claim(tx, claims) : new Map<string, string>();
+    const ownerOf = list.map(
+      (phone, i) => found[i].owner ?? owners.get(phoneKey(phone.events[0]))!,
+    );
+    const isNew = new Set(
+      claims.filter((c) => !found[c.i].existing && ownerOf[c.i] === c.candidate).map((c) => c.i),
+    );
+    await create(
+      tx,
+      [...isNew].map((i) => ({ phone: list[i], customerId: ownerOf[i] })),
+    );
+    await fillEmpty(
+      tx,
+      list.flatMap((phone, i) =>
+        isNew.has(i)
+          ? []
+          : [{ workspaceId: phone.workspaceId, customerId: ownerOf[i], events: phone.events }],
+      ),
+    );
+    // In the order the events came: a Zalo user's last event wins its link, and the
+    // links are announced in that order.
+    const order = new Map(events.map((e, n) => [e.id, n]));
+    const linked = list
+      .flatMap((phone, i) =>
+        phone.events.map((e, n) => ({
+          e,
+          customerId: ownerOf[i],
+          created: isNew.has(i) && n === 0,
+        })),
+      )
+      .sort((a, b) => order.get(a.e.id)! - order.get(b.e.id)!);
+    const links = new Map<string, { e: Shared; customerId: string }>();
+    for (const l of linked) links.set(`${l.e.workspaceId} ${l.e.payload.zaloUserId}`, l);
+    await linkZaloIds(tx, links);
+    await appendEvents(
+      tx,
+      linked.map((l) =>
+        zaloLinked(l.e.workspaceId, {
+          customerId: l.customerId,
+          followerId: l.e.payload.followerId,
+          zaloUserId: l.e.payload.zaloUserId,
+          phoneE164: l.e.payload.phoneE164,
+          created: l.created,
+        }),
+      ),
+    );
+  },
 };
