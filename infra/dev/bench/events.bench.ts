@@ -20,7 +20,7 @@ import { stageLatencies } from './stages';
 import { postSigned, submitInfoBody } from '../test/webhooks';
 import type { ZaloOA } from '../test/webhooks';
 
-const RATES = (process.env.BENCH_RATES ?? '200,1000').split(',').map(Number);
+const RATES = (process.env.BENCH_RATES ?? '20,200,1000').split(',').map(Number);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const POLL_MS = 25;
 /** Webhooks in flight at once, as a sender's connection pool would allow. */

@@ -91,3 +91,18 @@ it('fails a job whose filter no longer compiles, saying why', async () => {
   const error = await subgraph.query(admin, `{ bulkJob(id: "${id}") { error } }`);
   expect((error.data!.bulkJob as { error: string }).error).toContain('score');
 });
+
+it('gives up a job whose batches keep failing, so it cannot hold the queue', async () => {
+  // An action no batch can apply (stored by hand: the API would refuse it).
+  const [{ id }] = await subgraph.db.query(
+    `INSERT INTO bulk_job (workspace_id, created_by, filter, action, total)
+     VALUES ($1, 'admin-1', '{}', '{"addTags": "not-a-list", "removeTags": []}', 1)
+     RETURNING id`,
+    [admin.workspaceId],
+  );
+  const given = await until(
+    () => job(id),
+    (j) => j.status !== 'QUEUED',
+  );
+  expect(given).toMatchObject({ status: 'FAILED', processed: 0 });
+});

@@ -15,6 +15,8 @@ import { applyAction } from './bulk.action';
 import type { BulkAction } from './bulk.action';
 
 export const BATCH_SIZE = 500;
+/** Failed batches in a row after which a job is given up (FAILED, with the error). */
+export const MAX_BATCH_FAILURES = 5;
 
 /** What a job does: a bulk action, or deleting its customers. */
 export type JobAction = BulkAction | { delete: true };
@@ -111,7 +113,7 @@ export interface JobWorker {
 /**
  * Runs queued and interrupted jobs, oldest first, one batch at a time. A job whose
  * filter no longer compiles (a custom field it names was deleted) fails with the
- * reason; any other error is retried at the next poll.
+ * reason; any other error is retried at the next poll, MAX_BATCH_FAILURES times.
  */
 export function startJobWorker(db: DataSource, logger: Logger, pollMs = 250): JobWorker {
   let stopped = false;
@@ -127,6 +129,7 @@ export function startJobWorker(db: DataSource, logger: Logger, pollMs = 250): Jo
       `UPDATE bulk_job SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1`,
       [jobId, error.message],
     );
+  const failures = new Map<string, number>();
   const warn = (error: unknown) =>
     logger.warn('bulk job batch failed; will retry', { error: (error as Error).message });
   const loop = async () => {
@@ -136,11 +139,19 @@ export function startJobWorker(db: DataSource, logger: Logger, pollMs = 250): Jo
       try {
         jobId = await nextJob();
         if (jobId) outcome = await runBatch(db, jobId);
+        if (jobId) failures.delete(jobId);
       } catch (error) {
         const code = (error as { extensions?: { code?: string } }).extensions?.code;
-        // The database's own failures (it is down, a deadlock) are retried at the next poll.
-        if (jobId && code === 'BAD_USER_INPUT') await fail(jobId, error as Error).catch(warn);
-        else warn(error);
+        // Other failures (the database is down, a deadlock) are retried at the next
+        // poll, up to MAX_BATCH_FAILURES in a row, so one broken job cannot hold the
+        // queue forever.
+        const failed = jobId ? (failures.get(jobId) ?? 0) + 1 : 0;
+        if (jobId) failures.set(jobId, failed);
+        if (jobId && (code === 'BAD_USER_INPUT' || failed >= MAX_BATCH_FAILURES)) {
+          await fail(jobId, error as Error).catch(warn);
+        } else {
+          warn(error);
+        }
       }
       if (outcome === 'more' || outcome === 'finished') continue;
       await new Promise<void>((resolve) => {
