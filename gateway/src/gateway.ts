@@ -14,6 +14,7 @@ import {
 } from '@customer-graph/runtime';
 import type { Logger } from '@customer-graph/runtime';
 import { inputErrorAsBadUserInput } from './input-errors';
+import { MAX_TOKENS, queryLimitsPlugin } from './query-limits';
 import { createAuthenticator } from './auth';
 import type { GatewayConfig } from './config';
 import { createSubgraphSource } from './subgraph-source';
@@ -61,7 +62,9 @@ export async function startGateway(
   const formatInternal = formatSubgraphError(config.exposeErrorDetails, logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), queryLimitsPlugin],
+    // A document past MAX_TOKENS is not even parsed.
+    parseOptions: { maxTokens: MAX_TOKENS },
     includeStacktraceInErrorResponses: config.exposeErrorDetails,
     // The process entry point owns SIGTERM/SIGINT: it stops the HTTP server, Apollo
     // and the pools in order, then exits. Apollo's own handler would re-raise the signal.

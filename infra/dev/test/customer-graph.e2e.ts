@@ -129,6 +129,25 @@ describe('the customer page through the gateway', () => {
   });
 });
 
+describe('query limits at the gateway', () => {
+  it('refuse a query too deep, too costly or too long before any subgraph is asked', async () => {
+    const deep = `{ customer(id: "${demo.id}") { ${'zaloFollower { customer { '.repeat(6)}id${' } }'.repeat(6)} } }`;
+    const tooDeep = await stack.query(tokenA, deep);
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.body.errors?.[0].extensions).toMatchObject({
+      code: 'QUERY_TOO_DEEP',
+      limit: 12,
+    });
+    const costly = await stack.query(
+      tokenA,
+      '{ customers(first: 250) { edges { node { orders(first: 100) { edges { node { code total status } } } } } } }',
+    );
+    expect(costly.body.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY' });
+    const long = await stack.query(tokenA, `{ ${'__typename '.repeat(6000)}}`);
+    expect(long.body.errors?.[0].extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+  });
+});
+
 describe('authentication at the gateway', () => {
   it.each([
     ['no token', undefined],
