@@ -6,6 +6,7 @@
 // staff, custom values), then builds each common filter's page and count query
 // with the list's own code and records EXPLAIN (ANALYZE, BUFFERS) and timings.
 // Figures go to bench/results/customers.json; the plans to docs/customer-list-plans.md.
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -221,7 +222,8 @@ async function main(): Promise<void> {
         host: '127.0.0.1',
         port: 0,
         databaseUrl: pg.url('contacts'),
-        contextSigningSecret: 'bench-only-secret-bench-only-secret',
+        contextSigningSecret: randomBytes(32).toString('hex'),
+        dataEncryptionKey: randomBytes(32),
         logLevel: 'warn',
         exposeErrorDetails: false,
         kafkaTopicPrefix: '',

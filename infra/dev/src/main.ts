@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   const secrets = loadDevSecrets(config.dataDir)!;
   const jwtSecret = process.env.JWT_SECRET ?? secrets.jwtSecret;
   const contextSigningSecret = process.env.CONTEXT_SIGNING_SECRET ?? secrets.contextSigningSecret;
+  const dataEncryptionKey = process.env.DATA_ENCRYPTION_KEY ?? secrets.dataEncryptionKey;
   const needsEmbedded = config.only.some((n) => !config.externalDatabaseUrls[n]);
   await checkPorts(config, needsEmbedded);
 
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
 
   const common = {
     CONTEXT_SIGNING_SECRET: contextSigningSecret,
+    DATA_ENCRYPTION_KEY: dataEncryptionKey,
     DEMO_WORKSPACE_ID: config.demoWorkspaceId,
     KAFKA_BROKERS: kafkaBrokers,
   };

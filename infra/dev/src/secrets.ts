@@ -8,17 +8,30 @@ import path from 'node:path';
 export interface DevSecrets {
   jwtSecret: string;
   contextSigningSecret: string;
+  /** Seals third parties' secrets in the databases (32 bytes, base64url). */
+  dataEncryptionKey: string;
 }
 
+const fresh = (): DevSecrets => ({
+  jwtSecret: randomBytes(32).toString('base64url'),
+  contextSigningSecret: randomBytes(32).toString('base64url'),
+  dataEncryptionKey: randomBytes(32).toString('base64url'),
+});
+
+/**
+ * The dev secrets, made on first use. A file from an older version that lacks a
+ * secret gets it added (the ones it has are kept, so tokens and sealed data stay valid).
+ */
 export function loadDevSecrets(dataDir: string, create = true): DevSecrets | undefined {
   const file = path.join(dataDir, 'dev-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
-  if (!create) return undefined;
-  const secrets: DevSecrets = {
-    jwtSecret: randomBytes(32).toString('base64url'),
-    contextSigningSecret: randomBytes(32).toString('base64url'),
-  };
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  const kept = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>)
+    : undefined;
+  if (!kept && !create) return undefined;
+  const secrets: DevSecrets = { ...fresh(), ...kept };
+  if (!kept || Object.keys(secrets).some((k) => !(k in kept))) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  }
   return secrets;
 }

@@ -40,6 +40,7 @@ async function startContacts(): Promise<ChildProcess> {
         CONTACTS_DATABASE_URL: databaseUrl,
         CONTACTS_PORT: String(port),
         CONTEXT_SIGNING_SECRET: randomBytes(16).toString('hex'),
+        DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         KAFKA_BROKERS: testKafkaBrokers().join(','),
         KAFKA_TOPIC_PREFIX: prefix,
         LOG_LEVEL: 'error',

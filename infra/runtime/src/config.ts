@@ -5,6 +5,7 @@ import type { Env } from './env';
 import { WORKSPACE_ID_PATTERN } from './identity';
 import { ConfigError } from './env';
 import type { LogLevel } from './logger';
+import { parseDataKey } from './secret-box';
 
 export interface SubgraphConfig {
   service: string;
@@ -12,6 +13,8 @@ export interface SubgraphConfig {
   port: number;
   databaseUrl: string;
   contextSigningSecret: string;
+  /** Seals third parties' secrets at rest (secret-box.ts): 32 bytes, base64. */
+  dataEncryptionKey: Buffer;
   logLevel: LogLevel;
   /** When set, the service seeds this demo workspace after migrating (idempotent). */
   demoWorkspaceId: string | undefined;
@@ -32,6 +35,15 @@ export const DEFAULT_PORTS: Record<string, number> = {
   marketing: 4004,
 };
 
+function readDataKey(env: Env): Buffer {
+  const text = readString(env, 'DATA_ENCRYPTION_KEY');
+  try {
+    return parseDataKey(text);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
 export function loadSubgraphConfig(service: string, env: Env = process.env): SubgraphConfig {
   const prefix = envPrefix(service);
   const demoWorkspaceId = readOptional(env, 'DEMO_WORKSPACE_ID');
@@ -44,6 +56,7 @@ export function loadSubgraphConfig(service: string, env: Env = process.env): Sub
     port: readPort(env, `${prefix}_PORT`, DEFAULT_PORTS[service] ?? 0),
     databaseUrl: readString(env, `${prefix}_DATABASE_URL`),
     contextSigningSecret: readString(env, 'CONTEXT_SIGNING_SECRET'),
+    dataEncryptionKey: readDataKey(env),
     logLevel: readOneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     demoWorkspaceId,
     exposeErrorDetails: readBoolean(env, 'EXPOSE_ERROR_DETAILS', env.NODE_ENV !== 'production'),

@@ -21,5 +21,6 @@ export * from './pagination';
 export * from './paged-lists';
 export * from './phone';
 export * from './scalars';
+export * from './secret-box';
 export * from './subgraph';
 export * from './workspace';

@@ -34,6 +34,8 @@ import { createKafka } from './events/kafka';
 import { createEventMetrics } from './events/metrics';
 import { startOutboxRelay } from './events/relay';
 import { PublicErrorCode } from './errors';
+import { createSecretBox } from './secret-box';
+import type { SecretBox } from './secret-box';
 
 export interface ServiceContext<L> {
   identity: Identity;
@@ -41,6 +43,8 @@ export interface ServiceContext<L> {
   db: DataSource;
   loaders: L;
   logger: Logger;
+  /** Seals and opens third parties' secrets kept in the database. */
+  secrets: SecretBox;
 }
 
 export interface SubgraphModule<L> {
@@ -58,9 +62,9 @@ export interface SubgraphModule<L> {
   /** Event type → handler, consumed by this service's consumer group (its name). */
   consumes?: EventHandlers;
   /** Extra HTTP routes (webhooks), given the database. */
-  routes?(db: DataSource, logger: Logger): Record<string, RouteHandler>;
+  routes?(db: DataSource, logger: Logger, secrets: SecretBox): Record<string, RouteHandler>;
   /** Background work (bulk jobs), started after migrations and stopped before the pool. */
-  startWorkers?(db: DataSource, logger: Logger): { stop(): Promise<void> };
+  startWorkers?(db: DataSource, logger: Logger, secrets: SecretBox): { stop(): Promise<void> };
 }
 
 export interface RunningSubgraph {
@@ -129,8 +133,9 @@ export async function startSubgraph<L>(
       ...(module.migrations as []),
     ],
   });
+  const secrets = createSecretBox(config.dataEncryptionKey);
   const events = await startEvents(module, config, db, logger);
-  const workers = module.startWorkers?.(db, logger);
+  const workers = module.startWorkers?.(db, logger, secrets);
   const provisioner = createWorkspaceProvisioner(db);
   if (config.demoWorkspaceId && module.seedDemo) {
     await provisioner.ensure(config.demoWorkspaceId);
@@ -157,7 +162,7 @@ export async function startSubgraph<L>(
       const readiness = await databaseReadiness(db);
       sendJson(res, readiness.ready ? 200 : 503, { service: module.name, ...readiness });
     },
-    ...module.routes?.(db, logger),
+    ...module.routes?.(db, logger, secrets),
   };
 
   const handler = createHttpHandler<ServiceContext<L>>({
@@ -178,6 +183,7 @@ export async function startSubgraph<L>(
         workspaceId: identity.workspaceId,
         db,
         logger,
+        secrets,
         loaders: module.createLoaders(db, identity.workspaceId, identity),
       };
     },

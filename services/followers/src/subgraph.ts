@@ -10,6 +10,7 @@ import { CreateZaloFollowers1763900000400 } from './migrations/1763900000400-Cre
 import { CreateZaloOA1763900000410 } from './migrations/1763900000410-CreateZaloOA';
 import { ZaloOAEntity } from './oa/oa.entity';
 import { oaResolvers } from './oa/oa.resolvers';
+import { sealLegacyOASecrets } from './oa/oa.secret';
 import { zaloWebhook } from './webhook/zalo.webhook';
 
 export const followersSubgraph: SubgraphModule<Loaders> = {
@@ -23,5 +24,12 @@ export const followersSubgraph: SubgraphModule<Loaders> = {
     [CUSTOMER_ZALO_LINKED]: onCustomerZaloLinked,
     [CUSTOMER_DELETED]: onCustomerDeleted,
   },
-  routes: (db, logger) => ({ 'POST /webhooks/zalo': zaloWebhook(db, logger) }),
+  routes: (db, logger, secrets) => ({ 'POST /webhooks/zalo': zaloWebhook(db, logger, secrets) }),
+  startWorkers: (db, logger, secrets) => {
+    // Not a worker: one pass at boot; stopping waits for it.
+    const sealing = sealLegacyOASecrets(db, secrets, logger).catch((error: Error) =>
+      logger.error('could not seal OA secrets kept in clear', { error: error.message }),
+    );
+    return { stop: async () => void (await sealing) };
+  },
 };

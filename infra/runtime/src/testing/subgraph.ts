@@ -29,6 +29,8 @@ export async function startTestSubgraph<L>(
     kafkaTopicPrefix?: string;
     /** An existing database (to restart a service on its data); a fresh one by default. */
     databaseUrl?: string;
+    /** The key its secrets are sealed with (the same across a restart); random by default. */
+    dataEncryptionKey?: Buffer;
   } = {},
 ): Promise<TestSubgraph> {
   const contextSigningSecret = options.contextSigningSecret ?? randomBytes(32).toString('hex');
@@ -40,6 +42,7 @@ export async function startTestSubgraph<L>(
       port: 0,
       databaseUrl: options.databaseUrl ?? (await createTestDatabase(module.name)),
       contextSigningSecret,
+      dataEncryptionKey: options.dataEncryptionKey ?? randomBytes(32),
       logLevel: 'error',
       demoWorkspaceId: options.demoWorkspaceId,
       exposeErrorDetails: true,

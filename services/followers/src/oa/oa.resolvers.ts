@@ -1,6 +1,7 @@
 import { PublicErrorCode, badInput, publicError, requireRole } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { ZaloOAEntity } from './oa.entity';
+import { oaSecretContext } from './oa.secret';
 
 const ID = /^[0-9A-Za-z_-]{1,64}$/;
 
@@ -25,7 +26,12 @@ export const oaResolvers: Resolvers = {
              SET oa_id = EXCLUDED.oa_id, app_id = EXCLUDED.app_id,
                  secret_key = EXCLUDED.secret_key, connected_at = now()
            RETURNING oa_id AS "oaId", app_id AS "appId", connected_at AS "connectedAt"`,
-          [ctx.workspaceId, oaId, appId, secretKey],
+          [
+            ctx.workspaceId,
+            oaId,
+            appId,
+            ctx.secrets.seal(secretKey, oaSecretContext(ctx.workspaceId, oaId)),
+          ],
         );
         return rows[0];
       } catch (error) {

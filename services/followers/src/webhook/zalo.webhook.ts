@@ -3,9 +3,10 @@
 import type { DataSource } from 'typeorm';
 import { GraphQLError } from 'graphql';
 import { sendJson } from '@customer-graph/runtime';
-import type { Logger, RouteHandler } from '@customer-graph/runtime';
+import type { Logger, RouteHandler, SecretBox } from '@customer-graph/runtime';
 import { ZaloOAEntity } from '../oa/oa.entity';
 import type { ZaloOARow } from '../oa/oa.entity';
+import { openOASecret } from '../oa/oa.secret';
 import { applyZaloEvent } from '../followers/follower.ingest';
 import {
   WebhookError,
@@ -38,7 +39,7 @@ function connectedOAs(db: DataSource) {
   };
 }
 
-export function zaloWebhook(db: DataSource, logger: Logger): RouteHandler {
+export function zaloWebhook(db: DataSource, logger: Logger, secrets: SecretBox): RouteHandler {
   const findOA = connectedOAs(db);
   return async (req, res, body) => {
     try {
@@ -50,7 +51,7 @@ export function zaloWebhook(db: DataSource, logger: Logger): RouteHandler {
         event.appId === oa.appId &&
         signatureMatches(
           signature,
-          zaloSignature(event.appId, body, rawTimestamp(body), oa.secretKey),
+          zaloSignature(event.appId, body, rawTimestamp(body), openOASecret(secrets, oa)),
         );
       let oa = await findOA(event.oaId);
       if (oa && !signedBy(oa)) oa = await findOA(event.oaId, true);

@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { loadSubgraphConfig } from './config';
+
+const base = {
+  CONTACTS_DATABASE_URL: 'postgres://localhost/cg_contacts',
+  CONTEXT_SIGNING_SECRET: 'c'.repeat(32),
+  DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+};
+
+describe('a subgraph’s config', () => {
+  it('reads the data encryption key as 32 bytes', () => {
+    const config = loadSubgraphConfig('contacts', base);
+    expect(config.dataEncryptionKey).toEqual(Buffer.from(base.DATA_ENCRYPTION_KEY, 'base64'));
+  });
+
+  it.each([
+    ['no data key', { ...base, DATA_ENCRYPTION_KEY: undefined }, /DATA_ENCRYPTION_KEY is required/],
+    ['a short data key', { ...base, DATA_ENCRYPTION_KEY: 'c2hvcnQ=' }, /32 bytes/],
+    ['no database', { ...base, CONTACTS_DATABASE_URL: undefined }, /CONTACTS_DATABASE_URL/],
+  ])('fails fast with %s, naming the variable', (_label, env, message) => {
+    expect(() => loadSubgraphConfig('contacts', env)).toThrow(message);
+  });
+});
