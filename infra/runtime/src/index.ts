@@ -23,4 +23,5 @@ export * from './phone';
 export * from './scalars';
 export * from './secret-box';
 export * from './subgraph';
+export * from './waker';
 export * from './workspace';

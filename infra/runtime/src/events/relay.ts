@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
 import { createIdempotentProducer } from './kafka';
 import { OUTBOX_CHANNEL } from './outbox';
+import { createWaker } from '../waker';
 
 // Any constant, the same in every process of one service.
 const RELAY_LOCK = 0x6f7574626f78; // "outbox"
@@ -46,7 +47,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const keepSentMs = options.keepSentMs ?? 24 * 3600 * 1000;
   let producer: Producer | undefined;
   let stopped = false;
-  let wake: () => void = () => undefined;
+  // A commit's NOTIFY during a pass is kept, so its rows go out right after.
+  const waker = createWaker();
   let listener: Client | undefined;
 
   const listen = async () => {
@@ -57,7 +59,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       // Release the broken connection's socket; its own error was just logged.
       client.end().catch(() => undefined);
     });
-    client.on('notification', () => wake());
+    client.on('notification', () => waker.wake());
     await client.connect();
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
     listener = client;
@@ -131,13 +133,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         continue;
       }
       if (published === batchSize) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await waker.sleep(pollMs);
     }
   };
   const running = loop();
@@ -147,7 +143,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       Number((await db.query('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL'))[0].n),
     stop: async () => {
       stopped = true;
-      wake();
+      waker.wake();
       await running;
       await producer?.disconnect();
       await listener?.end();

@@ -1,4 +1,5 @@
 // Test-only helpers, exported as @customer-graph/runtime/testing.
 export * from './databases';
+export * from './errors';
 export * from './kafka';
 export * from './subgraph';

@@ -5,6 +5,7 @@
 // second worker) goes on from the last committed batch, so nothing applies twice.
 // Only customers that existed when the job started are considered.
 import type { DataSource, EntityManager } from 'typeorm';
+import { createWaker } from '@customer-graph/runtime';
 import type { Identity, Logger } from '@customer-graph/runtime';
 import type { CustomerFilterInput } from '../filter/filter.types';
 import { compileWhere, countWhere } from '../customers/customer.list';
@@ -117,7 +118,7 @@ export interface JobWorker {
  */
 export function startJobWorker(db: DataSource, logger: Logger, pollMs = 250): JobWorker {
   let stopped = false;
-  let wake: () => void = () => undefined;
+  const waker = createWaker();
   const nextJob = async (): Promise<string | null> => {
     const [row] = await db.query(
       `SELECT id FROM bulk_job WHERE status IN ('QUEUED', 'RUNNING') ORDER BY created_at LIMIT 1`,
@@ -154,20 +155,14 @@ export function startJobWorker(db: DataSource, logger: Logger, pollMs = 250): Jo
         }
       }
       if (outcome === 'more' || outcome === 'finished') continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await waker.sleep(pollMs);
     }
   };
   const running = loop();
   return {
     stop: async () => {
       stopped = true;
-      wake();
+      waker.wake();
       await running;
     },
   };

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { thrownBy } from '@customer-graph/runtime/testing';
 import {
   CUSTOM_FIELD_LIMITS,
   limitFor,
@@ -13,17 +13,6 @@ import type {
   CustomFieldType,
   Plan,
 } from './custom-field.values';
-
-/** The error `run` throws; fails the test when it throws nothing or something else. */
-function thrownBy(run: () => unknown): GraphQLError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof GraphQLError) return error;
-    throw error;
-  }
-  throw new Error('expected a GraphQLError, nothing was thrown');
-}
 
 /** What `run` was refused with: the error's code, field and message. */
 function rejection(run: () => unknown): { code: unknown; field: unknown; message: string } {

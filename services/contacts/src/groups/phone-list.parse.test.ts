@@ -1,16 +1,5 @@
-import { GraphQLError } from 'graphql';
+import { thrownBy } from '@customer-graph/runtime/testing';
 import { MAX_PHONE_LIST, parsePhoneList } from './phone-list.parse';
-
-/** The error `run` throws; fails the test when it throws nothing or something else. */
-function thrownBy(run: () => unknown): GraphQLError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof GraphQLError) return error;
-    throw error;
-  }
-  throw new Error('expected a GraphQLError, nothing was thrown');
-}
 
 /** A distinct valid mobile number for each i below 100,000,000. */
 function mobile(i: number): string {

@@ -1,17 +1,6 @@
-import { GraphQLError } from 'graphql';
+import { thrownBy } from '@customer-graph/runtime/testing';
 import { MAX_SPLIT_PARTS, boundaryRows, splitSizes } from './list-split';
 import type { SplitPart } from './list-split';
-
-/** The error `run` throws; fails the test when it throws nothing or something else. */
-function thrownBy(run: () => unknown): GraphQLError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof GraphQLError) return error;
-    throw error;
-  }
-  throw new Error('expected a GraphQLError, nothing was thrown');
-}
 
 /** Every way a split of `total` rows into `parts` groups can be wrong; [] when right. */
 function problems(split: SplitPart[], total: number, parts: number): string[] {
