@@ -75,6 +75,21 @@ describe('bulk actions on ids', () => {
     expect(mine.tags).toEqual([]);
   });
 
+  it('leaves alone, and names, a customer the change would take past 50 tags', async () => {
+    const full = await create({
+      name: 'Nhiều tag',
+      tags: Array.from({ length: 49 }, (_, i) => `t${i}`),
+    });
+    const { data } = await gql(
+      `mutation($ids: [ID!]!, $a: CustomerBulkAction!) {
+         updateCustomers(ids: $ids, action: $a) { updated notFound skipped } }`,
+      { ids: [full, ids[5]], a: { addTags: ['x1', 'x2'] } },
+    );
+    expect(data).toEqual({ updateCustomers: { updated: 1, notFound: [], skipped: [full] } });
+    expect(await tagsOf(full)).toHaveLength(49);
+    await gql(UPDATE_MANY, { ids: [ids[5]], a: { removeTags: ['x1', 'x2'] } });
+  });
+
   it('refuses 101 ids, or an action that changes nothing, writing nothing', async () => {
     const many = Array.from({ length: 101 }, (_, i) => ids[i % ids.length]);
     const tooMany = await gql(UPDATE_MANY, { ids: many, a: { addTags: ['x'] } });

@@ -104,7 +104,7 @@ async function applyToBatch(tx: EntityManager, job: BulkJobRow, ids: string[]) {
     job.workspaceId,
     ids,
   ]);
-  return { done: ids.length, failed: applied.failed };
+  return { done: ids.length, failed: applied.skipped.length };
 }
 
 export interface JobWorker {

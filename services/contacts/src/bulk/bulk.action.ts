@@ -74,13 +74,13 @@ export interface Applied {
   /** Customers changed. */
   updated: string[];
   /** Customers left alone because the change would break a limit (over MAX_TAGS tags). */
-  failed: number;
+  skipped: string[];
 }
 
 /**
  * Applies the action to the customers of `customer c` matching `condition` (which
  * uses parameters `params`, numbered from $1). Customers that would end up with
- * more than MAX_TAGS tags are left alone and counted as failed.
+ * more than MAX_TAGS tags are left alone and reported as skipped.
  */
 export async function applyAction(
   tx: EntityManager,
@@ -106,6 +106,6 @@ export async function applyAction(
   );
   return {
     updated: rows.filter((r) => r.fits).map((r) => r.id),
-    failed: rows.filter((r) => !r.fits).length,
+    skipped: rows.filter((r) => !r.fits).map((r) => r.id),
   };
 }

@@ -43,10 +43,11 @@ export const bulkResolvers: Resolvers = {
           [ctx.workspaceId, ids, staff],
         ),
       );
-      const found = new Set(applied.updated);
+      const found = new Set([...applied.updated, ...applied.skipped]);
       return {
         updated: applied.updated.length,
         notFound: ids.filter((id) => !found.has(id)),
+        skipped: applied.skipped,
       };
     },
     startBulkJob: (_parent, { filter, action }, ctx) => {

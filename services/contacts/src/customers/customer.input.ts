@@ -3,7 +3,6 @@
 // `input.tags[3]`), and the whole request writes nothing.
 import { badInput, normalisePhone } from '@customer-graph/runtime';
 import type { Phone } from '@customer-graph/runtime';
-import type { CustomerGroup, Gender } from './customer.entity';
 
 export const MAX_TAGS = 50;
 export const MAX_LABELS = 20;
@@ -139,5 +138,3 @@ export function externalIds(
     return { source: value.source, id };
   });
 }
-
-export type { CustomerGroup, Gender };

@@ -8,7 +8,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { badInput, isUuid } from '@customer-graph/runtime';
 import { compileFilter, loadSavedLists } from '../filter/filter.compiler';
 import { SqlParams } from '../filter/sql-params';
-import type { CustomerFilterInput, FilterContext } from '../filter/filter.types';
+import type { CustomFieldDef, CustomerFilterInput, FilterContext } from '../filter/filter.types';
 import { loadCustomFields } from '../custom-fields/custom-field.service';
 import { CUSTOMER_SELECT } from './customer.entity';
 import type { CustomerRow } from './customer.entity';
@@ -35,6 +35,8 @@ export interface ListScope {
   workspaceId: string;
   /** Staff see only their own customers. */
   staffUserId: string | null;
+  /** The workspace's custom fields when the caller has them (a request's loader); else read. */
+  customFields?: ReadonlyMap<string, CustomFieldDef>;
 }
 
 /** A WHERE clause over `customer c` for a scope and a filter, with its parameters. */
@@ -58,7 +60,7 @@ export async function compileWhere(
   const context: FilterContext = {
     alias: 'c',
     root,
-    customFields: await loadCustomFields(db, scope.workspaceId),
+    customFields: scope.customFields ?? (await loadCustomFields(db, scope.workspaceId)),
     lists: await loadListFilters(db, scope.workspaceId, filter),
   };
   conditions.push(`(${compileFilter(filter, context, params)})`);

@@ -5,14 +5,16 @@ import type { Context } from '../context';
 import { startJob } from '../bulk/bulk-job.service';
 import { requireRead, requireWrite, staffScope } from './customer.access';
 import { listCustomers } from './customer.list';
-import type { CustomerSort } from './customer.list';
+import type { CustomerSort, ListScope } from './customer.list';
 import { createCustomer, deleteCustomersById, updateCustomer } from './customer.write';
 import type { Writer } from './customer.write';
 import { FilterValueScalar, JsonScalar } from './json.scalars';
 
-export const scopeOf = (ctx: Context) => ({
+/** Who the caller is for the list, with the request's custom fields (read once). */
+export const scopeOf = async (ctx: Context): Promise<ListScope> => ({
   workspaceId: ctx.workspaceId,
   staffUserId: staffScope(ctx.identity),
+  customFields: await ctx.loaders.customFields(),
 });
 
 async function writer(ctx: Context): Promise<Writer> {
@@ -27,9 +29,9 @@ export const customerResolvers: Resolvers = {
       requireRead(ctx.identity, 'customer');
       return ctx.loaders.customerById.load(id);
     },
-    customers: (_parent, args, ctx) => {
+    customers: async (_parent, args, ctx) => {
       requireRead(ctx.identity, 'customers');
-      return listCustomers(ctx.db, scopeOf(ctx), {
+      return listCustomers(ctx.db, await scopeOf(ctx), {
         filter: args.filter as CustomerFilterInput | null,
         sort: args.sort as CustomerSort[] | null,
         first: args.first,

@@ -5,7 +5,7 @@
 import type { EntityManager } from 'typeorm';
 import {
   PublicErrorCode,
-  appendEvent,
+  appendEvents,
   badInput,
   isUuid,
   publicError,
@@ -260,7 +260,7 @@ export async function deleteCustomersById(
   return deleteWhere(tx, identity, 'c.id = ANY($3::uuid[])', [ids]);
 }
 
-/** Deletes the customers matching `condition` (over `customer c`), each announced. */
+/** Deletes the customers matching `condition` (over `customer c`), each announced (one outbox statement). */
 export async function deleteWhere(
   tx: EntityManager,
   identity: Identity,
@@ -274,11 +274,11 @@ export async function deleteWhere(
      RETURNING c.id`,
     [identity.workspaceId, staff, ...params],
   );
-  for (const { id } of deleted as { id: string }[]) {
-    await appendEvent(
-      tx,
+  await appendEvents(
+    tx,
+    (deleted as { id: string }[]).map(({ id }) =>
       customerDeleted(identity.workspaceId, { customerId: id, deletedBy: identity.userId }),
-    );
-  }
+    ),
+  );
   return deleted.length;
 }

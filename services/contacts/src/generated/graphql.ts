@@ -79,6 +79,11 @@ export type BulkUpdateResult = {
   __typename?: 'BulkUpdateResult';
   /** Ids given that are not customers of this workspace (or not yours to change). */
   notFound: Array<Scalars['ID']['output']>;
+  /**
+   * Customers left as they were because the change would break a limit (more than 50
+   * tags).
+   */
+  skipped: Array<Scalars['ID']['output']>;
   /** How many customers were updated. */
   updated: Scalars['Int']['output'];
 };
@@ -1314,6 +1319,7 @@ export type BulkJobResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type BulkUpdateResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BulkUpdateResult'] = ResolversParentTypes['BulkUpdateResult']> = ResolversObject<{
   notFound?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  skipped?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;

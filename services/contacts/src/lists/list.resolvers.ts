@@ -28,11 +28,11 @@ export const listResolvers: Resolvers = {
     },
   },
   Mutation: {
-    createCustomerList: (_parent, { name, filter }, ctx) => {
+    createCustomerList: async (_parent, { name, filter }, ctx) => {
       requireRole(ctx.identity, LIST_EDITORS, 'createCustomerList');
       return createList(
         ctx.db,
-        scopeOf(ctx),
+        await scopeOf(ctx),
         ctx.identity.userId,
         name,
         filter as CustomerFilterInput,
@@ -46,17 +46,17 @@ export const listResolvers: Resolvers = {
       requireRole(ctx.identity, LIST_EDITORS, 'deleteCustomerList');
       return deleteList(ctx.db, ctx.workspaceId, id);
     },
-    splitList: (_parent, { id, parts }, ctx) => {
+    splitList: async (_parent, { id, parts }, ctx) => {
       // Splitting writes nothing: whoever may read the list may split it.
       requireRead(ctx.identity, 'splitList');
-      return splitList(ctx.db, scopeOf(ctx), id, parts);
+      return splitList(ctx.db, await scopeOf(ctx), id, parts);
     },
   },
   CustomerList: {
     count: async (list, _args, ctx) =>
-      countWhere(ctx.db, await compileWhere(ctx.db, scopeOf(ctx), { inList: list.id })),
-    customers: (list, args, ctx) => {
-      return listCustomers(ctx.db, scopeOf(ctx), {
+      countWhere(ctx.db, await compileWhere(ctx.db, await scopeOf(ctx), { inList: list.id })),
+    customers: async (list, args, ctx) => {
+      return listCustomers(ctx.db, await scopeOf(ctx), {
         filter: { inList: list.id },
         sort: args.sort as CustomerSort[] | null,
         first: args.first,

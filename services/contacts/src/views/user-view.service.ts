@@ -94,7 +94,7 @@ export async function saveView(
     // The filter must compile now; it is kept as JSON (dates as ISO strings).
     await compileWhere(
       db,
-      { workspaceId: identity.workspaceId, staffUserId: null },
+      { workspaceId: identity.workspaceId, staffUserId: null, customFields },
       input.savedFilter,
       'input.savedFilter',
     );
