@@ -1,4 +1,4 @@
-import { Kind, parse } from 'graphql';
+import { Kind, getIntrospectionQuery, parse } from 'graphql';
 import type { OperationDefinitionNode } from 'graphql';
 import { COST_BUDGET, MAX_ALIASES, MAX_DEPTH, checkQueryLimits } from './query-limits';
 
@@ -61,5 +61,12 @@ describe('query limits', () => {
     // Analysts' ad-hoc queries get a larger budget.
     expect(refusal(costly, 'analyst', { n: 20 })).toBeUndefined();
     expect(refusal(costly, 'admin', { n: 5 })).toBeUndefined();
+  });
+
+  it('leave the standard introspection query alone (tools need it; it reads no data)', () => {
+    expect(refusal(getIntrospectionQuery())).toBeUndefined();
+    expect(refusal(`{ __typename ${nested(MAX_DEPTH + 1).slice(1)}`)).toMatchObject({
+      code: 'QUERY_TOO_DEEP',
+    });
   });
 });

@@ -103,6 +103,12 @@ export function checkQueryLimits(
   variables: Record<string, unknown>,
   role: Role,
 ): void {
+  // Introspection reads the schema, not data: its depth is fixed by the type system
+  // (the standard query nests ofType seven deep), and it is off in production anyway.
+  const introspectionOnly = operation.selectionSet.selections.every(
+    (s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'),
+  );
+  if (introspectionOnly) return;
   const fragments = new Map(
     document.definitions
       .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
