@@ -47,6 +47,14 @@ function merged(events: Shared[]): Profile {
   return profile;
 }
 
+/** Name, address and city, each beside its folded search text: six parameter arrays. */
+function profileColumns(profiles: Profile[]): (string | null)[][] {
+  return (['name', 'address', 'city'] as const).flatMap((field) => [
+    profiles.map((p) => p[field]),
+    profiles.map((p) => foldSearchText(p[field] ?? '')),
+  ]);
+}
+
 interface Phone {
   workspaceId: string;
   e164: string;
@@ -114,12 +122,7 @@ async function create(tx: EntityManager, created: { phone: Phone; customerId: st
     [
       created.map((c) => c.customerId),
       created.map((c) => c.phone.workspaceId),
-      profiles.map((p) => p.name),
-      profiles.map((p) => foldSearchText(p.name ?? '')),
-      profiles.map((p) => p.address),
-      profiles.map((p) => foldSearchText(p.address ?? '')),
-      profiles.map((p) => p.city),
-      profiles.map((p) => foldSearchText(p.city ?? '')),
+      ...profileColumns(profiles),
       // A phone and a name make a LEAD (customer_derived_type's rule, known here).
       profiles.map((p) => (p.name ? 'LEAD' : 'VISITOR')),
       first.map((p) => p.phone),
@@ -150,16 +153,7 @@ async function fillEmpty(
      FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                  $8::text[]) AS u(ws, id, name, name_search, address, address_search, city, city_search)
      WHERE c.workspace_id = u.ws AND c.id = u.id`,
-    [
-      fills.map((f) => f.workspaceId),
-      fills.map((f) => f.customerId),
-      profiles.map((p) => p.name),
-      profiles.map((p) => foldSearchText(p.name ?? '')),
-      profiles.map((p) => p.address),
-      profiles.map((p) => foldSearchText(p.address ?? '')),
-      profiles.map((p) => p.city),
-      profiles.map((p) => foldSearchText(p.city ?? '')),
-    ],
+    [fills.map((f) => f.workspaceId), fills.map((f) => f.customerId), ...profileColumns(profiles)],
   );
 }
 
