@@ -158,6 +158,36 @@ describe('changing a customer', () => {
   });
 });
 
+describe('external ids', () => {
+  it('are added and removed by name, moving the type with them', async () => {
+    const created = await gql(CREATE, { input: { name: 'Khách Shop', email: 'shop@x.vn' } });
+    const id = (created.data!.createCustomer as { id: string }).id;
+    const added = await gql(UPDATE, {
+      id,
+      input: { addExternalIds: [{ source: 'SHOP', id: 'shop-77' }] },
+    });
+    expect(added.data!.updateCustomer).toMatchObject({
+      type: 'CUSTOMER',
+      externalIds: [{ source: 'SHOP', id: 'shop-77' }],
+    });
+    const taken = await gql(UPDATE, {
+      id,
+      input: { name: 'Đổi tên', addExternalIds: [{ source: 'SHOP', id: 'shop-42' }] },
+    });
+    expect(taken.errors?.[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      field: 'input.addExternalIds[0]',
+    });
+    const kept = await gql(`{ customer(id: "${id}") { name } }`);
+    expect(kept.data).toEqual({ customer: { name: 'Khách Shop' } });
+    const removed = await gql(UPDATE, {
+      id,
+      input: { removeExternalIds: [{ source: 'SHOP', id: 'shop-77' }] },
+    });
+    expect(removed.data!.updateCustomer).toMatchObject({ type: 'LEAD', externalIds: [] });
+  });
+});
+
 describe('notes', () => {
   it('are signed by the caller and listed newest first', async () => {
     const created = await gql(CREATE, { input: { name: 'Noted' } });

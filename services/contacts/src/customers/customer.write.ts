@@ -144,6 +144,8 @@ export async function updateCustomer(
   const add = (value: unknown) => `$${params.push(value)}`;
   const sets = patchAssignments(writer, patch, add);
   const phonesChange = 'phone' in patch || 'otherPhones' in patch;
+  const added = check.externalIds(patch.addExternalIds, 'input.addExternalIds');
+  const removed = check.externalIds(patch.removeExternalIds, 'input.removeExternalIds');
   const current = await lockCustomer(tx, writer.identity, id, 'id');
   if (phonesChange) {
     const numbers: { number: string }[] = await tx.query(
@@ -155,6 +157,15 @@ export async function updateCustomer(
       'otherPhones' in patch ? patch.otherPhones : numbers.slice(1).map((n) => n.number);
     await replacePhones(tx, workspaceId, current, check.phones(primary, others, 'input'));
   }
+  if (removed.length > 0) {
+    await tx.query(
+      `DELETE FROM customer_external_id x USING unnest($3::text[], $4::text[]) AS r(source, id)
+        WHERE x.workspace_id = $1 AND x.customer_id = $2 AND x.source = r.source
+          AND x.external_id = r.id`,
+      [workspaceId, id, removed.map((x) => x.source), removed.map((x) => x.id)],
+    );
+  }
+  await addExternalIds(tx, workspaceId, id, added, 'input.addExternalIds');
   sets.push('updated_at = now()');
   await tx.query(
     `UPDATE customer SET ${sets.join(', ')} WHERE workspace_id = $1 AND id = $2`,

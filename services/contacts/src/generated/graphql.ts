@@ -501,9 +501,11 @@ export type CustomerNoteEdge = {
 /**
  * Changes to a customer: a field left out stays as it is; a field given as null is
  * cleared. `phone` and `otherPhones` replace the numbers; `custom` sets only the keys
- * it names (null clears one).
+ * it names (null clears one); external ids are added and removed by name.
  */
 export type CustomerPatch = {
+  /** Ids on other platforms to add (one on another customer is CONFLICT). */
+  addExternalIds?: InputMaybe<Array<ExternalIdInput>>;
   /** Street address. */
   address?: InputMaybe<Scalars['String']['input']>;
   /** Assigned staff member's user id. */
@@ -530,6 +532,11 @@ export type CustomerPatch = {
   otherPhones?: InputMaybe<Array<Scalars['String']['input']>>;
   /** The primary phone. */
   phone?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Ids on other platforms to remove; removing the last SHOP id makes a CUSTOMER a LEAD
+   * again.
+   */
+  removeExternalIds?: InputMaybe<Array<ExternalIdInput>>;
   /** Free labels, replacing the current ones. */
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
   /** IANA time zone. */
