@@ -69,6 +69,14 @@ describe('roles', () => {
       `mutation { updateCustomers(ids: ["${mineId}", "${othersId}"], action: { addTags: ["s"] }) { updated notFound } }`,
     );
     expect(bulk.data).toEqual({ updateCustomers: { updated: 1, notFound: [othersId] } });
+    const reassign = await gql(
+      tokens.staff,
+      `mutation { updateCustomers(ids: ["${mineId}"], action: { assignStaff: "staff-2" }) { updated } }`,
+    );
+    expect(reassign.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'action.assignStaff',
+    });
   });
 
   it('assign a customer staff create to themselves, and to nobody else', async () => {

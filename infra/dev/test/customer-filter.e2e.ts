@@ -284,6 +284,13 @@ describe('saved lists', () => {
       'Trần Thị Đào',
       'Vũ An',
     ]);
+    const other = await gql(CREATE_LIST, { n: 'Khác', f: { tags: { isEmpty: true } } });
+    const otherId = (other.data!.createCustomerList as { id: string }).id;
+    const clash = await gql(
+      `mutation { renameCustomerList(id: "${otherId}", name: "VIP") { name } }`,
+    );
+    expect(clash.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'name' });
+    await gql(`mutation { deleteCustomerList(id: "${otherId}") }`);
     const renamed = await gql(
       `mutation { renameCustomerList(id: "${list.id}", name: "Khách VIP") { name count } }`,
     );

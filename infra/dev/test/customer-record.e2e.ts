@@ -242,6 +242,17 @@ describe('deleting customers', () => {
     );
   });
 
+  it('needs exactly one of ids or filter', async () => {
+    const before = await customerCount();
+    const both = await gql(
+      'mutation { deleteCustomers(ids: [], filter: { name: { isEmpty: true } }) { deleted } }',
+    );
+    expect(both.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ids' });
+    const neither = await gql('mutation { deleteCustomers { deleted } }');
+    expect(neither.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ids' });
+    expect(await customerCount()).toBe(before);
+  });
+
   it('refuses 101 ids, deleting nothing', async () => {
     const before = await customerCount();
     const ids = Array.from({ length: 101 }, () => '00000000-0000-4000-8000-000000000000');

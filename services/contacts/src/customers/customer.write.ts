@@ -1,5 +1,7 @@
-// Creating, changing and deleting customers. Everything is checked before the
-// transaction opens, so a bad value writes nothing; the derived type is recomputed by
+// Creating, changing and deleting customers. Every value is checked before anything is
+// written (a patch's phones are checked against the current ones inside the
+// transaction, which a refusal rolls back), so a bad value writes nothing; the derived
+// type is recomputed by
 // customer_derived_type in the same transaction; a deletion publishes
 // contacts.customer.deleted through the outbox.
 import type { EntityManager } from 'typeorm';
