@@ -7,6 +7,13 @@ import { createAuthenticator } from './auth';
 import { signDevToken } from './token';
 
 const secret = 'x'.repeat(40);
+const rules = { maxLifetimeS: 24 * 3600, clockSkewS: 60 };
+const nowS = () => Math.floor(Date.now() / 1000);
+const hs256 = (claims: Record<string, unknown>) =>
+  new SignJWT({ workspace_id: 'w', role: 'admin', ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('u')
+    .sign(new TextEncoder().encode(secret));
 
 async function rejection(promise: Promise<unknown>): Promise<HttpError> {
   const error = await promise.then(
@@ -18,7 +25,7 @@ async function rejection(promise: Promise<unknown>): Promise<HttpError> {
 }
 
 describe('HS256 tokens', () => {
-  const authenticate = createAuthenticator({ kind: 'secret', secret });
+  const authenticate = createAuthenticator({ kind: 'secret', secret, ...rules });
 
   it('reads the identity from a valid token', async () => {
     const token = await signDevToken(
@@ -46,7 +53,7 @@ describe('HS256 tokens', () => {
     const token = await signDevToken(
       { workspaceId: 'w', userId: 'u', role: 'admin' },
       secret,
-      '-1s',
+      '-2m',
     );
     expect((await rejection(authenticate(`Bearer ${token}`))).message).toMatch(/"exp"/);
   });
@@ -62,6 +69,39 @@ describe('HS256 tokens', () => {
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode(secret));
     expect((await rejection(authenticate(`Bearer ${token}`))).message).toMatch(message);
+  });
+
+  it('refuses a token without exp (it would be valid forever)', async () => {
+    const token = await hs256({ iat: nowS() });
+    expect((await rejection(authenticate(`Bearer ${token}`))).message).toMatch(/"exp"/);
+  });
+
+  it('refuses a token issued 10 years in the future', async () => {
+    const tenYears = 10 * 365 * 24 * 3600;
+    const token = await hs256({ iat: nowS() + tenYears, exp: nowS() + tenYears + 3600 });
+    expect((await rejection(authenticate(`Bearer ${token}`))).message).toMatch(
+      /"iat" is in the future/,
+    );
+  });
+
+  it('accepts an iat within the clock skew', async () => {
+    const token = await hs256({ iat: nowS() + 30, exp: nowS() + 3600 });
+    await expect(authenticate(`Bearer ${token}`)).resolves.toMatchObject({ userId: 'u' });
+  });
+
+  it('accepts a token living exactly the maximum, refuses one living longer', async () => {
+    const iat = nowS();
+    const longest = await hs256({ iat, exp: iat + rules.maxLifetimeS });
+    await expect(authenticate(`Bearer ${longest}`)).resolves.toMatchObject({ userId: 'u' });
+    const tooLong = await hs256({ iat, exp: iat + rules.maxLifetimeS + 3600 });
+    expect((await rejection(authenticate(`Bearer ${tooLong}`))).message).toMatch(
+      /tokens may live at most 86400 s/,
+    );
+  });
+
+  it('refuses a token without iat whose exp is further away than the maximum', async () => {
+    const token = await hs256({ exp: nowS() + 10 * 365 * 24 * 3600 });
+    expect((await rejection(authenticate(`Bearer ${token}`))).message).toMatch(/at most/);
   });
 
   it('refuses an unsigned (alg none) token', async () => {
@@ -94,6 +134,7 @@ describe('JWKS tokens (production)', () => {
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setSubject('ana')
       .setIssuer(issuer)
+      .setAudience('customer-graph')
       .setExpirationTime('5m')
       .sign(privateKey);
 
@@ -102,6 +143,8 @@ describe('JWKS tokens (production)', () => {
       kind: 'jwks',
       jwksUrl,
       issuer: 'https://id.example',
+      audience: 'customer-graph',
+      ...rules,
     });
     await expect(authenticate(`Bearer ${await sign('https://id.example')}`)).resolves.toEqual({
       workspaceId: 'shop-2',
@@ -114,7 +157,13 @@ describe('JWKS tokens (production)', () => {
   });
 
   it('refuses an HS256 token signed with some secret', async () => {
-    const authenticate = createAuthenticator({ kind: 'jwks', jwksUrl });
+    const authenticate = createAuthenticator({
+      kind: 'jwks',
+      jwksUrl,
+      issuer: 'https://id.example',
+      audience: 'customer-graph',
+      ...rules,
+    });
     const token = await signDevToken({ workspaceId: 'w', userId: 'u', role: 'admin' }, secret);
     expect((await rejection(authenticate(`Bearer ${token}`))).status).toBe(401);
   });

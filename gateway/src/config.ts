@@ -5,18 +5,34 @@ import {
   DEFAULT_PORTS,
   envPrefix,
   readBoolean,
+  readInteger,
   readOneOf,
   readOptional,
   readPort,
+  readSecret,
   readString,
 } from '@customer-graph/runtime';
 import type { Env, LogLevel } from '@customer-graph/runtime';
 
 export const SUBGRAPH_NAMES = ['contacts', 'followers', 'orders-loyalty', 'marketing'] as const;
 
-export type JwtConfig =
-  | { kind: 'secret'; secret: string; issuer?: string; audience?: string }
-  | { kind: 'jwks'; jwksUrl: string; issuer?: string; audience?: string };
+/** What every token must satisfy besides its signature. */
+export interface TokenRules {
+  /** The longest a token may live: exp − iat (or exp − now without iat), in seconds. */
+  maxLifetimeS: number;
+  /** Clock skew tolerated on exp, nbf and an iat in the future, in seconds. */
+  clockSkewS: number;
+}
+
+export type JwtConfig = TokenRules &
+  (
+    | { kind: 'secret'; secret: string; issuer?: string; audience?: string }
+    | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string }
+  );
+
+/** Tokens live at most a day unless configured otherwise. */
+export const DEFAULT_TOKEN_MAX_LIFETIME_S = 24 * 60 * 60;
+export const TOKEN_CLOCK_SKEW_S = 60;
 
 export interface GatewayConfig {
   host: string;
@@ -32,6 +48,11 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** Largest GraphQL request body (a 100,000-number phone list fits). */
   maxGraphqlBodyBytes: number;
+  /**
+   * How long the gateway waits for one subgraph call before answering its fields with
+   * SUBGRAPH_TIMEOUT (ms): a little more than the subgraphs' statement timeouts.
+   */
+  subgraphTimeoutMs: { screens: number; analysts: number };
 }
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
@@ -53,22 +74,41 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   if (!jwksUrl && !secret) {
     throw new ConfigError('set JWT_SECRET (HS256, development) or JWT_JWKS_URL (production)');
   }
-  if (secret && secret.length < 32) {
-    throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  const rules: TokenRules = {
+    maxLifetimeS: readInteger(env, 'JWT_MAX_LIFETIME_S', DEFAULT_TOKEN_MAX_LIFETIME_S),
+    clockSkewS: TOKEN_CLOCK_SKEW_S,
+  };
+  let jwt: JwtConfig;
+  if (jwksUrl) {
+    // Keys from a JWKS are often shared by many applications of one identity
+    // provider: only the issuer and audience say a token was minted for this API.
+    if (!issuer || !audience) {
+      throw new ConfigError('with JWT_JWKS_URL, set JWT_ISSUER and JWT_AUDIENCE too');
+    }
+    jwt = { kind: 'jwks', jwksUrl, issuer, audience, ...rules };
+  } else {
+    jwt = {
+      kind: 'secret',
+      secret: readSecret(env, 'JWT_SECRET'),
+      issuer,
+      audience,
+      ...rules,
+    };
   }
-  const jwt: JwtConfig = jwksUrl
-    ? { kind: 'jwks', jwksUrl, issuer, audience }
-    : { kind: 'secret', secret: secret as string, issuer, audience };
   return {
     host: readString(env, 'HOST', '127.0.0.1'),
     port: readPort(env, 'GATEWAY_PORT', DEFAULT_PORTS.gateway),
     subgraphUrls,
     jwt,
-    contextSigningSecret: readString(env, 'CONTEXT_SIGNING_SECRET'),
+    contextSigningSecret: readSecret(env, 'CONTEXT_SIGNING_SECRET'),
     supergraphPath: readString(env, 'SUPERGRAPH_PATH', 'schema/supergraph.graphql'),
     logLevel: readOneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     exposeErrorDetails: readBoolean(env, 'EXPOSE_ERROR_DETAILS', env.NODE_ENV !== 'production'),
     maxBodyBytes: 1024 * 1024,
     maxGraphqlBodyBytes: 8 * 1024 * 1024,
+    subgraphTimeoutMs: {
+      screens: readInteger(env, 'SUBGRAPH_TIMEOUT_MS', 8_000),
+      analysts: readInteger(env, 'ANALYST_SUBGRAPH_TIMEOUT_MS', 35_000),
+    },
   };
 }

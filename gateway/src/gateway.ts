@@ -8,8 +8,8 @@ import {
   createHttpHandler,
   createLogger,
   findRepoFile,
-  formatSubgraphError,
   listen,
+  publicErrorFormatter,
   sendJson,
 } from '@customer-graph/runtime';
 import type { Logger } from '@customer-graph/runtime';
@@ -53,23 +53,27 @@ export async function startGateway(
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(config.supergraphPath),
     buildService: ({ name, url }) =>
-      createSubgraphSource(
-        name,
-        config.subgraphUrls[name] ?? url ?? '',
-        config.contextSigningSecret,
-      ),
+      createSubgraphSource({
+        serviceName: name,
+        url: config.subgraphUrls[name] ?? url ?? '',
+        signingSecret: config.contextSigningSecret,
+        timeoutMs: config.subgraphTimeoutMs,
+        logger,
+      }),
   });
-  const formatInternal = formatSubgraphError(config.exposeErrorDetails, logger);
+  const formatPublic = publicErrorFormatter(config.exposeErrorDetails, logger, 'gateway');
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     plugins: [ApolloServerPluginInlineTraceDisabled(), queryLimitsPlugin],
     // A document past MAX_TOKENS is not even parsed.
     parseOptions: { maxTokens: MAX_TOKENS },
     includeStacktraceInErrorResponses: config.exposeErrorDetails,
+    // Apollo's "did you mean …" suggestions name types and fields; not in production.
+    hideSchemaDetailsFromClientErrors: !config.exposeErrorDetails,
     // The process entry point owns SIGTERM/SIGINT: it stops the HTTP server, Apollo
     // and the pools in order, then exits. Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
-    formatError: (formatted, error) => formatInternal(inputErrorAsBadUserInput(formatted), error),
+    formatError: (formatted, error) => formatPublic(inputErrorAsBadUserInput(formatted), error),
   });
   await apollo.start();
   const authenticate = createAuthenticator(config.jwt);

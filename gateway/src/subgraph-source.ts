@@ -1,50 +1,83 @@
 // How the gateway calls a subgraph: over keep-alive HTTP, with the caller's verified
-// identity in signed headers (see @customer-graph/runtime identity.ts). Nothing the
-// client sent is forwarded: only the headers set here reach a subgraph, so a client
-// cannot smuggle its own context headers through.
+// identity in signed headers naming that subgraph (see @customer-graph/runtime
+// identity.ts). Nothing the client sent is forwarded: only the headers set here reach
+// a subgraph, so a client cannot smuggle its own context headers through.
+//
+// Each call has a deadline (longer for analysts, whose statements may run longer); a
+// subgraph that does not answer in time, or cannot be reached, becomes an error on
+// the fields it owns (SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE) naming it, and the rest
+// of the page still resolves. What a subgraph answers with a non-2xx status is never
+// passed on: its body may hold internal details.
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
-import { signIdentity } from '@customer-graph/runtime';
-import type { Identity } from '@customer-graph/runtime';
+import { PublicErrorCode, signIdentity } from '@customer-graph/runtime';
+import type { Identity, Logger } from '@customer-graph/runtime';
 
 export interface GatewayContext {
   identity: Identity;
 }
 
+/** Carries the call's deadline from willSendRequest to the fetcher; never sent. */
+const DEADLINE_HEADER = 'x-cg-gateway-deadline-ms';
+
+export interface SubgraphSourceOptions {
+  serviceName: string;
+  url: string;
+  signingSecret: string;
+  timeoutMs: { screens: number; analysts: number };
+  logger: Logger;
+}
+
+function unavailable(serviceName: string, reason: string): GraphQLError {
+  // `reason` helps in development; the public formatter drops it in production.
+  return new GraphQLError(`the ${serviceName} service is unavailable`, {
+    extensions: { code: PublicErrorCode.SUBGRAPH_UNAVAILABLE, serviceName, reason },
+  });
+}
+
 /**
  * Node's fetch (undici) pools and keeps connections alive per origin, so each
  * subgraph is reached over a few warm sockets rather than a new one per request.
- * A subgraph that cannot be reached becomes an error naming it, on the fields it
- * owns; the rest of the query still resolves.
  */
-function keepAliveFetch(serviceName: string): Fetcher {
-  const fetcher = async (url: string, init?: RequestInit) => {
+function deadlineFetch(serviceName: string): Fetcher {
+  const fetcher = async (url: string, init: RequestInit & { headers: Record<string, string> }) => {
+    const { [DEADLINE_HEADER]: deadline, ...headers } = init.headers;
+    const timeoutMs = Number(deadline);
     try {
-      return await fetch(url, init);
+      return await fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
+      if ((error as Error).name === 'TimeoutError') {
+        throw new GraphQLError(`the ${serviceName} service did not answer within ${timeoutMs} ms`, {
+          extensions: { code: PublicErrorCode.SUBGRAPH_TIMEOUT, serviceName },
+        });
+      }
       const cause = (error as Error).cause;
-      throw new GraphQLError(`the ${serviceName} service is unavailable`, {
-        extensions: {
-          code: 'SUBGRAPH_UNAVAILABLE',
-          serviceName,
-          reason: cause ? String(cause) : (error as Error).message,
-        },
-      });
+      throw unavailable(serviceName, cause ? String(cause) : (error as Error).message);
     }
   };
   return fetcher as unknown as Fetcher;
 }
 
-/**
- * The gateway checks a query against the supergraph, but custom scalars (Date,
- * DateTime …) only in the subgraph that implements them. A literal such as
- * `birthday: { lt: 1990 }` is therefore refused by the subgraph with a 400: that is
- * the client's input error, and is passed on as one (BAD_USER_INPUT, with the
- * subgraph's message and field), not as a failed subgraph.
- */
 class SignedSubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    private readonly options: SubgraphSourceOptions,
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+  ) {
+    super(config);
+  }
+
+  /**
+   * The gateway checks a query against the supergraph, but custom scalars (Date,
+   * DateTime …) only in the subgraph that implements them. A literal such as
+   * `birthday: { lt: 1990 }` is therefore refused by the subgraph with a 400: that is
+   * the client's input error, and is passed on as one (BAD_USER_INPUT, with the
+   * subgraph's message and field), not as a failed subgraph. Any other non-2xx answer
+   * (a 401 from a misconfigured secret, a proxy's 502 page) is logged here and
+   * reported as the subgraph being unavailable, without its body.
+   */
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const { serviceName, logger } = this.options;
     const json = response.headers.get('content-type')?.includes('application/json');
     if (response.status === 400 && json) {
       const body = (await response.clone().json()) as {
@@ -55,23 +88,31 @@ class SignedSubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
       if (first && (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT')) {
         const { field } = first.extensions ?? {};
         return new GraphQLError(first.message, {
-          extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) },
+          extensions: { code: PublicErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) },
         });
       }
     }
-    return super.errorFromResponse(response);
+    const text = (await response.text()).slice(0, 500);
+    logger.warn('subgraph answered with an error status', {
+      serviceName,
+      status: response.status,
+      body: text,
+    });
+    return unavailable(serviceName, `HTTP ${response.status}`);
   }
 }
 
-export function createSubgraphSource(serviceName: string, url: string, signingSecret: string) {
-  return new SignedSubgraphSource({
+export function createSubgraphSource(options: SubgraphSourceOptions) {
+  const { serviceName, url, signingSecret, timeoutMs } = options;
+  return new SignedSubgraphSource(options, {
     url,
-    fetcher: keepAliveFetch(serviceName),
+    fetcher: deadlineFetch(serviceName),
     willSendRequest({ request, context }) {
       if (!context.identity) throw new Error('no identity in gateway context');
-      for (const [name, value] of Object.entries(signIdentity(context.identity, signingSecret))) {
-        request.http?.headers.set(name, value);
-      }
+      const headers = signIdentity(context.identity, signingSecret, serviceName);
+      for (const [name, value] of Object.entries(headers)) request.http?.headers.set(name, value);
+      const deadline = context.identity.role === 'analyst' ? timeoutMs.analysts : timeoutMs.screens;
+      request.http?.headers.set(DEADLINE_HEADER, String(deadline));
     },
   });
 }

@@ -10,7 +10,12 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger, repoRoot, startSubgraph } from '@customer-graph/runtime';
+import {
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  createLogger,
+  repoRoot,
+  startSubgraph,
+} from '@customer-graph/runtime';
 import { contactsSubgraph, customerPageQuery } from '@customer-graph/contacts';
 import type { ListArgs, ListScope } from '@customer-graph/contacts';
 import type { DataSource } from 'typeorm';
@@ -229,6 +234,7 @@ async function main(): Promise<void> {
         kafkaTopicPrefix: '',
         kafkaBrokers: undefined,
         demoWorkspaceId: undefined,
+        statementTimeoutMs: DEFAULT_STATEMENT_TIMEOUT_MS,
       },
       logger,
     );

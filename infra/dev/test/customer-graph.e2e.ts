@@ -172,7 +172,7 @@ describe('authentication at the gateway', () => {
 
   it('drops context headers a client sends, using only the verified token', async () => {
     // A client with A's token claims, in the internal headers, to be B's admin.
-    const forged = signIdentity(adminB, 'guessed-secret');
+    const forged = signIdentity(adminB, 'guessed-secret-guessed-secret-guessed', 'contacts');
     const res = await fetch(stack.gateway.url, {
       method: 'POST',
       headers: {
@@ -248,10 +248,10 @@ describe('subgraphs trust only the gateway', () => {
   );
 
   it('answers 401 to a context forged by swapping the workspace', async () => {
-    const real = signIdentity(adminA, 'unknown-to-attacker');
-    const genuine = signIdentity(adminA, randomBytes(8).toString('hex'));
+    const real = signIdentity(adminA, 'unknown-to-attacker-unknown-to-attacker', 'contacts');
+    const genuine = signIdentity(adminA, randomBytes(32).toString('hex'), 'contacts');
     const swapped = Buffer.from(
-      JSON.stringify({ w: wsB, u: 'mallory', r: 'admin', t: Date.now() }),
+      JSON.stringify({ w: wsB, u: 'mallory', r: 'admin', s: 'contacts', t: Date.now() }),
     ).toString('base64url');
     for (const headers of [
       real,

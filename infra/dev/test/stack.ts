@@ -32,6 +32,8 @@ export interface TestStack {
   topicPrefix: string;
   subgraphs: Record<string, TestSubgraph>;
   gateway: RunningGateway;
+  /** The gateway's environment (secrets, subgraph URLs), to start another one beside it. */
+  gatewayEnv: Record<string, string>;
   db(name: string): DataSource;
   token(identity: Identity): Promise<string>;
   query(token: string, query: string, variables?: object): Promise<GraphQLResult>;
@@ -75,6 +77,7 @@ export async function startTestStack(
     topicPrefix: kafkaTopicPrefix,
     subgraphs,
     gateway,
+    gatewayEnv: env,
     db: (name) => subgraphs[name].db,
     token: (identity) => signDevToken(identity, jwtSecret),
     async query(token, query, variables) {

@@ -13,10 +13,32 @@ describe('a subgraph’s config', () => {
     expect(config.dataEncryptionKey).toEqual(Buffer.from(base.DATA_ENCRYPTION_KEY, 'base64'));
   });
 
+  it('gives analysts a longer statement timeout than screens, each settable', () => {
+    expect(loadSubgraphConfig('contacts', base).statementTimeoutMs).toEqual({
+      screens: 5000,
+      analysts: 30000,
+    });
+    const set = { ...base, STATEMENT_TIMEOUT_MS: '2000', ANALYST_STATEMENT_TIMEOUT_MS: '60000' };
+    expect(loadSubgraphConfig('contacts', set).statementTimeoutMs).toEqual({
+      screens: 2000,
+      analysts: 60000,
+    });
+  });
+
   it.each([
     ['no data key', { ...base, DATA_ENCRYPTION_KEY: undefined }, /DATA_ENCRYPTION_KEY is required/],
     ['a short data key', { ...base, DATA_ENCRYPTION_KEY: 'c2hvcnQ=' }, /32 bytes/],
     ['no database', { ...base, CONTACTS_DATABASE_URL: undefined }, /CONTACTS_DATABASE_URL/],
+    [
+      'a 31-byte signing secret',
+      { ...base, CONTEXT_SIGNING_SECRET: 'c'.repeat(31) },
+      /CONTEXT_SIGNING_SECRET must be at least 32 bytes/,
+    ],
+    [
+      'a statement timeout that is not a number',
+      { ...base, STATEMENT_TIMEOUT_MS: '5s' },
+      /STATEMENT_TIMEOUT_MS must be a whole number/,
+    ],
   ])('fails fast with %s, naming the variable', (_label, env, message) => {
     expect(() => loadSubgraphConfig('contacts', env)).toThrow(message);
   });

@@ -1,6 +1,15 @@
 // The one config module of a subgraph process: read process.env once, typed,
 // defaulted for the embedded dev stack, validated at boot.
-import { readBoolean, readOneOf, readOptional, readPort, readString, envPrefix } from './env';
+import {
+  envPrefix,
+  readBoolean,
+  readInteger,
+  readOneOf,
+  readOptional,
+  readPort,
+  readSecret,
+  readString,
+} from './env';
 import type { Env } from './env';
 import { WORKSPACE_ID_PATTERN } from './identity';
 import { ConfigError } from './env';
@@ -24,7 +33,15 @@ export interface SubgraphConfig {
   kafkaBrokers: string[] | undefined;
   /** Put before every topic and consumer group name; empty in production. */
   kafkaTopicPrefix: string;
+  /**
+   * Postgres statement timeouts (ms): screens' roles, background work and events on
+   * the main pool; analysts' ad-hoc reads on a small pool of their own with a longer one.
+   */
+  statementTimeoutMs: { screens: number; analysts: number };
 }
+
+/** Default statement timeouts: a screen answers in well under a second when healthy. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = { screens: 5_000, analysts: 30_000 };
 
 /** Default ports of the dev stack; one place, shared with the gateway's defaults. */
 export const DEFAULT_PORTS: Record<string, number> = {
@@ -55,7 +72,7 @@ export function loadSubgraphConfig(service: string, env: Env = process.env): Sub
     host: readString(env, 'HOST', '127.0.0.1'),
     port: readPort(env, `${prefix}_PORT`, DEFAULT_PORTS[service] ?? 0),
     databaseUrl: readString(env, `${prefix}_DATABASE_URL`),
-    contextSigningSecret: readString(env, 'CONTEXT_SIGNING_SECRET'),
+    contextSigningSecret: readSecret(env, 'CONTEXT_SIGNING_SECRET'),
     dataEncryptionKey: readDataKey(env),
     logLevel: readOneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     demoWorkspaceId,
@@ -65,5 +82,13 @@ export function loadSubgraphConfig(service: string, env: Env = process.env): Sub
       .map((b) => b.trim())
       .filter(Boolean),
     kafkaTopicPrefix: readString(env, 'KAFKA_TOPIC_PREFIX', ''),
+    statementTimeoutMs: {
+      screens: readInteger(env, 'STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS.screens),
+      analysts: readInteger(
+        env,
+        'ANALYST_STATEMENT_TIMEOUT_MS',
+        DEFAULT_STATEMENT_TIMEOUT_MS.analysts,
+      ),
+    },
   };
 }

@@ -13,6 +13,11 @@ export interface DatabaseOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function>;
   poolSize?: number;
+  /**
+   * Postgres cancels any statement on this pool running longer (ms): one request can
+   * hold a connection and a core only this long. Unset: no limit.
+   */
+  statementTimeoutMs?: number;
 }
 
 export function createDataSource(options: DatabaseOptions): DataSource {
@@ -28,19 +33,31 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     poolSize: options.poolSize ?? 10,
     // Postgres bigint arrives as a string; money columns convert it explicitly.
     parseInt8: false,
+    // pg sends it as a startup parameter: every connection of the pool has it.
+    extra:
+      options.statementTimeoutMs === undefined
+        ? {}
+        : { statement_timeout: options.statementTimeoutMs },
   });
 }
 
-/** Opens the pool and applies pending migrations, each in its own transaction. */
+/** Applies pending migrations, each in its own transaction, on a connection of its own
+ * that has no statement timeout (building an index may take longer than a request may). */
+export async function migrateDatabase(options: DatabaseOptions): Promise<void> {
+  const migrator = createDataSource({ ...options, poolSize: 1, statementTimeoutMs: undefined });
+  await migrator.initialize();
+  try {
+    await migrator.runMigrations({ transaction: 'each' });
+  } finally {
+    await migrator.destroy();
+  }
+}
+
+/** Applies pending migrations, then opens the pool (with its statement timeout). */
 export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  await migrateDatabase(options);
   const dataSource = createDataSource(options);
   await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
-  } catch (error) {
-    await dataSource.destroy();
-    throw error;
-  }
   return dataSource;
 }
 

@@ -52,3 +52,28 @@ export function readOneOf<T extends string>(
 export function envPrefix(service: string): string {
   return service.toUpperCase().replace(/-/g, '_');
 }
+
+/** The shortest HMAC secret accepted (context signing, HS256 tokens): 32 bytes. */
+export const MIN_SECRET_BYTES = 32;
+
+/** A signing secret: required (unless a fallback is given) and at least MIN_SECRET_BYTES. */
+export function readSecret(env: Env, name: string, fallback?: string): string {
+  const value = readString(env, name, fallback);
+  if (Buffer.byteLength(value) < MIN_SECRET_BYTES) {
+    throw new ConfigError(
+      `${name} must be at least ${MIN_SECRET_BYTES} bytes (e.g. \`openssl rand -base64 32\`)`,
+    );
+  }
+  return value;
+}
+
+/** A whole number (a count, milliseconds, seconds), at least `min`. */
+export function readInteger(env: Env, name: string, fallback: number, min = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be a whole number ≥ ${min}, got "${raw}"`);
+  }
+  return value;
+}

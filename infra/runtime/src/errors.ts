@@ -2,13 +2,42 @@
 // `extensions.code`. Domains keep their own enums and map onto these in one place.
 import { GraphQLError } from 'graphql';
 
+/**
+ * Every code a client can see, from the gateway or any subgraph. Anything else is
+ * answered as INTERNAL_SERVER_ERROR (public-errors.ts is the one place that maps).
+ */
 export enum PublicErrorCode {
+  // The request itself
   BAD_USER_INPUT = 'BAD_USER_INPUT',
-  NOT_FOUND = 'NOT_FOUND',
-  FORBIDDEN = 'FORBIDDEN',
+  BAD_REQUEST = 'BAD_REQUEST',
+  GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+  OPERATION_RESOLUTION_FAILURE = 'OPERATION_RESOLUTION_FAILURE',
+  PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
+  PERSISTED_QUERY_NOT_SUPPORTED = 'PERSISTED_QUERY_NOT_SUPPORTED',
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  // Who is asking
   UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  // The data
+  NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
+  // Limits (gateway query limits; per-request budgets and time limits)
+  QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
+  QUERY_TOO_MANY_ALIASES = 'QUERY_TOO_MANY_ALIASES',
+  QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
+  TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
+  REQUEST_TIMEOUT = 'REQUEST_TIMEOUT',
+  // A subgraph behind the gateway
+  SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE',
+  SUBGRAPH_TIMEOUT = 'SUBGRAPH_TIMEOUT',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+const PUBLIC_CODES = new Set<string>(Object.values(PublicErrorCode));
+
+export function isPublicErrorCode(code: unknown): code is PublicErrorCode {
+  return typeof code === 'string' && PUBLIC_CODES.has(code);
 }
 
 /**

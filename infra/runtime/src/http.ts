@@ -81,22 +81,31 @@ export function createHttpHandler<C extends BaseContext>(options: HttpAppOptions
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
+    // A body is read only once the request has earned it: a route's (webhooks verify
+    // their sender from the body, so they read at most maxBodyBytes), or /graphql's
+    // after the caller is identified from the headers. Anything else is answered at
+    // once, and a body left unread closes the connection rather than being drained.
+    let bodyRead = false;
+    const read = async (limit: number) => {
+      const body = await readBody(req, limit);
+      bodyRead = true;
+      return body;
+    };
     try {
       const route = findRoute(routes, method, url.pathname);
-      const body = await readBody(req, route ? maxBodyBytes : maxGraphqlBodyBytes);
       if (route) {
-        await route(req, res, body);
+        await route(req, res, await read(maxBodyBytes));
         return;
       }
       if (url.pathname !== '/graphql') {
-        sendJson(res, 404, { error: `no route for ${method} ${url.pathname}` });
-        return;
+        throw new HttpError(404, `no route for ${method} ${url.pathname}`, 'NOT_FOUND');
       }
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
       const context = await options.context(headers);
+      const body = await read(maxGraphqlBodyBytes);
       let parsed: unknown = undefined;
       if (method === 'POST' && body.length > 0) {
         try {
@@ -120,9 +129,9 @@ export function createHttpHandler<C extends BaseContext>(options: HttpAppOptions
       }
     } catch (error) {
       if (error instanceof HttpError) {
-        // A body refused half-read leaves the rest of it on the socket, where it would
-        // be parsed as the next request: answer, then close the connection.
-        if (error.status === 413) res.setHeader('connection', 'close');
+        // A body refused unread (or half-read) leaves the rest of it on the socket,
+        // where it would be parsed as the next request: answer, then close.
+        if (!bodyRead && !req.complete) res.setHeader('connection', 'close');
         sendJson(res, error.status, graphqlErrorBody(error.message, error.code));
         return;
       }

@@ -20,6 +20,7 @@ export * from './logger';
 export * from './pagination';
 export * from './paged-lists';
 export * from './phone';
+export * from './public-errors';
 export * from './scalars';
 export * from './secret-box';
 export * from './subgraph';

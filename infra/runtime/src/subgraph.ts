@@ -2,7 +2,6 @@
 // database and migrate, verify the gateway-signed identity on every request, build
 // per-request loaders, serve /graphql, /health and /ready, and stop gracefully.
 import { ApolloServer } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -12,7 +11,7 @@ import type { GraphQLSchema } from 'graphql';
 import { scalarResolvers } from './scalars';
 import type { DataSource } from 'typeorm';
 import type { DatabaseOptions } from './database';
-import { databaseReadiness, openDatabase } from './database';
+import { createDataSource, databaseReadiness, openDatabase } from './database';
 import type { SubgraphConfig } from './config';
 import { loadSubgraphConfig } from './config';
 import { createHttpHandler, HttpError, listen, sendJson } from './http';
@@ -33,7 +32,7 @@ import type { EventHandlers } from './events/consumer';
 import { createKafka } from './events/kafka';
 import { createEventMetrics } from './events/metrics';
 import { startOutboxRelay } from './events/relay';
-import { PublicErrorCode } from './errors';
+import { publicErrorFormatter } from './public-errors';
 import { createSecretBox } from './secret-box';
 import type { SecretBox } from './secret-box';
 
@@ -67,30 +66,14 @@ export interface SubgraphModule<L> {
   startWorkers?(db: DataSource, logger: Logger, secrets: SecretBox): { stop(): Promise<void> };
 }
 
+/** Connections for analysts' requests (their statements may run longer). */
+const ANALYST_POOL_SIZE = 3;
+
 export interface RunningSubgraph {
   url: string;
   port: number;
   db: DataSource;
   stop(): Promise<void>;
-}
-
-export function formatSubgraphError(
-  exposeDetails: boolean,
-  logger: Logger,
-): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
-  return (formatted, error) => {
-    const code = String(formatted.extensions?.code ?? '');
-    // Our public codes and Apollo's request-level ones (GRAPHQL_VALIDATION_FAILED …)
-    // are meant for the client; anything else is an unexpected failure.
-    if (code !== '' && code !== PublicErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-    logger.error('resolver failed', { path: formatted.path?.join('.'), error });
-    if (exposeDetails) return formatted;
-    return {
-      message: 'internal error',
-      path: formatted.path,
-      extensions: { code: PublicErrorCode.INTERNAL_SERVER_ERROR },
-    };
-  };
 }
 
 /** The subgraph's executable schema: its SDL, its resolvers and the shared scalars it declares. */
@@ -122,7 +105,7 @@ export async function startSubgraph<L>(
   config: SubgraphConfig,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningSubgraph> {
-  const db = await openDatabase({
+  const databaseOptions = {
     url: config.databaseUrl,
     applicationName: `customer-graph-${module.name}`,
     entities: [WorkspaceEntity, ...(module.entities as [])],
@@ -132,7 +115,20 @@ export async function startSubgraph<L>(
       CreateEventTables1763900000050,
       ...(module.migrations as []),
     ],
+  };
+  const db = await openDatabase({
+    ...databaseOptions,
+    statementTimeoutMs: config.statementTimeoutMs.screens,
   });
+  // Analysts' ad-hoc reads get a longer statement timeout, on a small pool of their
+  // own, so a heavy report never takes the connections the screens need.
+  const analystDb = createDataSource({
+    ...databaseOptions,
+    applicationName: `customer-graph-${module.name}-analysts`,
+    poolSize: ANALYST_POOL_SIZE,
+    statementTimeoutMs: config.statementTimeoutMs.analysts,
+  });
+  await analystDb.initialize();
   const secrets = createSecretBox(config.dataEncryptionKey);
   const events = await startEvents(module, config, db, logger);
   const workers = module.startWorkers?.(db, logger, secrets);
@@ -149,7 +145,9 @@ export async function startSubgraph<L>(
     // The process entry point owns SIGTERM/SIGINT: it stops the HTTP server, Apollo
     // and the pools in order, then exits. Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
-    formatError: formatSubgraphError(config.exposeErrorDetails, logger),
+    // Apollo's "did you mean …" suggestions name types and fields; not in production.
+    hideSchemaDetailsFromClientErrors: !config.exposeErrorDetails,
+    formatError: publicErrorFormatter(config.exposeErrorDetails, logger, module.name),
   });
   await apollo.start();
 
@@ -170,7 +168,7 @@ export async function startSubgraph<L>(
     logger,
     routes,
     context: async (headers) => {
-      const verified = verifyIdentity(headers, config.contextSigningSecret);
+      const verified = verifyIdentity(headers, config.contextSigningSecret, module.name);
       if (!verified.ok) {
         // Every GraphQL request, `_entities` and `_service` included, must come
         // through the gateway; nothing is answered to an unsigned caller.
@@ -178,13 +176,14 @@ export async function startSubgraph<L>(
       }
       const { identity } = verified;
       await provisioner.ensure(identity.workspaceId);
+      const requestDb = identity.role === 'analyst' ? analystDb : db;
       return {
         identity,
         workspaceId: identity.workspaceId,
-        db,
+        db: requestDb,
         logger,
         secrets,
-        loaders: module.createLoaders(db, identity.workspaceId, identity),
+        loaders: module.createLoaders(requestDb, identity.workspaceId, identity),
       };
     },
   });
@@ -203,6 +202,7 @@ export async function startSubgraph<L>(
         await apollo.stop();
         await workers?.stop();
         await events.stop();
+        await analystDb.destroy();
         await db.destroy();
         logger.info('subgraph stopped', { service: module.name });
       })()),

@@ -7,6 +7,8 @@ import type { Identity } from '../identity';
 import { startSubgraph } from '../subgraph';
 import type { RunningSubgraph, SubgraphModule } from '../subgraph';
 import { createTestDatabase } from './databases';
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../config';
+import type { SubgraphConfig } from '../config';
 
 export interface GraphQLBody {
   data?: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -31,6 +33,8 @@ export async function startTestSubgraph<L>(
     databaseUrl?: string;
     /** The key its secrets are sealed with (the same across a restart); random by default. */
     dataEncryptionKey?: Buffer;
+    /** Statement timeouts; the production defaults unless given. */
+    statementTimeoutMs?: SubgraphConfig['statementTimeoutMs'];
   } = {},
 ): Promise<TestSubgraph> {
   const contextSigningSecret = options.contextSigningSecret ?? randomBytes(32).toString('hex');
@@ -48,6 +52,7 @@ export async function startTestSubgraph<L>(
       exposeErrorDetails: true,
       kafkaBrokers: options.kafkaBrokers,
       kafkaTopicPrefix: options.kafkaTopicPrefix ?? '',
+      statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     },
     createLogger('error'),
   );
@@ -56,7 +61,7 @@ export async function startTestSubgraph<L>(
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        ...signIdentity(identity, contextSigningSecret),
+        ...signIdentity(identity, contextSigningSecret, module.name),
       },
       body: JSON.stringify({ query, variables }),
     });
