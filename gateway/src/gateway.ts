@@ -31,15 +31,20 @@ function readSupergraph(path: string): string {
   return readFileSync(path.startsWith('/') ? path : findRepoFile(path), 'utf8');
 }
 
-/** Each subgraph's /ready, in parallel; the gateway is ready when all of them are. */
-async function subgraphReadiness(urls: Record<string, string>) {
+/**
+ * Each subgraph's /ready, in parallel; the gateway is ready when all of them are. The
+ * gateway's port is public: why a subgraph is unreachable (its address) is said only
+ * when details are exposed (development).
+ */
+async function subgraphReadiness(urls: Record<string, string>, exposeDetails: boolean) {
   const checks = await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
       try {
         const res = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(2000) });
         return [name, res.ok ? 'ok' : `not ready (${res.status})`] as const;
       } catch (error) {
-        return [name, `unreachable: ${(error as Error).message}`] as const;
+        const reason = exposeDetails ? `: ${(error as Error).message}` : '';
+        return [name, `unreachable${reason}`] as const;
       }
     }),
   );
@@ -88,7 +93,7 @@ export async function startGateway(
       'POST /webhooks/*': webhookForwarder(config.subgraphUrls, logger),
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       'GET /ready': async (_req, res) => {
-        const readiness = await subgraphReadiness(config.subgraphUrls);
+        const readiness = await subgraphReadiness(config.subgraphUrls, config.exposeErrorDetails);
         sendJson(res, readiness.ready ? 200 : 503, { service: 'gateway', ...readiness });
       },
     },

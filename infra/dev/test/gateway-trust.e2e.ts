@@ -212,6 +212,14 @@ describe('a subgraph that stalls, or fails, behind a production gateway', () => 
     );
   });
 
+  it('says which subgraph is not ready, but not where it is, in production', async () => {
+    const res = await fetch(new URL('/ready', gateway.url));
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { checks: Record<string, string> };
+    expect(body.checks['orders-loyalty']).toBe('unreachable');
+    expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
+  });
+
   it('gives no "did you mean" schema hints in production', async () => {
     const res = await post(
       gateway.url,
