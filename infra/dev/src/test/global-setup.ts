@@ -5,11 +5,22 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startBroker } from '@customer-graph/kafka-lite';
 import type { Broker } from '@customer-graph/kafka-lite';
+import type * as KafkaLite from '@customer-graph/kafka-lite';
 import { postgresUrl, startEmbeddedPostgres } from '../postgres';
 import type { RunningPostgres } from '../postgres';
 import { freePort } from '../ports';
+
+/**
+ * Jest runs the global setup outside the suites' module system, so Node would resolve
+ * `@customer-graph/kafka-lite` to its dist/ build — absent on a fresh clone until
+ * `npm run build`. The broker is loaded from its TypeScript source instead (what the
+ * "source" export condition gives `npm start` and the suites); jest compiles it.
+ */
+function kafkaLite(): typeof KafkaLite {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.resolve(__dirname, '../../../kafka-lite/src/index.ts'));
+}
 
 declare global {
   var __CG_TEST_INFRA__: { postgres?: RunningPostgres; broker?: Broker; dir?: string } | undefined;
@@ -45,6 +56,6 @@ export default async function globalSetup(): Promise<void> {
     infra.postgres = await startPostgres(infra.dir);
     process.env.CG_TEST_POSTGRES_URL = postgresUrl(infra.postgres.port, 'postgres');
   }
-  infra.broker = await startBroker({ port: 0, inMemory: true });
+  infra.broker = await kafkaLite().startBroker({ port: 0, inMemory: true });
   process.env.CG_TEST_KAFKA_BROKERS = infra.broker.address;
 }
