@@ -8,20 +8,24 @@ import type { Logger, RouteHandler } from '@customer-graph/runtime';
 /** Webhook source → owning subgraph. */
 export const WEBHOOK_OWNERS: Record<string, string> = { zalo: 'followers' };
 
-// Hop-by-hop and identity headers are not the sender's to pass on.
-const DROPPED = new Set([
-  'host',
-  'connection',
-  'content-length',
-  'authorization',
-  'keep-alive',
-  'transfer-encoding',
-]);
+// Only the sender's description of its request is passed on: an allow-list, so that
+// hop-by-hop and request-control headers (Connection and what it names, Keep-Alive,
+// Expect, Upgrade, TE, Trailer, Transfer-Encoding, Content-Length, Host, Proxy-*)
+// and identity (Authorization, Cookie, our own x-cg-*) never are. fetch refuses some
+// of those (an `Expect: 100-continue` or `Upgrade` from Zalo lost the event), and the
+// rest are this hop's business or would let a sender speak for the gateway.
+const FORWARDED = new Set(['content-type', 'content-encoding', 'user-agent', 'accept']);
 
 function forwardedHeaders(req: IncomingMessage): Record<string, string> {
+  const named = new Set(
+    String(req.headers.connection ?? '')
+      .split(',')
+      .map((token) => token.trim().toLowerCase()),
+  );
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || DROPPED.has(name) || name.startsWith('x-cg-')) continue;
+    const sendersOwn = FORWARDED.has(name) || (name.startsWith('x-') && !name.startsWith('x-cg-'));
+    if (value === undefined || !sendersOwn || named.has(name)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
@@ -48,6 +52,7 @@ export function webhookForwarder(
         signal: AbortSignal.timeout(10_000),
       });
     } catch (error) {
+      // The cause (host, port, socket error) is for the log, not for the sender.
       logger.warn('webhook not delivered', { source, owner, error: (error as Error).message });
       sendJson(res, 502, { error: `the ${owner} service is unavailable` });
       return;

@@ -217,7 +217,7 @@ describe('bad webhooks', () => {
         postWebhook(
           webhookBody({ event_name: 'follow', oa_id: 'nobody', follower: { id: 'z-bad' } }),
         ),
-      404,
+      401, // as a wrong signature: which OAs are connected is nobody's business
     ],
     ['malformed JSON', () => postWebhook('{"app_id":', 'mac=00'), 400],
     [

@@ -1,3 +1,3 @@
 export { followersSubgraph } from './subgraph';
-/** How Zalo signs webhook events; exported for test and benchmark senders. */
-export { zaloSignature } from './webhook/zalo-event';
+/** How Zalo signs webhook events, and how fresh they must be; for test and benchmark senders. */
+export { EVENT_FRESHNESS_MS, zaloSignature } from './webhook/zalo-event';

@@ -5,19 +5,30 @@ import { CUSTOMER_DELETED, onCustomerDeleted } from './followers/customer-delete
 import { ZaloFollowerEntity } from './followers/follower.entity';
 import { createFollowerLoaders } from './followers/follower.loaders';
 import { followerResolvers } from './followers/follower.resolvers';
+import { pruneSeenDeliveries } from './followers/follower.ingest';
 import { seedDemoFollowers } from './followers/follower.seed';
 import { CreateZaloFollowers1763900000400 } from './migrations/1763900000400-CreateZaloFollowers';
 import { CreateZaloOA1763900000410 } from './migrations/1763900000410-CreateZaloOA';
+import { ZaloOAClaims1763900000420 } from './migrations/1763900000420-ZaloOAClaims';
+import { ZaloWebhookReplay1763900000430 } from './migrations/1763900000430-ZaloWebhookReplay';
 import { ZaloOAEntity } from './oa/oa.entity';
 import { oaResolvers } from './oa/oa.resolvers';
 import { sealLegacyOASecrets } from './oa/oa.secret';
 import { zaloWebhook } from './webhook/zalo.webhook';
 
+/** How often deliveries past the replay window are deleted. */
+const PRUNE_EVERY_MS = 60_000;
+
 export const followersSubgraph: SubgraphModule<Loaders> = {
   name: 'followers',
   resolvers: [followerResolvers, oaResolvers],
   entities: [ZaloFollowerEntity, ZaloOAEntity],
-  migrations: [CreateZaloFollowers1763900000400, CreateZaloOA1763900000410],
+  migrations: [
+    CreateZaloFollowers1763900000400,
+    CreateZaloOA1763900000410,
+    ZaloOAClaims1763900000420,
+    ZaloWebhookReplay1763900000430,
+  ],
   createLoaders: createFollowerLoaders,
   seedDemo: seedDemoFollowers,
   consumes: {
@@ -30,6 +41,20 @@ export const followersSubgraph: SubgraphModule<Loaders> = {
     const sealing = sealLegacyOASecrets(db, secrets, logger).catch((error: Error) =>
       logger.error('could not seal OA secrets kept in clear', { error: error.message }),
     );
-    return { stop: async () => void (await sealing) };
+    // Deliveries too old to be accepted again need no remembering; a failed pass is
+    // retried at the next tick (the table only grows meanwhile).
+    let pruning: Promise<unknown> = Promise.resolve();
+    const pruner = setInterval(() => {
+      pruning = pruneSeenDeliveries(db).catch((error: Error) =>
+        logger.error('could not prune seen Zalo deliveries', { error: error.message }),
+      );
+    }, PRUNE_EVERY_MS);
+    pruner.unref();
+    return {
+      stop: async () => {
+        clearInterval(pruner);
+        await Promise.all([sealing, pruning]);
+      },
+    };
   },
 };

@@ -53,8 +53,11 @@ export type FollowerStatus =
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * Connects (or reconnects) the workspace to a Zalo OA: its webhook events are then
-   * accepted at /webhooks/zalo when signed with this secret key. Admins only.
+   * Claims a Zalo OA for the workspace (or changes its app or secret key): its webhook
+   * events are accepted at /webhooks/zalo when signed with this secret key, and the
+   * first one connects it (status PENDING until then). An OA already CONNECTED to
+   * another workspace is a CONFLICT; another workspace's PENDING claim is not. Claiming
+   * another OA drops the current one. Admins only.
    */
   connectZaloOA: ZaloOa;
   /**
@@ -89,7 +92,7 @@ export type Query = {
   __typename?: 'Query';
   /** The workspace's Zalo OA followers, most recent follow first. `first` is at most 100. */
   followers: ZaloFollowerConnection;
-  /** The Zalo OA connected to this workspace, if any. */
+  /** The Zalo OA this workspace claims or is connected to, if any. */
   zaloOA: Maybe<ZaloOa>;
 };
 
@@ -174,18 +177,39 @@ export type ZaloFollowerSyncResult = {
 };
 
 /**
- * The Zalo Official Account connected to this workspace. Its secret key is never
- * returned.
+ * The Zalo Official Account this workspace claims or is connected to. Its secret key is
+ * never returned.
  */
 export type ZaloOa = {
   __typename?: 'ZaloOA';
   /** The Zalo app whose webhook sends this OA's events. */
   appId: Scalars['String']['output'];
-  /** When the OA was connected to the workspace. */
-  connectedAt: Scalars['DateTime']['output'];
+  /** When `connectZaloOA` last set this OA, app or secret key. */
+  claimedAt: Scalars['DateTime']['output'];
+  /**
+   * When the first event signed with the secret key connected the OA; null while
+   * PENDING.
+   */
+  connectedAt: Maybe<Scalars['DateTime']['output']>;
   /** The OA's id on Zalo. */
   oaId: Scalars['String']['output'];
+  /** Whether an event signed with the secret key has arrived yet. */
+  status: ZaloOaStatus;
 };
+
+/** Where a workspace's claim on a Zalo OA stands. */
+export type ZaloOaStatus =
+  /**
+   * An event signed with the secret key has arrived: the OA's events are applied to this
+   * workspace, and no other workspace can claim the OA.
+   */
+  | 'CONNECTED'
+  /**
+   * Claimed by `connectZaloOA`; no webhook event signed with its secret key has arrived
+   * yet. Other workspaces may claim the same OA meanwhile; the first claim an event is
+   * signed for wins, and the others are dropped.
+   */
+  | 'PENDING';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -288,6 +312,7 @@ export type ResolversTypes = ResolversObject<{
   ZaloFollowerSyncInput: ZaloFollowerSyncInput;
   ZaloFollowerSyncResult: ResolverTypeWrapper<ZaloFollowerSyncResult>;
   ZaloOA: ResolverTypeWrapper<ZaloOa>;
+  ZaloOAStatus: ZaloOaStatus;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -370,8 +395,10 @@ export type ZaloFollowerSyncResultResolvers<ContextType = Context, ParentType ex
 
 export type ZaloOaResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ZaloOA'] = ResolversParentTypes['ZaloOA']> = ResolversObject<{
   appId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  connectedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  claimedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   oaId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ZaloOAStatus'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 

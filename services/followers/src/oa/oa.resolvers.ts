@@ -1,6 +1,7 @@
 import { PublicErrorCode, badInput, publicError, requireRole } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { ZaloOAEntity } from './oa.entity';
+import { oaDirectory } from './oa.directory';
 import { oaSecretContext } from './oa.secret';
 
 const ID = /^[0-9A-Za-z_-]{1,64}$/;
@@ -18,35 +19,38 @@ export const oaResolvers: Resolvers = {
       if (secretKey.length < 8 || secretKey.length > 256) {
         throw badInput('secretKey', 'secretKey must be 8 to 256 characters');
       }
-      try {
-        const rows = await ctx.db.query(
-          `INSERT INTO zalo_oa (workspace_id, oa_id, app_id, secret_key)
-           VALUES ($1, $2, $3, $4)
-           ON CONFLICT (workspace_id) DO UPDATE
-             SET oa_id = EXCLUDED.oa_id, app_id = EXCLUDED.app_id,
-                 secret_key = EXCLUDED.secret_key, connected_at = now()
-           RETURNING oa_id AS "oaId", app_id AS "appId", connected_at AS "connectedAt"`,
-          [
-            ctx.workspaceId,
-            oaId,
-            appId,
-            ctx.secrets.seal(secretKey, oaSecretContext(ctx.workspaceId, oaId)),
-          ],
+      // A claim is PENDING until an event signed with its secret arrives (webhook):
+      // other workspaces' pending claims on the OA do not block this one, a CONNECTED
+      // one does. Re-keying the OA a workspace already has keeps it CONNECTED.
+      const rows = await ctx.db.query(
+        `INSERT INTO zalo_oa (workspace_id, oa_id, app_id, secret_key, status, claimed_at)
+         SELECT $1, $2, $3, $4, 'PENDING', now()
+          WHERE NOT EXISTS (SELECT 1 FROM zalo_oa
+                             WHERE oa_id = $2 AND status = 'CONNECTED' AND workspace_id <> $1)
+         ON CONFLICT (workspace_id) DO UPDATE SET
+           status = CASE WHEN zalo_oa.oa_id = EXCLUDED.oa_id THEN zalo_oa.status ELSE 'PENDING' END,
+           connected_at = CASE WHEN zalo_oa.oa_id = EXCLUDED.oa_id
+                               THEN zalo_oa.connected_at END,
+           oa_id = EXCLUDED.oa_id, app_id = EXCLUDED.app_id,
+           secret_key = EXCLUDED.secret_key, claimed_at = now()
+         RETURNING oa_id AS "oaId", app_id AS "appId", status,
+                   claimed_at AS "claimedAt", connected_at AS "connectedAt"`,
+        [
+          ctx.workspaceId,
+          oaId,
+          appId,
+          ctx.secrets.seal(secretKey, oaSecretContext(ctx.workspaceId, oaId)),
+        ],
+      );
+      oaDirectory(ctx.db).forget();
+      if (rows.length === 0) {
+        throw publicError(
+          PublicErrorCode.CONFLICT,
+          `OA ${oaId} is connected to another workspace`,
+          { field: 'oaId' },
         );
-        return rows[0];
-      } catch (error) {
-        // zalo_oa_oa_uq: the OA is connected to another workspace.
-        if ((error as { code?: string }).code === '23505') {
-          throw publicError(
-            PublicErrorCode.CONFLICT,
-            `OA ${oaId} is connected to another workspace`,
-            {
-              field: 'oaId',
-            },
-          );
-        }
-        throw error;
       }
+      return rows[0];
     },
   },
 };

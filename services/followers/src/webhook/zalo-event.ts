@@ -2,6 +2,8 @@
 //
 // Signature: header X-ZEvent-Signature = "mac=" + hex(SHA-256(app_id + raw body +
 // timestamp + the OA's secret key)), where app_id and timestamp are the body's own.
+// The timestamp is milliseconds since the epoch; an event is accepted only within
+// EVENT_FRESHNESS_MS of it (either way), so a captured body cannot be replayed later.
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 export interface ZaloInfo {
@@ -24,6 +26,17 @@ export type ZaloEvent =
       info: ZaloInfo;
     }
   | { kind: 'other'; appId: string; oaId: string | undefined; name: string; at: Date };
+
+/** How far (either way) an event's timestamp may be from now when it arrives. */
+export const EVENT_FRESHNESS_MS = 5 * 60_000;
+
+/** Whether an event dated `at` may be accepted at `now`. */
+export function isFresh(at: Date, now = Date.now()): boolean {
+  return Math.abs(now - at.getTime()) <= EVENT_FRESHNESS_MS;
+}
+
+/** The delivery's identity for de-duplication: SHA-256 of the raw body. */
+export const bodyHash = (raw: Buffer): Buffer => createHash('sha256').update(raw).digest();
 
 export class WebhookError extends Error {
   constructor(

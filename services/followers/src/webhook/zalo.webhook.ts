@@ -1,64 +1,129 @@
-// POST /webhooks/zalo: Zalo OA events, verified against the connected OA's secret
-// before anything is stored. Each refusal is a 4xx with the reason.
+// POST /webhooks/zalo: Zalo OA events, verified against the secret of a claim on the
+// OA before anything is stored.
+//
+// Refusals are a 4xx with {"error": reason}. A sender learns nothing about which OAs
+// are connected: an OA nobody claims and a wrong signature both get 401 NOT_SIGNED.
+// Checks, in order: the body parses (400), the signature matches a claim's secret
+// (401 NOT_SIGNED), the timestamp is fresh (401 STALE, told only to a sender that
+// could sign), then the event is applied once (a delivery seen before gets 200 with
+// `duplicate: true`).
+//
+// Claims: while no workspace has the OA CONNECTED, each PENDING claim's secret is
+// tried, and the first claim an event is signed for wins: it becomes CONNECTED, the
+// other claims on that OA are deleted, and the event is applied to it. This keeps a
+// claim that never signs anything from blocking the OA's owner; it does not prove
+// ownership (a claimant knows its own secret and can sign an event with it), which
+// would take Zalo's OAuth.
 import type { DataSource } from 'typeorm';
 import { GraphQLError } from 'graphql';
 import { sendJson } from '@customer-graph/runtime';
 import type { Logger, RouteHandler, SecretBox } from '@customer-graph/runtime';
-import { ZaloOAEntity } from '../oa/oa.entity';
 import type { ZaloOARow } from '../oa/oa.entity';
+import { oaDirectory } from '../oa/oa.directory';
 import { openOASecret } from '../oa/oa.secret';
 import { applyZaloEvent } from '../followers/follower.ingest';
 import {
   WebhookError,
+  bodyHash,
+  isFresh,
   parseZaloEvent,
   rawTimestamp,
   signatureMatches,
   zaloSignature,
 } from './zalo-event';
+import type { ZaloEvent } from './zalo-event';
 
 export const SIGNATURE_HEADER = 'x-zevent-signature';
+/** The one answer to an unknown OA and to a wrong signature alike. */
+export const NOT_SIGNED = 'signature does not match';
+export const STALE = 'event timestamp is outside the accepted window';
 
-/** How long a connected OA is trusted from memory before it is read again. */
-const OA_CACHE_MS = 2000;
-
-/**
- * The OA's connection, read at most every OA_CACHE_MS: one round trip less per
- * webhook. A cached entry is only a hint: when its signature check fails (the OA was
- * re-connected with a new secret, or moved), the row is read again before refusing.
- */
-function connectedOAs(db: DataSource) {
-  const oas = db.getRepository(ZaloOAEntity);
-  const cache = new Map<string, { oa: ZaloOARow; until: number }>();
-  return async (oaId: string, fresh = false): Promise<ZaloOARow | null> => {
-    const hit = cache.get(oaId);
-    if (!fresh && hit && hit.until > Date.now()) return hit.oa;
-    const oa = await oas.findOneBy({ oaId });
-    if (oa) cache.set(oaId, { oa, until: Date.now() + OA_CACHE_MS });
-    else cache.delete(oaId);
-    return oa;
-  };
-}
+/** Postgres: a unique index refused the row; two transactions waited on each other. */
+const RACE_CODES = new Set(['23505', '40P01']);
 
 export function zaloWebhook(db: DataSource, logger: Logger, secrets: SecretBox): RouteHandler {
-  const findOA = connectedOAs(db);
+  const directory = oaDirectory(db);
+
+  /** The claim whose secret signed the event; the CONNECTED one if any. */
+  async function signer(
+    event: ZaloEvent & { oaId: string },
+    signature: string,
+    body: Buffer,
+    fresh: boolean,
+  ): Promise<ZaloOARow> {
+    const timestamp = rawTimestamp(body);
+    const signedBy = (oa: ZaloOARow) =>
+      event.appId === oa.appId &&
+      signatureMatches(
+        signature,
+        zaloSignature(event.appId, body, timestamp, openOASecret(secrets, oa)),
+      );
+    const find = (claims: ZaloOARow[]) => {
+      const connected = claims.find((c) => c.status === 'CONNECTED');
+      // Once an OA is connected, other claims on it (made in a race) can never win.
+      return connected ? (signedBy(connected) ? connected : undefined) : claims.find(signedBy);
+    };
+    let found = find(await directory.claims(event.oaId, fresh));
+    // A miss re-reads the claims (re-keyed or claimed through another process), but
+    // at most every few hundred ms per OA, so forged traffic stays off the database.
+    if (!found && !fresh && directory.mayRefresh(event.oaId)) {
+      found = find(await directory.claims(event.oaId, true));
+    }
+    if (!found) throw new WebhookError(401, NOT_SIGNED);
+    return found;
+  }
+
+  /** Connects a pending claim; false when it changed or lost meanwhile. */
+  async function connect(claim: ZaloOARow): Promise<boolean> {
+    try {
+      const [row]: { won: number; lost: number }[] = await db.query(
+        `WITH won AS (
+           UPDATE zalo_oa SET status = 'CONNECTED', connected_at = COALESCE(connected_at, now())
+            WHERE workspace_id = $1 AND oa_id = $2 AND secret_key = $3
+            RETURNING 1),
+         lost AS (
+           DELETE FROM zalo_oa
+            WHERE oa_id = $2 AND status = 'PENDING' AND workspace_id <> $1
+              AND EXISTS (SELECT 1 FROM won)
+            RETURNING 1)
+         SELECT (SELECT count(*) FROM won)::int AS won, (SELECT count(*) FROM lost)::int AS lost`,
+        [claim.workspaceId, claim.oaId, claim.secretKey],
+      );
+      directory.forget();
+      if (row.won === 0) return false;
+      logger.info('zalo OA connected', {
+        workspaceId: claim.workspaceId,
+        oaId: claim.oaId,
+        claimsLost: row.lost,
+      });
+      return true;
+    } catch (error) {
+      // Another workspace's claim was connected by an event at the same moment.
+      if (RACE_CODES.has((error as { code?: string }).code ?? '')) return false;
+      throw error;
+    }
+  }
+
   return async (req, res, body) => {
     try {
       const signature = req.headers[SIGNATURE_HEADER];
       if (typeof signature !== 'string') throw new WebhookError(401, `missing ${SIGNATURE_HEADER}`);
-      const event = parseZaloEvent(body);
-      if (!event.oaId) throw new WebhookError(400, 'missing the OA id');
-      const signedBy = (oa: ZaloOARow) =>
-        event.appId === oa.appId &&
-        signatureMatches(
-          signature,
-          zaloSignature(event.appId, body, rawTimestamp(body), openOASecret(secrets, oa)),
-        );
-      let oa = await findOA(event.oaId);
-      if (oa && !signedBy(oa)) oa = await findOA(event.oaId, true);
-      if (!oa) throw new WebhookError(404, `no workspace is connected to OA ${event.oaId}`);
-      if (!signedBy(oa)) throw new WebhookError(401, 'signature does not match');
-      const result = await applyZaloEvent(db, oa.workspaceId, event);
-      logger.debug('zalo webhook', { workspaceId: oa.workspaceId, event: event.kind });
+      const parsed = parseZaloEvent(body);
+      if (!parsed.oaId) throw new WebhookError(400, 'missing the OA id');
+      const event = parsed as ZaloEvent & { oaId: string };
+      let oa = await signer(event, signature, body, false);
+      if (!isFresh(event.at)) throw new WebhookError(401, STALE);
+      // A pending claim is connected by this event; then the claims are read again.
+      for (let attempt = 0; oa.status === 'PENDING'; attempt++) {
+        if (await connect(oa)) oa = { ...oa, status: 'CONNECTED' };
+        else if (attempt < 2) oa = await signer(event, signature, body, true);
+        else throw new Error(`OA ${oa.oaId}: its claims kept changing while connecting it`);
+      }
+      const result = await applyZaloEvent(db, oa.workspaceId, event, {
+        oaId: event.oaId,
+        bodySha256: bodyHash(body),
+      });
+      logger.debug('zalo webhook', { workspaceId: oa.workspaceId, event: event.kind, ...result });
       sendJson(res, 200, { ok: true, ...result });
     } catch (error) {
       if (error instanceof WebhookError) {
