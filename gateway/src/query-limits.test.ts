@@ -19,6 +19,7 @@ import {
   MAX_ALIASES,
   MAX_DEPTH,
   MAX_TOKENS,
+  TOKENS_COUNTED,
   checkQueryLimits,
   countTokens,
 } from './query-limits';
@@ -283,5 +284,7 @@ describe('tokens', () => {
   it('are counted past the limit, for the refusal’s `actual`', () => {
     expect(countTokens(`{ ${'a '.repeat(MAX_TOKENS)}}`)).toBe(MAX_TOKENS + 2);
     expect(countTokens('{ a } # a comment is not a token')).toBe(3);
+    // Junk far past the limit is not read to its end.
+    expect(countTokens(`{ ${'a '.repeat(20 * MAX_TOKENS)}}`)).toBe(TOKENS_COUNTED + 1);
   });
 });
