@@ -3,21 +3,20 @@
 //   - tokens: at most MAX_TOKENS lexical tokens (graphql-js stops parsing past it);
 //   - depth: at most MAX_DEPTH nested selections, fragments followed;
 //   - aliases: at most MAX_ALIASES aliased fields;
-//   - cost: every field costs 1, and a field's selections are multiplied by its
-//     `first` argument (the most rows a page can bring). Analysts, who run ad-hoc
-//     queries, get a larger budget than the screens' roles.
-// A request over a limit is refused with its own code, naming the limit and the
+//   - cost: every field costs 1, and a field's selections are multiplied by the rows
+//     it may bring (its `first`, else its cap); mutations that do heavy work weigh
+//     more (query-cost.ts, and the @cost / @listSize directives in the SDL). Analysts,
+//     who run ad-hoc queries, get a larger budget than the screens' roles.
+// Depth, aliases and cost are measured in one pass linear in the document's size. A
+// request over a limit is refused with its own code, naming the limit and the
 // figure; nothing reaches a subgraph.
-import { GraphQLError, Kind } from 'graphql';
-import type {
-  DocumentNode,
-  FieldNode,
-  FragmentDefinitionNode,
-  OperationDefinitionNode,
-  SelectionSetNode,
-} from 'graphql';
+import { GraphQLError, Kind, Lexer, Source, TokenKind } from 'graphql';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Role } from '@customer-graph/runtime';
+import { readCostDirectives } from './cost-directives';
+import type { CostDirectives } from './cost-directives';
+import { measureOperation } from './query-cost';
 import type { GatewayContext } from './subgraph-source';
 
 export const MAX_TOKENS = 5000;
@@ -44,64 +43,13 @@ function refuse(code: QueryLimitCode, message: string, limit: number, actual: nu
   });
 }
 
-interface Measure {
-  depth: number;
-  aliases: number;
-  cost: number;
-}
-
-/** The page size a field asks for: its `first` argument, literal or variable. */
-function pageSize(field: FieldNode, variables: Record<string, unknown>): number {
-  const first = field.arguments?.find((a) => a.name.value === 'first');
-  if (!first) return 1;
-  const value =
-    first.value.kind === Kind.INT
-      ? Number(first.value.value)
-      : first.value.kind === Kind.VARIABLE
-        ? variables[first.value.name.value]
-        : undefined;
-  // A missing variable takes the field's default (20 on every list here).
-  return typeof value === 'number' && value > 0 ? value : 20;
-}
-
-function measure(
-  set: SelectionSetNode,
-  fragments: Map<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
-  seen: Set<string>,
-): Measure {
-  const total: Measure = { depth: 0, aliases: 0, cost: 0 };
-  const add = (m: Measure, times = 1, deeper = 0) => {
-    total.depth = Math.max(total.depth, m.depth + deeper);
-    total.aliases += m.aliases;
-    total.cost += m.cost * times;
-  };
-  for (const selection of set.selections) {
-    if (selection.kind === Kind.FIELD) {
-      const inner = selection.selectionSet
-        ? measure(selection.selectionSet, fragments, variables, seen)
-        : { depth: 0, aliases: 0, cost: 0 };
-      add({ ...inner, cost: 1 + pageSize(selection, variables) * inner.cost }, 1, 1);
-      if (selection.alias) total.aliases += 1;
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      add(measure(selection.selectionSet, fragments, variables, seen));
-    } else {
-      const name = selection.name.value;
-      const fragment = fragments.get(name);
-      // A fragment spread inside itself is refused by validation; stop here anyway.
-      if (!fragment || seen.has(name)) continue;
-      add(measure(fragment.selectionSet, fragments, variables, new Set([...seen, name])));
-    }
-  }
-  return total;
-}
-
 /** Checks an operation against the limits for `role`; throws the first one broken. */
 export function checkQueryLimits(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
   role: Role,
+  graph: { schema: GraphQLSchema; costs: CostDirectives },
 ): void {
   // Introspection reads the schema, not data: its depth is fixed by the type system
   // (the standard query nests ofType seven deep), and it is off in production anyway.
@@ -109,12 +57,7 @@ export function checkQueryLimits(
     (s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'),
   );
   if (introspectionOnly) return;
-  const fragments = new Map(
-    document.definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((d) => [d.name.value, d]),
-  );
-  const m = measure(operation.selectionSet, fragments, variables, new Set());
+  const m = measureOperation(graph.schema, graph.costs, document, operation, variables);
   if (m.depth > MAX_DEPTH) {
     throw refuse(
       QueryLimitCode.TOO_DEEP,
@@ -135,21 +78,68 @@ export function checkQueryLimits(
   if (m.cost > budget) {
     throw refuse(
       QueryLimitCode.TOO_COSTLY,
-      `the query may cost ${m.cost} (fields × page sizes); the ${role} budget is ${budget}: ask for smaller pages`,
+      `the query may cost ${m.cost} (fields × page sizes, and weighted mutations); the ${role} budget is ${budget}: ask for smaller pages`,
       budget,
       m.cost,
     );
   }
 }
 
+// Counting reads every token graphql-js refused to read: an 8 MB body of junk tokens
+// takes over a second. Up to this many the refusal's `actual` is exact; past it,
+// `actual` is this plus one, meaning "more than this".
+export const TOKENS_COUNTED = 10 * MAX_TOKENS;
+
+/** Lexical tokens in a document, past the limit (a refusal's `actual`). */
+export function countTokens(query: string): number {
+  const lexer = new Lexer(new Source(query));
+  let tokens = 0;
+  try {
+    while (tokens <= TOKENS_COUNTED && lexer.advance().kind !== TokenKind.EOF) tokens++;
+  } catch (error) {
+    // A character graphql-js cannot read past the limit ends the count there: the
+    // document is refused either way, and `actual` is then a lower bound.
+    if (!(error instanceof GraphQLError)) throw error;
+  }
+  return tokens;
+}
+
+const TOO_MANY_TOKENS = /^Syntax Error: Document contains more that? \d+ tokens/;
+
+// The cost directives of each schema the gateway serves, read from its supergraph
+// when it loads (the API schema handed to requests has lost them).
+const costsBySchema = new WeakMap<GraphQLSchema, CostDirectives>();
+
 /** The Apollo plugin: every operation is measured once it is parsed and validated. */
 export const queryLimitsPlugin: ApolloServerPlugin<GatewayContext> = {
+  async serverWillStart() {
+    return {
+      schemaDidLoadOrUpdate({ apiSchema, coreSupergraphSdl }) {
+        if (!coreSupergraphSdl) throw new Error('query limits need the gateway’s supergraph');
+        costsBySchema.set(apiSchema, readCostDirectives(coreSupergraphSdl));
+      },
+    };
+  },
   async requestDidStart() {
     return {
-      async didResolveOperation({ document, operation, request, contextValue }) {
+      async didResolveOperation({ document, operation, request, contextValue, schema }) {
         // Resolved means graphql-js found the operation; the guard is for the types.
         if (!operation) return;
-        checkQueryLimits(document, operation, request.variables ?? {}, contextValue.identity.role);
+        const costs = costsBySchema.get(schema);
+        if (!costs) throw new Error('query limits: the schema served was never loaded');
+        checkQueryLimits(document, operation, request.variables ?? {}, contextValue.identity.role, {
+          schema,
+          costs,
+        });
+      },
+      // graphql-js stops parsing at MAX_TOKENS; its refusal is Apollo's
+      // GRAPHQL_PARSE_FAILED, to which this adds the limit and the real count.
+      async didEncounterErrors({ errors, source }) {
+        for (const error of errors) {
+          if (source !== undefined && TOO_MANY_TOKENS.test(error.message)) {
+            Object.assign(error.extensions, { limit: MAX_TOKENS, actual: countTokens(source) });
+          }
+        }
       },
     };
   },
