@@ -26,6 +26,7 @@ export enum PublicErrorCode {
   QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
   QUERY_TOO_MANY_ALIASES = 'QUERY_TOO_MANY_ALIASES',
   QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
+  /** A per-workspace limit on concurrent heavy work; `extensions.retryAfterMs` says when to retry. */
   TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
   REQUEST_TIMEOUT = 'REQUEST_TIMEOUT',
   // A subgraph behind the gateway

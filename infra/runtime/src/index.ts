@@ -11,6 +11,7 @@ export * from './events/metrics';
 export * from './events/outbox';
 export * from './events/relay';
 export * from './events/tables';
+export * from './fairness';
 export * from './files';
 export * from './http';
 export * from './ids';

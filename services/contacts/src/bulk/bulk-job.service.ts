@@ -9,10 +9,13 @@ import { createWaker } from '@customer-graph/runtime';
 import type { Identity, Logger } from '@customer-graph/runtime';
 import type { CustomerFilterInput } from '../filter/filter.types';
 import { compileWhere, countWhere } from '../customers/customer.list';
+import type { ListScope } from '../customers/customer.list';
 import { deleteWhere } from '../customers/customer.write';
 import { BulkJobEntity } from './bulk-job.entity';
 import type { BulkJobRow } from './bulk-job.entity';
 import { applyAction } from './bulk.action';
+import { createFairScheduler } from './bulk-job.schedule';
+import type { PendingJob } from './bulk-job.schedule';
 import type { BulkAction } from './bulk.action';
 
 export const BATCH_SIZE = 500;
@@ -27,8 +30,11 @@ export async function startJob(
   identity: Identity,
   filter: CustomerFilterInput,
   action: JobAction,
+  /** The request's list scope (its memos), when there is one. */
+  requestScope?: ListScope,
 ): Promise<BulkJobRow> {
-  const scope = {
+  const scope: ListScope = {
+    ...requestScope,
     workspaceId: identity.workspaceId,
     staffUserId: identity.role === 'staff' ? identity.userId : null,
   };
@@ -112,18 +118,23 @@ export interface JobWorker {
 }
 
 /**
- * Runs queued and interrupted jobs, oldest first, one batch at a time. A job whose
+ * Runs queued and interrupted jobs one batch at a time: a workspace's oldest first,
+ * workspaces in turn (bulk-job.schedule.ts). A job whose
  * filter no longer compiles (a custom field it names was deleted) fails with the
  * reason; any other error is retried at the next poll, MAX_BATCH_FAILURES times.
  */
 export function startJobWorker(db: DataSource, logger: Logger, pollMs = 250): JobWorker {
   let stopped = false;
   const waker = createWaker();
+  const scheduler = createFairScheduler();
   const nextJob = async (): Promise<string | null> => {
-    const [row] = await db.query(
-      `SELECT id FROM bulk_job WHERE status IN ('QUEUED', 'RUNNING') ORDER BY created_at LIMIT 1`,
+    // Each workspace's oldest pending job; the scheduler takes turns between workspaces.
+    const candidates: PendingJob[] = await db.query(
+      `SELECT DISTINCT ON (workspace_id) id, workspace_id AS "workspaceId", created_at AS "createdAt"
+         FROM bulk_job WHERE status IN ('QUEUED', 'RUNNING')
+        ORDER BY workspace_id, created_at, id`,
     );
-    return row?.id ?? null;
+    return scheduler.pick(candidates)?.id ?? null;
   };
   const fail = (jobId: string, error: Error) =>
     db.query(

@@ -3,6 +3,8 @@ import type { Resolvers } from '../generated/graphql';
 import type { CustomerFilterInput } from '../filter/filter.types';
 import { requireRead, requireWrite, staffScope } from '../customers/customer.access';
 import { MAX_SYNC_IDS } from '../customers/customer.write';
+import { heavy } from '../customers/heavy-work';
+import { scopeOf } from '../customers/customer.resolvers';
 import { BulkJobEntity } from './bulk-job.entity';
 import { startJob } from './bulk-job.service';
 import { applyAction, checkAction } from './bulk.action';
@@ -50,10 +52,12 @@ export const bulkResolvers: Resolvers = {
         skipped: applied.skipped,
       };
     },
-    startBulkJob: (_parent, { filter, action }, ctx) => {
+    startBulkJob: async (_parent, { filter, action }, ctx) => {
       requireWrite(ctx.identity, 'startBulkJob');
       const checked = checkAction(ctx.identity, action);
-      return startJob(ctx.db, ctx.identity, filter as CustomerFilterInput, checked);
+      return heavy(ctx.workspaceId, async () =>
+        startJob(ctx.db, ctx.identity, filter as CustomerFilterInput, checked, await scopeOf(ctx)),
+      );
     },
   },
 };

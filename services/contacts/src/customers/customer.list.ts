@@ -5,7 +5,7 @@
 // Cursor (opaque to clients): base64url(JSON { s: "<sort signature>", v: [values…], id })
 // A cursor only fits the sort it came from; another sort's cursor is BAD_USER_INPUT.
 import type { DataSource, EntityManager } from 'typeorm';
-import { badInput, isUuid } from '@customer-graph/runtime';
+import { badInput, isUuid, yieldToEventLoop } from '@customer-graph/runtime';
 import { compileFilter, loadSavedLists } from '../filter/filter.compiler';
 import { SqlParams } from '../filter/sql-params';
 import type { CustomFieldDef, CustomerFilterInput, FilterContext } from '../filter/filter.types';
@@ -37,6 +37,13 @@ export interface ListScope {
   staffUserId: string | null;
   /** The workspace's custom fields when the caller has them (a request's loader); else read. */
   customFields?: ReadonlyMap<string, CustomFieldDef>;
+  /** The request's phone memo, when there is a request. */
+  e164?: (typed: string) => string | null;
+  /**
+   * The request's compiled filters by JSON, when there is a request: twenty aliases
+   * of one filter compile it once. Compiled clauses are shared read-only.
+   */
+  compiled?: Map<string, Promise<CompiledWhere>>;
 }
 
 /** A WHERE clause over `customer c` for a scope and a filter, with its parameters. */
@@ -45,12 +52,31 @@ export interface CompiledWhere {
   params: SqlParams;
 }
 
-/** Loads what a filter refers to (custom fields, saved lists, nested too) and compiles it. */
-export async function compileWhere(
+/**
+ * Loads what a filter refers to (custom fields, saved lists, nested too) and compiles
+ * it; within a request, the same filter at the same root is compiled once.
+ */
+export function compileWhere(
   db: DataSource,
   scope: ListScope,
   filter: CustomerFilterInput | null | undefined,
   root = 'filter',
+): Promise<CompiledWhere> {
+  if (!scope.compiled) return compileWhereNow(db, scope, filter, root);
+  const key = JSON.stringify([root, scope.staffUserId, filter ?? null]);
+  let compiled = scope.compiled.get(key);
+  if (!compiled) {
+    compiled = compileWhereNow(db, scope, filter, root);
+    scope.compiled.set(key, compiled);
+  }
+  return compiled;
+}
+
+async function compileWhereNow(
+  db: DataSource,
+  scope: ListScope,
+  filter: CustomerFilterInput | null | undefined,
+  root: string,
 ): Promise<CompiledWhere> {
   const params = new SqlParams([scope.workspaceId]);
   const conditions = ['c.workspace_id = $1'];
@@ -62,7 +88,11 @@ export async function compileWhere(
     root,
     customFields: scope.customFields ?? (await loadCustomFields(db, scope.workspaceId)),
     lists: await loadListFilters(db, scope.workspaceId, filter),
+    e164: scope.e164,
   };
+  // Compiling is synchronous CPU work (a 1,000-phone filter takes milliseconds): let
+  // waiting I/O, such as another workspace's query, in before it.
+  await yieldToEventLoop();
   conditions.push(`(${compileFilter(filter, context, params)})`);
   return { sql: conditions.join(' AND '), params };
 }

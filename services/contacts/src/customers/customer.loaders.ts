@@ -10,6 +10,9 @@ import {
   loaderFamily,
 } from '@customer-graph/runtime';
 import { loadCustomFields } from '../custom-fields/custom-field.service';
+import { createPhoneMemo } from '../filter/phone-memo';
+import type { E164Of } from '../filter/phone-memo';
+import type { CompiledWhere } from './customer.list';
 import type { CustomFieldRow } from '../custom-fields/custom-field.entity';
 import { CustomerNoteEntity } from '../notes/note.entity';
 import type { CustomerNoteRow } from '../notes/note.entity';
@@ -37,6 +40,10 @@ export interface CustomerLoaders {
   notesByCustomer: (page: Page) => DataLoader<string, Connection<CustomerNoteRow>>;
   /** The workspace's custom fields, read once per request. */
   customFields(): Promise<Map<string, CustomFieldRow>>;
+  /** Phones parsed so far in this request: each distinct string is parsed once. */
+  e164: E164Of;
+  /** Filters compiled so far in this request, by their JSON (aliases repeat them). */
+  compiledFilters: Map<string, Promise<CompiledWhere>>;
 }
 
 export function createCustomerLoaders(
@@ -93,5 +100,7 @@ export function createCustomerLoaders(
       }),
     ),
     customFields: () => (customFields ??= loadCustomFields(db, workspaceId)),
+    e164: createPhoneMemo(),
+    compiledFilters: new Map(),
   };
 }

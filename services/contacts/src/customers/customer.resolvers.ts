@@ -9,12 +9,15 @@ import type { CustomerSort, ListScope } from './customer.list';
 import { createCustomer, deleteCustomersById, updateCustomer } from './customer.write';
 import type { Writer } from './customer.write';
 import { FilterValueScalar, JsonScalar } from './json.scalars';
+import { heavy } from './heavy-work';
 
 /** Who the caller is for the list, with the request's custom fields (read once). */
 export const scopeOf = async (ctx: Context): Promise<ListScope> => ({
   workspaceId: ctx.workspaceId,
   staffUserId: staffScope(ctx.identity),
   customFields: await ctx.loaders.customFields(),
+  e164: ctx.loaders.e164,
+  compiled: ctx.loaders.compiledFilters,
 });
 
 async function writer(ctx: Context): Promise<Writer> {
@@ -31,12 +34,17 @@ export const customerResolvers: Resolvers = {
     },
     customers: async (_parent, args, ctx) => {
       requireRead(ctx.identity, 'customers');
-      return listCustomers(ctx.db, await scopeOf(ctx), {
-        filter: args.filter as CustomerFilterInput | null,
-        sort: args.sort as CustomerSort[] | null,
-        first: args.first,
-        after: args.after,
-      });
+      const scope = await scopeOf(ctx);
+      const list = () =>
+        listCustomers(ctx.db, scope, {
+          filter: args.filter as CustomerFilterInput | null,
+          sort: args.sort as CustomerSort[] | null,
+          first: args.first,
+          after: args.after,
+        });
+      // A page without a filter is an index range scan: it is not heavy work.
+      const page = await (args.filter == null ? list() : heavy(ctx.workspaceId, list));
+      return { ...page, count: () => heavy(ctx.workspaceId, page.count) };
     },
     customerByPhone: async (_parent, { phone }, ctx) => {
       requireRead(ctx.identity, 'customerByPhone');
@@ -67,9 +75,15 @@ export const customerResolvers: Resolvers = {
         );
         return { deleted, job: null };
       }
-      const job = await startJob(ctx.db, ctx.identity, filter as CustomerFilterInput, {
-        delete: true,
-      });
+      const job = await heavy(ctx.workspaceId, async () =>
+        startJob(
+          ctx.db,
+          ctx.identity,
+          filter as CustomerFilterInput,
+          { delete: true },
+          await scopeOf(ctx),
+        ),
+      );
       return { deleted: 0, job };
     },
   },

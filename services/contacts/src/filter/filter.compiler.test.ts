@@ -641,7 +641,7 @@ describe('compileFilter', () => {
         '1001 values',
         { tags: { containsAny: Array(1001).fill('a') } },
         'filter.tags.containsAny',
-        'the list has 1001 values; at most 1000 allowed',
+        'the filter has 1001 list values in all; at most 1000 allowed',
       ],
       [
         'a bad list item',

@@ -19,13 +19,14 @@
 //   `isNotEmpty: true`.
 // - A custom field's stored value of the wrong JSON type (a NUMBER field holding "abc")
 //   counts as no value rather than failing the query.
-import { badInput } from '@customer-graph/runtime';
+import { badInput, toE164 } from '@customer-graph/runtime';
 import type { CustomerFilterInput, FilterContext } from './filter.types';
 import { SqlParams } from './sql-params';
 import type { Scope } from './filter.ops';
 import { compileOperators } from './filter.ops';
 import { SYSTEM_FIELDS } from './filter.fields';
 import { compileCustom } from './filter.custom';
+import { checkFilterBudget } from './filter.budget';
 import { isRecord, readDateTime, readString, readUuid, show } from './filter.values';
 
 export const DEFAULT_MAX_DEPTH = 8;
@@ -58,11 +59,15 @@ export function compileFilter(
   params: SqlParams,
 ): string {
   if (!ALIAS.test(ctx.alias)) throw new Error(`invalid SQL alias ${show(ctx.alias)}`);
+  const maxDepth = ctx.maxDepth ?? DEFAULT_MAX_DEPTH;
+  // Before any value is read: what compiling may cost is bounded by the filter's size.
+  checkFilterBudget(filter, ctx.root ?? 'filter', ctx.lists, maxDepth);
   const scratch = new SqlParams(params.values);
   let conditions = 0;
   const scope: Scope = {
     a: ctx.alias,
     param: (value) => scratch.add(value),
+    e164: ctx.e164 ?? toE164,
     count: (at) => {
       conditions += 1;
       if (conditions > MAX_CONDITIONS) {
@@ -70,7 +75,7 @@ export function compileFilter(
       }
     },
   };
-  const c: Compilation = { scope, ctx, maxDepth: ctx.maxDepth ?? DEFAULT_MAX_DEPTH };
+  const c: Compilation = { scope, ctx, maxDepth };
   const sql = compileNode(filter, { at: ctx.root ?? 'filter', depth: 0, lists: [] }, c);
   params.values.push(...scratch.values.slice(params.values.length));
   return sql;

@@ -24,6 +24,8 @@ export interface Scope {
   param(value: unknown): string;
   /** Spends one condition of the filter's budget; throws at `at` when it is used up. */
   count(at: string): void;
+  /** A phone's E.164 form or null; memoised per request, so each is parsed once. */
+  e164(typed: string): string | null;
 }
 
 export type Operator = (value: unknown, at: string, s: Scope) => string;

@@ -150,4 +150,6 @@ export interface FilterContext {
   lists: ReadonlyMap<string, CustomerFilterInput>;
   /** Nesting levels of and/or/not/inList allowed; default 8. */
   maxDepth?: number;
+  /** Normalises phones; default toE164. A request passes its memo (see phone-memo.ts). */
+  e164?: (typed: string) => string | null;
 }

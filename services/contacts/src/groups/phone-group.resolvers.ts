@@ -1,12 +1,20 @@
 import type { Resolvers } from '../generated/graphql';
 import { requireWrite } from '../customers/customer.access';
+import { heavy } from '../customers/heavy-work';
 import { markByPhones } from './phone-group.service';
+import { normaliseInChunks, readPhoneEntries } from './phone-list.parse';
 
 export const phoneGroupResolvers: Resolvers = {
   Mutation: {
     markCustomersByPhones: (_parent, { group, phones, csv }, ctx) => {
       requireWrite(ctx.identity, 'markCustomersByPhones');
-      return ctx.db.transaction((tx) => markByPhones(tx, ctx.identity, group, { phones, csv }));
+      // The cap is checked before the upload is split or waits for a slot.
+      const entries = readPhoneEntries({ phones, csv });
+      return heavy(ctx.workspaceId, async () => {
+        // Parsed outside the transaction, yielding between chunks.
+        const parsed = await normaliseInChunks(entries, ctx.loaders.e164);
+        return ctx.db.transaction((tx) => markByPhones(tx, ctx.identity, group, parsed));
+      });
     },
   },
 };

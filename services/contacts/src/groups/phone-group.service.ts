@@ -1,11 +1,10 @@
 // Customer groups from a phone list (seed 001): a seller uploads up to 100,000 numbers
 // and every customer having one of them becomes PRIORITY or RESTRICTED. The numbers are
-// normalised first (any written form matches); the update and the counts are one
-// statement.
+// normalised first (any written form matches), before any transaction opens; the
+// update and the counts are one statement.
 import type { EntityManager } from 'typeorm';
 import type { Identity } from '@customer-graph/runtime';
-import { parsePhoneList } from './phone-list.parse';
-import type { InvalidPhoneRow } from './phone-list.parse';
+import type { InvalidPhoneRow, ParsedPhoneList } from './phone-list.parse';
 
 /** The invalid rows reported back; the counts cover all of them. */
 export const MAX_INVALID_ROWS_SHOWN = 1000;
@@ -19,13 +18,17 @@ export interface PhoneGroupResult {
   invalidRows: InvalidPhoneRow[];
 }
 
+/**
+ * Marks the customers having one of the parsed numbers. The list is parsed before
+ * (parsePhoneList / normaliseInChunks), so the transaction is held only for the
+ * statement itself.
+ */
 export async function markByPhones(
   tx: EntityManager,
   identity: Identity,
   group: 'PRIORITY' | 'RESTRICTED',
-  input: { phones?: string[] | null; csv?: string | null },
+  parsed: ParsedPhoneList,
 ): Promise<PhoneGroupResult> {
-  const parsed = parsePhoneList(input);
   const staff = identity.role === 'staff' ? identity.userId : null;
   const [{ matched }] = await tx.query(
     `WITH hit AS (

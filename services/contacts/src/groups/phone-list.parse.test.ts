@@ -1,5 +1,12 @@
+import { toE164 } from '@customer-graph/runtime';
 import { thrownBy } from '@customer-graph/runtime/testing';
-import { MAX_PHONE_LIST, parsePhoneList } from './phone-list.parse';
+import { createPhoneMemo } from '../filter/phone-memo';
+import {
+  MAX_PHONE_LIST,
+  normaliseInChunks,
+  parsePhoneList,
+  readPhoneEntries,
+} from './phone-list.parse';
 
 /** A distinct valid mobile number for each i below 100,000,000. */
 function mobile(i: number): string {
@@ -296,5 +303,51 @@ describe('parsePhoneList: CSV', () => {
     expect(result.e164).toHaveLength(MAX_PHONE_LIST - 1 - invalidRows - duplicates);
     expect(result.e164.slice(0, 2)).toEqual([e164Of(2), e164Of(3)]);
     expect(new Set(result.e164).size).toBe(result.e164.length);
+  });
+});
+
+describe('parsePhoneList: the cap comes first', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('refuses CSV over the cap from a count of its lines, before splitting or parsing it', () => {
+    // Short invalid rows: were they split and parsed, they would be reported as invalid.
+    const text = ['phone', ...Array.from({ length: MAX_PHONE_LIST + 1 }, () => 'x')].join('\n');
+    const split = jest.spyOn(String.prototype, 'split');
+    const parse = jest.fn(() => null);
+    const error = thrownBy(() => parsePhoneList({ csv: text }, parse));
+    expect(split).not.toHaveBeenCalled();
+    expect(parse).not.toHaveBeenCalled();
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'csv' });
+    expect(error.message).toBe('100001 phone numbers is more than the 100000 allowed at once');
+  });
+
+  it('refuses a list over the cap before reading any number', () => {
+    const phones = Array.from({ length: MAX_PHONE_LIST + 1 }, () => 'x');
+    const parse = jest.fn(() => null);
+    const error = thrownBy(() => parsePhoneList({ phones }, parse));
+    expect(parse).not.toHaveBeenCalled();
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'phones' });
+  });
+
+  it('does not count blank lines or lines of separators against the cap', () => {
+    const lines = Array.from({ length: 3 }, (_, i) => mobile(i));
+    expect(
+      readPhoneEntries({ csv: ['Tên;SĐT', ...lines, ';;', ' ; ', '\t'].join('\r\n') }),
+    ).toHaveLength(3);
+  });
+});
+
+describe('normaliseInChunks', () => {
+  it('parses each distinct string once and gives what parsePhoneList gives', async () => {
+    const phones = Array.from({ length: 5_000 }, (_, i) => mobile(i % 1_500));
+    const calls: string[] = [];
+    const parse = createPhoneMemo((typed) => {
+      calls.push(typed);
+      return toE164(typed);
+    });
+    const chunked = await normaliseInChunks(readPhoneEntries({ phones }), parse);
+    expect(chunked).toEqual(parsePhoneList({ phones }));
+    expect(chunked).toMatchObject({ received: 5_000, duplicates: 3_500 });
+    expect(calls).toHaveLength(1_500);
   });
 });

@@ -7,15 +7,23 @@
 // - An entry is a non-empty list item or a non-blank CSV data line. A CSV line whose
 //   cells are all empty (",,,") is blank too: skipped and not counted.
 // - A CSV line with cells but an empty phone cell is an invalid row ("no phone number").
-// - The cap counts entries (not raw lines or list items) and is checked before any
-//   number is normalised.
+// - The cap counts entries (not raw lines or list items) and is checked before the
+//   text is split or any number normalised: a cheap count of the non-blank lines
+//   (a line holding anything but spaces and separators; a line of only quotes counts)
+//   refuses an oversized upload without building 8 MiB worth of strings first.
+// - Normalising yields every NORMALISE_CHUNK entries (parsePhoneListInChunks), so
+//   100,000 numbers do not hold the event loop for the whole parse; each distinct
+//   string is parsed once (the request's phone memo).
 // - Quoted CSV fields cannot span lines: lines are split first, so row numbers are
 //   always file line numbers.
 // - Header cells also ignore "_", "-" and "." ("phone_number", "Đ.thoại" → phonenumber,
 //   dthoai); only the folded names in PHONE_HEADERS mark the phone column.
-import { badInput, toE164 } from '@customer-graph/runtime';
+import { badInput, inChunks, runToEnd, toE164 } from '@customer-graph/runtime';
+import type { E164Of } from '../filter/phone-memo';
 
 export const MAX_PHONE_LIST = 100_000;
+/** Entries normalised between two yields to the event loop (a few milliseconds' work). */
+export const NORMALISE_CHUNK = 2_000;
 
 export interface InvalidPhoneRow {
   /** 1-based CSV line number or list index. */
@@ -34,7 +42,8 @@ export interface ParsedPhoneList {
   invalid: InvalidPhoneRow[];
 }
 
-interface Entry {
+/** One non-empty list item or CSV data line, not yet normalised. */
+export interface PhoneEntry {
   row: number;
   value: string;
 }
@@ -51,31 +60,105 @@ const PHONE_HEADERS = new Set([
 const SEPARATORS = [',', ';', '\t'] as const;
 const LINE_BREAK = /\r\n|\n|\r/;
 
-/** Parses an upload given as exactly one of `phones` or `csv`. */
-export function parsePhoneList(input: {
+/** Parses an upload given as exactly one of `phones` or `csv`, in one go. */
+export function parsePhoneList(
+  input: { phones?: string[] | null; csv?: string | null },
+  e164Of: E164Of = toE164,
+): ParsedPhoneList {
+  return runToEnd(normalise(readPhoneEntries(input), e164Of));
+}
+
+/**
+ * Normalises entries read by readPhoneEntries, giving the event loop back every
+ * NORMALISE_CHUNK entries, so 100,000 numbers do not hold it for the whole parse.
+ */
+export function normaliseInChunks(
+  entries: readonly PhoneEntry[],
+  e164Of: E164Of = toE164,
+): Promise<ParsedPhoneList> {
+  return inChunks(normalise(entries, e164Of));
+}
+
+/** Checks the input and the cap (before splitting anything), then splits it into entries. */
+export function readPhoneEntries(input: {
   phones?: string[] | null;
   csv?: string | null;
-}): ParsedPhoneList {
+}): PhoneEntry[] {
   const { phones, csv } = input;
   if ((phones === null || phones === undefined) === (csv === null || csv === undefined)) {
     throw badInput('phones', 'give exactly one of phones or csv');
   }
+  const field = phones ? 'phones' : 'csv';
+  // Before anything is split or copied: at most one line more than the cap (a header).
+  const upTo = phones ? countListed(phones) : countCsvLines(csv ?? '');
+  if (upTo > MAX_PHONE_LIST + (phones ? 0 : 1)) throw overCap(field, phones ? upTo : upTo - 1);
   const entries = phones ? listEntries(phones) : csvEntries(csv ?? '');
-  if (entries.length > MAX_PHONE_LIST) {
-    throw badInput(
-      phones ? 'phones' : 'csv',
-      `${entries.length} phone numbers is more than the ${MAX_PHONE_LIST} allowed at once`,
-    );
-  }
-  return normalise(entries);
+  if (entries.length > MAX_PHONE_LIST) throw overCap(field, entries.length);
+  return entries;
 }
 
-function normalise(entries: readonly Entry[]): ParsedPhoneList {
+function overCap(field: string, count: number) {
+  return badInput(
+    field,
+    `${count} phone numbers is more than the ${MAX_PHONE_LIST} allowed at once`,
+  );
+}
+
+/** Non-empty list items, without copying any. */
+function countListed(phones: readonly string[]): number {
+  let count = 0;
+  for (const phone of phones) if (/\S/.test(phone)) count++;
+  return count;
+}
+
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+const FIRST_FILLED = /\S/;
+
+/** Whitespace as String.prototype.trim sees it, without a regex for ASCII. */
+function isSpace(code: number, char: string): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return /\s/.test(char);
+}
+
+/**
+ * Lines holding something other than whitespace and the separator: an upper bound of
+ * the entries (a header line is one more), counted in one pass without splitting. A
+ * line of only quotes (`""`) counts, though the parser skips it: the bound errs high.
+ */
+function countCsvLines(csv: string): number {
+  const first = FIRST_FILLED.exec(csv.replace(/^\uFEFF/, ''));
+  if (!first) return 0;
+  const at = first.index + (csv.startsWith('\uFEFF') ? 1 : 0);
+  const start = Math.max(csv.lastIndexOf('\n', at), csv.lastIndexOf('\r', at)) + 1;
+  const ends = [csv.indexOf('\n', at), csv.indexOf('\r', at)].filter((i) => i !== -1);
+  const separator = detectSeparator(csv.slice(start, ends.length ? Math.min(...ends) : undefined));
+  const separatorCode = separator.charCodeAt(0);
+  let lines = 0;
+  let filled = false;
+  for (let i = start; i < csv.length; i++) {
+    const code = csv.charCodeAt(i);
+    if (code === NEWLINE || code === CARRIAGE_RETURN) {
+      if (filled) lines++;
+      filled = false;
+    } else if (!filled && code !== separatorCode && !isSpace(code, csv[i])) {
+      filled = true;
+    }
+  }
+  return filled ? lines + 1 : lines;
+}
+
+function* normalise(
+  entries: readonly PhoneEntry[],
+  e164Of: E164Of,
+): Generator<void, ParsedPhoneList> {
   const seen = new Set<string>();
   const invalid: InvalidPhoneRow[] = [];
   let duplicates = 0;
-  for (const { row, value } of entries) {
-    const e164 = value === '' ? null : toE164(value);
+  for (let i = 0; i < entries.length; i++) {
+    if (i > 0 && i % NORMALISE_CHUNK === 0) yield;
+    const { row, value } = entries[i];
+    const e164 = value === '' ? null : e164Of(value);
     if (e164 === null) {
       const reason = value === '' ? 'no phone number' : 'not a valid phone number';
       invalid.push({ row, value, reason });
@@ -89,8 +172,8 @@ function normalise(entries: readonly Entry[]): ParsedPhoneList {
   return { e164: [...seen], received: entries.length, duplicates, invalid };
 }
 
-function listEntries(phones: readonly string[]): Entry[] {
-  const entries: Entry[] = [];
+function listEntries(phones: readonly string[]): PhoneEntry[] {
+  const entries: PhoneEntry[] = [];
   phones.forEach((phone, index) => {
     const value = phone.trim();
     if (value !== '') entries.push({ row: index + 1, value });
@@ -98,14 +181,14 @@ function listEntries(phones: readonly string[]): Entry[] {
   return entries;
 }
 
-function csvEntries(csv: string): Entry[] {
+function csvEntries(csv: string): PhoneEntry[] {
   const lines = csv.replace(/^\uFEFF/, '').split(LINE_BREAK);
   const first = lines.findIndex((line) => line.trim() !== '');
   if (first === -1) return [];
   const separator = detectSeparator(lines[first]);
   const header = splitLine(lines[first], separator).findIndex(isPhoneHeader);
   const column = Math.max(header, 0);
-  const entries: Entry[] = [];
+  const entries: PhoneEntry[] = [];
   for (let index = header === -1 ? first : first + 1; index < lines.length; index++) {
     const cells = splitLine(lines[index], separator).map((cell) => cell.trim());
     if (cells.every((cell) => cell === '')) continue;

@@ -5,6 +5,7 @@ import { requireRead } from '../customers/customer.access';
 import { compileWhere, countWhere, listCustomers } from '../customers/customer.list';
 import type { CustomerSort } from '../customers/customer.list';
 import { scopeOf } from '../customers/customer.resolvers';
+import { heavy } from '../customers/heavy-work';
 import { CustomerListEntity } from './list.entity';
 import { createList, deleteList, renameList, splitList } from './list.service';
 
@@ -49,19 +50,29 @@ export const listResolvers: Resolvers = {
     splitList: async (_parent, { id, parts }, ctx) => {
       // Splitting writes nothing: whoever may read the list may split it.
       requireRead(ctx.identity, 'splitList');
-      return splitList(ctx.db, await scopeOf(ctx), id, parts);
+      const scope = await scopeOf(ctx);
+      return heavy(ctx.workspaceId, () => splitList(ctx.db, scope, id, parts));
     },
   },
   CustomerList: {
-    count: async (list, _args, ctx) =>
-      countWhere(ctx.db, await compileWhere(ctx.db, await scopeOf(ctx), { inList: list.id })),
+    // A saved list is a filter evaluated now: heavy work, as a filtered list is.
+    count: async (list, _args, ctx) => {
+      const scope = await scopeOf(ctx);
+      return heavy(ctx.workspaceId, async () =>
+        countWhere(ctx.db, await compileWhere(ctx.db, scope, { inList: list.id })),
+      );
+    },
     customers: async (list, args, ctx) => {
-      return listCustomers(ctx.db, await scopeOf(ctx), {
-        filter: { inList: list.id },
-        sort: args.sort as CustomerSort[] | null,
-        first: args.first,
-        after: args.after,
-      });
+      const scope = await scopeOf(ctx);
+      const page = await heavy(ctx.workspaceId, () =>
+        listCustomers(ctx.db, scope, {
+          filter: { inList: list.id },
+          sort: args.sort as CustomerSort[] | null,
+          first: args.first,
+          after: args.after,
+        }),
+      );
+      return { ...page, count: () => heavy(ctx.workspaceId, page.count) };
     },
   },
 };

@@ -1,0 +1,23 @@
+// Heavy work in the contacts process, limited per workspace (see the runtime's
+// fairness.ts): a customer list with a filter, any count, a saved list evaluated or
+// split, a phone-list marking, a bulk job started. Two of a workspace's run at once,
+// twenty more wait their turn, and the next is TOO_MANY_REQUESTS. Aliases of one heavy
+// field in one request are so many tasks: they queue like separate requests, so a
+// request cannot multiply the transactions or CPU it holds by repeating a field.
+import { createWorkspaceLimiter } from '@customer-graph/runtime';
+
+export const HEAVY_CONCURRENCY = 2;
+export const HEAVY_QUEUE = 20;
+export const HEAVY_RETRY_AFTER_MS = 1_000;
+
+const limiter = createWorkspaceLimiter({
+  concurrency: HEAVY_CONCURRENCY,
+  maxQueued: HEAVY_QUEUE,
+  retryAfterMs: HEAVY_RETRY_AFTER_MS,
+  what: 'heavy customer operations (filtered lists, counts, phone lists, bulk jobs)',
+});
+
+/** Runs `task` within the workspace's share of heavy work. */
+export function heavy<T>(workspaceId: string, task: () => Promise<T>): Promise<T> {
+  return limiter.run(workspaceId, task);
+}
