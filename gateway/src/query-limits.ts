@@ -13,6 +13,7 @@
 import { GraphQLError, Kind, Lexer, Source, TokenKind } from 'graphql';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { PublicErrorCode } from '@customer-graph/runtime';
 import type { Role } from '@customer-graph/runtime';
 import { readCostDirectives } from './cost-directives';
 import type { CostDirectives } from './cost-directives';
@@ -30,11 +31,11 @@ export const COST_BUDGET: Record<Role, number> = {
   analyst: 150_000,
 };
 
-export enum QueryLimitCode {
-  TOO_DEEP = 'QUERY_TOO_DEEP',
-  TOO_MANY_ALIASES = 'QUERY_TOO_MANY_ALIASES',
-  TOO_COSTLY = 'QUERY_TOO_COSTLY',
-}
+/** The refusals' codes, from the one enum of client-visible codes. */
+type QueryLimitCode =
+  | PublicErrorCode.QUERY_TOO_DEEP
+  | PublicErrorCode.QUERY_TOO_MANY_ALIASES
+  | PublicErrorCode.QUERY_TOO_COSTLY;
 
 function refuse(code: QueryLimitCode, message: string, limit: number, actual: number) {
   // Apollo answers a plugin's error with extensions.http's status, and strips it.
@@ -60,7 +61,7 @@ export function checkQueryLimits(
   const m = measureOperation(graph.schema, graph.costs, document, operation, variables);
   if (m.depth > MAX_DEPTH) {
     throw refuse(
-      QueryLimitCode.TOO_DEEP,
+      PublicErrorCode.QUERY_TOO_DEEP,
       `the query is ${m.depth} levels deep; at most ${MAX_DEPTH}`,
       MAX_DEPTH,
       m.depth,
@@ -68,7 +69,7 @@ export function checkQueryLimits(
   }
   if (m.aliases > MAX_ALIASES) {
     throw refuse(
-      QueryLimitCode.TOO_MANY_ALIASES,
+      PublicErrorCode.QUERY_TOO_MANY_ALIASES,
       `the query has ${m.aliases} aliases; at most ${MAX_ALIASES}`,
       MAX_ALIASES,
       m.aliases,
@@ -77,7 +78,7 @@ export function checkQueryLimits(
   const budget = COST_BUDGET[role];
   if (m.cost > budget) {
     throw refuse(
-      QueryLimitCode.TOO_COSTLY,
+      PublicErrorCode.QUERY_TOO_COSTLY,
       `the query may cost ${m.cost} (fields × page sizes, and weighted mutations); the ${role} budget is ${budget}: ask for smaller pages`,
       budget,
       m.cost,

@@ -4,7 +4,7 @@ import type { Identity } from '@customer-graph/runtime';
 import { createTestDatabase, startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { contactsSubgraph } from '../src';
-import { BATCH_SIZE } from '../src/bulk/bulk-job.service';
+import { BATCH_SIZE, JOB_FAILED_MESSAGE } from '../src/bulk/bulk-job.service';
 
 const admin: Identity = { workspaceId: 'bulk-restart', userId: 'admin-1', role: 'admin' };
 const CUSTOMERS = 40 * BATCH_SIZE;
@@ -105,4 +105,7 @@ it('gives up a job whose batches keep failing, so it cannot hold the queue', asy
     (j) => j.status !== 'QUEUED',
   );
   expect(given).toMatchObject({ status: 'FAILED', processed: 0 });
+  // What the client reads names no SQL or internal detail of the failure.
+  const read = await subgraph.query(admin, `{ bulkJob(id: "${id}") { error } }`);
+  expect((read.data!.bulkJob as { error: string }).error).toBe(JOB_FAILED_MESSAGE);
 });

@@ -21,6 +21,8 @@ import type { BulkAction } from './bulk.action';
 export const BATCH_SIZE = 500;
 /** Failed batches in a row after which a job is given up (FAILED, with the error). */
 export const MAX_BATCH_FAILURES = 5;
+/** What a client reads of a job given up for an internal failure (details are logged). */
+export const JOB_FAILED_MESSAGE = `the job failed ${MAX_BATCH_FAILURES} times in a row and was stopped; run it again, or ask support with the job id`;
 
 /** What a job does: a bulk action, or deleting its customers. */
 export type JobAction = BulkAction | { delete: true };
@@ -136,11 +138,15 @@ export function startJobWorker(db: DataSource, logger: Logger, pollMs = 250): Jo
     );
     return scheduler.pick(candidates)?.id ?? null;
   };
-  const fail = (jobId: string, error: Error) =>
-    db.query(
+  // A job's `error` is read by clients: a refusal of its filter says what is wrong; any
+  // other failure (SQL text, a host) is logged here and stored as a plain sentence.
+  const fail = (jobId: string, error: Error, publicReason: boolean) => {
+    if (!publicReason) logger.error('bulk job given up', { jobId, error });
+    return db.query(
       `UPDATE bulk_job SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1`,
-      [jobId, error.message],
+      [jobId, publicReason ? error.message : JOB_FAILED_MESSAGE],
     );
+  };
   const failures = new Map<string, number>();
   const warn = (error: unknown) =>
     logger.warn('bulk job batch failed; will retry', { error: (error as Error).message });
@@ -160,7 +166,7 @@ export function startJobWorker(db: DataSource, logger: Logger, pollMs = 250): Jo
         const failed = jobId ? (failures.get(jobId) ?? 0) + 1 : 0;
         if (jobId) failures.set(jobId, failed);
         if (jobId && (code === 'BAD_USER_INPUT' || failed >= MAX_BATCH_FAILURES)) {
-          await fail(jobId, error as Error).catch(warn);
+          await fail(jobId, error as Error, code === 'BAD_USER_INPUT').catch(warn);
         } else {
           warn(error);
         }
