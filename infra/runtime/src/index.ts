@@ -18,6 +18,7 @@ export * from './ids';
 export * from './identity';
 export * from './loaders';
 export * from './logger';
+export * from './module';
 export * from './pagination';
 export * from './paged-lists';
 export * from './phone';

@@ -1,5 +1,8 @@
+// The request context of followers's resolvers. Each domain module adds its per-request
+// loaders to `Loaders` under its own name (declaration merging, in its loaders file).
 import type { ServiceContext } from '@customer-graph/runtime';
-import type { FollowerLoaders } from './followers/follower.loaders';
 
-export type Loaders = FollowerLoaders;
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Loaders {}
+
 export type Context = ServiceContext<Loaders>;

@@ -1,5 +1,8 @@
+// The request context of marketing's resolvers. Each domain module adds its per-request
+// loaders to `Loaders` under its own name (declaration merging, in its loaders file).
 import type { ServiceContext } from '@customer-graph/runtime';
-import type { MessageLoaders } from './messages/message.loaders';
 
-export type Loaders = MessageLoaders;
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Loaders {}
+
 export type Context = ServiceContext<Loaders>;

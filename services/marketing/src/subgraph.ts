@@ -1,16 +1,12 @@
-import type { SubgraphModule } from '@customer-graph/runtime';
+// The marketing subgraph: what was sent to a customer, one domain module per folder.
+import { defineSubgraph } from '@customer-graph/runtime';
 import type { Loaders } from './context';
-import { MarketingMessageEntity } from './messages/message.entity';
-import { createMessageLoaders } from './messages/message.loaders';
-import { messageResolvers } from './messages/message.resolvers';
-import { seedDemoMessages } from './messages/message.seed';
+import { messagesModule } from './messages/messages.module';
 import { CreateMarketingMessages1763900000300 } from './migrations/1763900000300-CreateMarketingMessages';
 
-export const marketingSubgraph: SubgraphModule<Loaders> = {
+export const marketingSubgraph = defineSubgraph<Loaders>({
   name: 'marketing',
-  resolvers: [messageResolvers],
-  entities: [MarketingMessageEntity],
+  // Written before the modules.
   migrations: [CreateMarketingMessages1763900000300],
-  createLoaders: createMessageLoaders,
-  seedDemo: seedDemoMessages,
-};
+  modules: [messagesModule],
+});

@@ -1,16 +1,13 @@
-import type { SubgraphModule } from '@customer-graph/runtime';
+// The orders-loyalty subgraph: a customer's purchases (later loyalty, vouchers and
+// reviews), one domain module per folder.
+import { defineSubgraph } from '@customer-graph/runtime';
 import type { Loaders } from './context';
-import { OrderEntity } from './orders/order.entity';
-import { createOrderLoaders } from './orders/order.loaders';
-import { orderResolvers } from './orders/order.resolvers';
-import { seedDemoOrders } from './orders/order.seed';
+import { ordersModule } from './orders/orders.module';
 import { CreateOrders1763900000200 } from './migrations/1763900000200-CreateOrders';
 
-export const ordersLoyaltySubgraph: SubgraphModule<Loaders> = {
+export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
   name: 'orders-loyalty',
-  resolvers: [orderResolvers],
-  entities: [OrderEntity],
+  // Written before the modules.
   migrations: [CreateOrders1763900000200],
-  createLoaders: createOrderLoaders,
-  seedDemo: seedDemoOrders,
-};
+  modules: [ordersModule],
+});

@@ -2,9 +2,9 @@ import { badInput, isUuid } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import type { CustomerFilterInput } from '../filter/filter.types';
 import { requireRead, requireWrite, staffScope } from '../customers/customer.access';
-import { MAX_SYNC_IDS } from '../customers/customer.write';
+import { MAX_SYNC_IDS, deleteCustomersById } from '../customers/customer.write';
 import { heavy } from '../customers/heavy-work';
-import { scopeOf } from '../customers/customer.resolvers';
+import { scopeOf } from '../customers/customer.scope';
 import { BulkJobEntity } from './bulk-job.entity';
 import { startJob } from './bulk-job.service';
 import { applyAction, checkAction } from './bulk.action';
@@ -51,6 +51,29 @@ export const bulkResolvers: Resolvers = {
         notFound: ids.filter((id) => !found.has(id)),
         skipped: applied.skipped,
       };
+    },
+    // Deleting by ids is done at once; by a filter, as a background job.
+    deleteCustomers: async (_parent, { ids, filter }, ctx) => {
+      requireWrite(ctx.identity, 'deleteCustomers');
+      if ((ids == null) === (filter == null)) {
+        throw badInput('ids', 'give exactly one of ids or filter');
+      }
+      if (ids) {
+        const deleted = await ctx.db.transaction((tx) =>
+          deleteCustomersById(tx, ctx.identity, ids),
+        );
+        return { deleted, job: null };
+      }
+      const job = await heavy(ctx.workspaceId, async () =>
+        startJob(
+          ctx.db,
+          ctx.identity,
+          filter as CustomerFilterInput,
+          { delete: true },
+          await scopeOf(ctx),
+        ),
+      );
+      return { deleted: 0, job };
     },
     startBulkJob: async (_parent, { filter, action }, ctx) => {
       requireWrite(ctx.identity, 'startBulkJob');

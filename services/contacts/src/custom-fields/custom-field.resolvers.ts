@@ -8,7 +8,7 @@ export const customFieldResolvers: Resolvers = {
   Query: {
     customFields: async (_parent, _args, ctx) => {
       requireRead(ctx.identity, 'customFields');
-      return [...(await ctx.loaders.customFields()).values()];
+      return [...(await ctx.loaders.customFields.all()).values()];
     },
     workspacePlan: (_parent, _args, ctx) => getPlan(ctx.db, ctx.workspaceId),
   },

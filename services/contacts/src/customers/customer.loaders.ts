@@ -1,21 +1,10 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
-import type { DataSource } from 'typeorm';
-import type { Connection, Identity, Page } from '@customer-graph/runtime';
-import {
-  alignMany,
-  alignOne,
-  findPagesPerParent,
-  isUuid,
-  loaderFamily,
-} from '@customer-graph/runtime';
-import { loadCustomFields } from '../custom-fields/custom-field.service';
+import type { RequestScope } from '@customer-graph/runtime';
+import { alignMany, alignOne, isUuid } from '@customer-graph/runtime';
 import { createPhoneMemo } from '../filter/phone-memo';
 import type { E164Of } from '../filter/phone-memo';
 import type { CompiledWhere } from './customer.list';
-import type { CustomFieldRow } from '../custom-fields/custom-field.entity';
-import { CustomerNoteEntity } from '../notes/note.entity';
-import type { CustomerNoteRow } from '../notes/note.entity';
 import { staffScope } from './customer.access';
 import { CustomerEntity } from './customer.entity';
 import type { CustomerRow } from './customer.entity';
@@ -36,24 +25,25 @@ export interface CustomerLoaders {
   externalIdsByCustomer: DataLoader<string, ExternalIdRow[]>;
   /** The id of the customer owning a phone (E.164), null when none does. */
   customerIdByPhone: DataLoader<string, string | null>;
-  /** A page of a customer's notes, newest first; one query per distinct page. */
-  notesByCustomer: (page: Page) => DataLoader<string, Connection<CustomerNoteRow>>;
-  /** The workspace's custom fields, read once per request. */
-  customFields(): Promise<Map<string, CustomFieldRow>>;
   /** Phones parsed so far in this request: each distinct string is parsed once. */
   e164: E164Of;
   /** Filters compiled so far in this request, by their JSON (aliases repeat them). */
   compiledFilters: Map<string, Promise<CompiledWhere>>;
 }
 
-export function createCustomerLoaders(
-  db: DataSource,
-  workspaceId: string,
-  identity: Identity,
-): CustomerLoaders {
+declare module '../context' {
+  interface Loaders {
+    customers: CustomerLoaders;
+  }
+}
+
+export function createCustomerLoaders({
+  db,
+  workspaceId,
+  identity,
+}: RequestScope): CustomerLoaders {
   const customers = db.getRepository(CustomerEntity);
   const staff = staffScope(identity);
-  let customFields: Promise<Map<string, CustomFieldRow>> | undefined;
   const phones = db.getRepository(CustomerPhoneEntity);
   const externalIds = db.getRepository(ExternalIdEntity);
   return {
@@ -88,18 +78,6 @@ export function createCustomerLoaders(
       });
       return alignMany(customerIds, rows, (row) => row.customerId);
     }),
-    notesByCustomer: loaderFamily((page: Page, customerIds: readonly string[]) =>
-      findPagesPerParent(db.getRepository(CustomerNoteEntity), {
-        parentColumn: 'customer_id',
-        parentOf: (row) => row.customerId,
-        sortColumn: 'created_at',
-        sortKeyOf: (row) => row.createdAt,
-        workspaceId,
-        parentIds: customerIds,
-        page,
-      }),
-    ),
-    customFields: () => (customFields ??= loadCustomFields(db, workspaceId)),
     e164: createPhoneMemo(),
     compiledFilters: new Map(),
   };

@@ -12,7 +12,7 @@ export const phoneGroupResolvers: Resolvers = {
       const entries = readPhoneEntries({ phones, csv });
       return heavy(ctx.workspaceId, async () => {
         // Parsed outside the transaction, yielding between chunks.
-        const parsed = await normaliseInChunks(entries, ctx.loaders.e164);
+        const parsed = await normaliseInChunks(entries, ctx.loaders.customers.e164);
         return ctx.db.transaction((tx) => markByPhones(tx, ctx.identity, group, parsed));
       });
     },

@@ -4,7 +4,7 @@ import type { CustomerFilterInput } from '../filter/filter.types';
 import { requireRead } from '../customers/customer.access';
 import { compileWhere, countWhere, listCustomers } from '../customers/customer.list';
 import type { CustomerSort } from '../customers/customer.list';
-import { scopeOf } from '../customers/customer.resolvers';
+import { scopeOf } from '../customers/customer.scope';
 import { heavy } from '../customers/heavy-work';
 import { CustomerListEntity } from './list.entity';
 import { createList, deleteList, renameList, splitList } from './list.service';

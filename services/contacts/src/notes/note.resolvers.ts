@@ -1,3 +1,4 @@
+import { parsePage } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { requireWrite } from '../customers/customer.access';
 import { addNote } from './note.service';
@@ -8,5 +9,8 @@ export const noteResolvers: Resolvers = {
       requireWrite(ctx.identity, 'addCustomerNote');
       return ctx.db.transaction((tx) => addNote(tx, ctx.identity, customerId, text));
     },
+  },
+  Customer: {
+    notes: (customer, args, ctx) => ctx.loaders.notes.byCustomer(parsePage(args)).load(customer.id),
   },
 };

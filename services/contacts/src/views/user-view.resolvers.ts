@@ -19,7 +19,7 @@ export const userViewResolvers: Resolvers = {
         savedFilter: input.savedFilter as CustomerFilterInput,
       };
       if (!('savedFilter' in input)) delete changes.savedFilter;
-      return saveView(ctx.db, ctx.identity, await ctx.loaders.customFields(), changes);
+      return saveView(ctx.db, ctx.identity, await ctx.loaders.customFields.all(), changes);
     },
   },
 };

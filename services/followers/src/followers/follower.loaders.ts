@@ -1,17 +1,23 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
-import type { DataSource } from 'typeorm';
 import { alignOne, isUuid } from '@customer-graph/runtime';
+import type { RequestScope } from '@customer-graph/runtime';
 import { ZaloFollowerEntity } from './follower.entity';
 import type { ZaloFollowerRow } from './follower.entity';
 
 export interface FollowerLoaders {
-  followerById: DataLoader<string, ZaloFollowerRow | null>;
+  byId: DataLoader<string, ZaloFollowerRow | null>;
   /** The follower linked to a customer (the most recent follow, if several). */
-  followerByCustomer: DataLoader<string, ZaloFollowerRow | null>;
+  byCustomer: DataLoader<string, ZaloFollowerRow | null>;
 }
 
-export function createFollowerLoaders(db: DataSource, workspaceId: string): FollowerLoaders {
+declare module '../context' {
+  interface Loaders {
+    followers: FollowerLoaders;
+  }
+}
+
+export function createFollowerLoaders({ db, workspaceId }: RequestScope): FollowerLoaders {
   const followers = db.getRepository(ZaloFollowerEntity);
   const loadBy = (key: 'id' | 'customerId') =>
     new DataLoader<string, ZaloFollowerRow | null>(async (ids) => {
@@ -25,5 +31,5 @@ export function createFollowerLoaders(db: DataSource, workspaceId: string): Foll
         : [];
       return alignOne(ids, rows, (row) => row[key] as string);
     });
-  return { followerById: loadBy('id'), followerByCustomer: loadBy('customerId') };
+  return { byId: loadBy('id'), byCustomer: loadBy('customerId') };
 }

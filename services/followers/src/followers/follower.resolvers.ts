@@ -15,10 +15,10 @@ export const followerResolvers: Resolvers = {
   },
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    zaloFollower: (customer, _args, ctx) => ctx.loaders.followerByCustomer.load(customer.id),
+    zaloFollower: (customer, _args, ctx) => ctx.loaders.followers.byCustomer.load(customer.id),
   },
   ZaloFollower: {
-    __resolveReference: (ref, ctx) => ctx.loaders.followerById.load(ref.id),
+    __resolveReference: (ref, ctx) => ctx.loaders.followers.byId.load(ref.id),
     customer: (follower) => (follower.customerId ? { id: follower.customerId } : null),
   },
 };

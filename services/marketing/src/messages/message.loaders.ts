@@ -1,6 +1,5 @@
 import type DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
-import type { Connection, Page } from '@customer-graph/runtime';
+import type { Connection, Page, RequestScope } from '@customer-graph/runtime';
 import { findPagesPerParent, loaderFamily } from '@customer-graph/runtime';
 import { MarketingMessageEntity } from './message.entity';
 import type { MarketingChannel, MarketingMessageRow } from './message.entity';
@@ -12,15 +11,19 @@ export interface MessagePageArgs {
 
 export interface MessageLoaders {
   /** A page of a customer's messages, newest first; one query per distinct page. */
-  messagesByCustomer: (
-    args: MessagePageArgs,
-  ) => DataLoader<string, Connection<MarketingMessageRow>>;
+  byCustomer: (args: MessagePageArgs) => DataLoader<string, Connection<MarketingMessageRow>>;
 }
 
-export function createMessageLoaders(db: DataSource, workspaceId: string): MessageLoaders {
+declare module '../context' {
+  interface Loaders {
+    messages: MessageLoaders;
+  }
+}
+
+export function createMessageLoaders({ db, workspaceId }: RequestScope): MessageLoaders {
   const messages = db.getRepository(MarketingMessageEntity);
   return {
-    messagesByCustomer: loaderFamily((args: MessagePageArgs, customerIds: readonly string[]) =>
+    byCustomer: loaderFamily((args: MessagePageArgs, customerIds: readonly string[]) =>
       findPagesPerParent(messages, {
         parentColumn: 'customer_id',
         parentOf: (row) => row.customerId,

@@ -5,8 +5,8 @@ export const messageResolvers: Resolvers = {
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
     marketing: (customer, args, ctx) =>
-      ctx.loaders
-        .messagesByCustomer({ page: parsePage(args, 10), channel: args.channel ?? null })
+      ctx.loaders.messages
+        .byCustomer({ page: parsePage(args, 10), channel: args.channel ?? null })
         .load(customer.id),
   },
 };

@@ -7,10 +7,10 @@ export const orderResolvers: Resolvers = {
     // which are always filtered by the caller's workspace.
     __resolveReference: (ref) => ({ id: ref.id }),
     orders: (customer, args, ctx) =>
-      ctx.loaders.ordersByCustomer(parsePage(args, 10)).load(customer.id),
+      ctx.loaders.orders.byCustomer(parsePage(args, 10)).load(customer.id),
   },
   Order: {
-    __resolveReference: (ref, ctx) => ctx.loaders.orderById.load(ref.id),
+    __resolveReference: (ref, ctx) => ctx.loaders.orders.byId.load(ref.id),
     customer: (order) => ({ id: order.customerId }),
   },
 };

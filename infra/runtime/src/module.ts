@@ -1,0 +1,140 @@
+// A subgraph is a list of domain modules. A domain module (customers, notes, orders,
+// a new tab …) lives in one folder and brings everything it needs: resolvers, entities,
+// migrations, per-request loaders (reached as `ctx.loaders.<module name>`), HTTP routes,
+// background workers, a demo seed and event handlers. `defineSubgraph` assembles the
+// modules into what `startSubgraph` serves, refusing at boot two modules that claim
+// one name, one event type or one route.
+//
+// Adding a tab to a subgraph = a new folder with its `<name>.module.ts`, plus one line
+// in the subgraph's `subgraph.ts` (docs/adding-a-tab.md).
+import type { DataSource } from 'typeorm';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { DatabaseOptions } from './database';
+import type { EventHandlers } from './events/consumer';
+import type { RouteHandler } from './http';
+import type { Identity } from './identity';
+import type { Logger } from './logger';
+import type { SecretBox } from './secret-box';
+import type { SubgraphModule } from './subgraph';
+
+/** What a module's routes and workers are given: the service's own resources. */
+export interface ServiceResources {
+  db: DataSource;
+  logger: Logger;
+  /** Seals and opens third parties' secrets kept in the database. */
+  secrets: SecretBox;
+}
+
+/** What a module's loaders are built for: one request, of one caller, in one workspace. */
+export interface RequestScope {
+  /** The pool this caller's statements run on (analysts have their own). */
+  db: DataSource;
+  workspaceId: string;
+  identity: Identity;
+}
+
+export interface Worker {
+  stop(): Promise<void>;
+}
+
+export interface DomainModule<L = unknown> {
+  /** The module's name: its folder, and its key under `ctx.loaders`. */
+  name: string;
+  /** Resolver maps (typed by the service's codegen), merged by type with the others'. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  resolvers?: GraphQLResolverMap<any>[];
+  entities?: DatabaseOptions['entities'];
+  migrations?: DatabaseOptions['migrations'];
+  /** Per-request loaders, scoped to the caller's workspace and identity. */
+  loaders?(scope: RequestScope): L;
+  /** Seeds the demo workspace; must be idempotent (it runs on every dev start). */
+  seedDemo?(db: DataSource, workspaceId: string): Promise<void>;
+  /** Event type → handler, consumed by the service's consumer group. */
+  consumes?: EventHandlers;
+  /** HTTP routes by "METHOD /path" (webhooks). */
+  routes?(resources: ServiceResources): Record<string, RouteHandler>;
+  /** Background work, started after migrations and stopped before the pool closes. */
+  workers?(resources: ServiceResources): Worker;
+}
+
+export interface SubgraphDefinition {
+  /** Service name; its SDL is schema/<name>.graphql. */
+  name: string;
+  /**
+   * Migrations that predate the service's modules (one file may create several
+   * modules' tables); a module brings its own from then on.
+   */
+  migrations?: DatabaseOptions['migrations'];
+  modules: DomainModule[];
+}
+
+function list<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Throws when two modules claim the same key (a module name, an event, a route). */
+function claim(owners: Map<string, string>, what: string, key: string, module: string): void {
+  const owner = owners.get(key);
+  if (owner !== undefined) {
+    throw new Error(`${what} "${key}" is claimed by both the ${owner} and ${module} modules`);
+  }
+  owners.set(key, module);
+}
+
+/** Assembles a subgraph's modules into what `startSubgraph` serves. */
+export function defineSubgraph<L>(definition: SubgraphDefinition): SubgraphModule<L> {
+  const { name, modules } = definition;
+  const names = new Map<string, string>();
+  const events = new Map<string, string>();
+  const consumes: EventHandlers = {};
+  for (const module of modules) {
+    claim(names, 'the module name', module.name, module.name);
+    for (const [type, handler] of Object.entries(module.consumes ?? {})) {
+      claim(events, 'the event type', type, module.name);
+      consumes[type] = handler;
+    }
+  }
+  return {
+    name,
+    modules,
+    resolvers: modules.flatMap((m) => m.resolvers ?? []),
+    entities: modules.flatMap((m) => list(m.entities as unknown[])) as DatabaseOptions['entities'],
+    migrations: [
+      ...list(definition.migrations as unknown[]),
+      ...modules.flatMap((m) => list(m.migrations as unknown[])),
+    ] as DatabaseOptions['migrations'],
+    createLoaders: (db, workspaceId, identity) => {
+      const scope: RequestScope = { db, workspaceId, identity };
+      const loaders: Record<string, unknown> = {};
+      for (const module of modules) {
+        if (module.loaders) loaders[module.name] = module.loaders(scope);
+      }
+      return loaders as L;
+    },
+    seedDemo: async (db, workspaceId) => {
+      // In the listed order: a module may seed rows that refer to an earlier one's.
+      for (const module of modules) await module.seedDemo?.(db, workspaceId);
+    },
+    consumes: Object.keys(consumes).length > 0 ? consumes : undefined,
+    routes: (db, logger, secrets) => {
+      const owners = new Map<string, string>();
+      const routes: Record<string, RouteHandler> = {};
+      for (const module of modules) {
+        for (const [route, handler] of Object.entries(
+          module.routes?.({ db, logger, secrets }) ?? {},
+        )) {
+          claim(owners, 'the route', route, module.name);
+          routes[route] = handler;
+        }
+      }
+      return routes;
+    },
+    startWorkers: (db, logger, secrets) => {
+      const workers = modules.flatMap((m) =>
+        m.workers ? [m.workers({ db, logger, secrets })] : [],
+      );
+      return { stop: async () => void (await Promise.all(workers.map((w) => w.stop()))) };
+    },
+  };
+}
