@@ -97,7 +97,6 @@ export function defineSubgraph<L>(definition: SubgraphDefinition): SubgraphModul
   }
   return {
     name,
-    modules,
     resolvers: modules.flatMap((m) => m.resolvers ?? []),
     entities: modules.flatMap((m) => list(m.entities as unknown[])) as DatabaseOptions['entities'],
     migrations: [

@@ -35,7 +35,6 @@ import { startOutboxRelay } from './events/relay';
 import { publicErrorFormatter } from './public-errors';
 import { createSecretBox } from './secret-box';
 import type { SecretBox } from './secret-box';
-import type { DomainModule } from './module';
 
 export interface ServiceContext<L> {
   identity: Identity;
@@ -51,8 +50,6 @@ export interface ServiceContext<L> {
 export interface SubgraphModule<L> {
   /** Service name; its SDL is schema/<name>.graphql. */
   name: string;
-  /** The domain modules it was assembled from (module.ts). */
-  modules?: readonly DomainModule[];
   /** Resolver maps (typed per service by codegen); merged by type. Shared scalars are added. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   resolvers: GraphQLResolverMap<any>[];
