@@ -1,4 +1,5 @@
 import type { SubgraphModule } from '@customer-graph/runtime';
+import { FOLLOWER_PHONE_SHARED } from '@customer-graph/runtime';
 import type { Loaders } from './context';
 import { CustomerEntity } from './customers/customer.entity';
 import { CustomerPhoneEntity } from './customers/customer-phone.entity';
@@ -23,7 +24,6 @@ import { DeferPhoneOwnerCheck1763900000120 } from './migrations/1763900000120-De
 import { CustomerRecord1763900000130 } from './migrations/1763900000130-CustomerRecord';
 import { FieldsListsJobsViews1763900000140 } from './migrations/1763900000140-FieldsListsJobsViews';
 import { onPhoneShared } from './zalo/phone-shared.handler';
-import { PHONE_SHARED } from './zalo/zalo.events';
 
 export const contactsSubgraph: SubgraphModule<Loaders> = {
   name: 'contacts',
@@ -54,6 +54,6 @@ export const contactsSubgraph: SubgraphModule<Loaders> = {
   ],
   createLoaders: createCustomerLoaders,
   seedDemo: seedDemoCustomers,
-  consumes: { [PHONE_SHARED]: onPhoneShared },
+  consumes: { [FOLLOWER_PHONE_SHARED]: onPhoneShared },
   startWorkers: (db, logger) => startJobWorker(db, logger),
 };

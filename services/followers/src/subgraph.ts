@@ -1,7 +1,8 @@
 import type { SubgraphModule } from '@customer-graph/runtime';
 import type { Loaders } from './context';
-import { CUSTOMER_ZALO_LINKED, onCustomerZaloLinked } from './followers/customer-linked.handler';
-import { CUSTOMER_DELETED, onCustomerDeleted } from './followers/customer-deleted.handler';
+import { CUSTOMER_DELETED, CUSTOMER_ZALO_LINKED } from '@customer-graph/runtime';
+import { onCustomerZaloLinked } from './followers/customer-linked.handler';
+import { onCustomerDeleted } from './followers/customer-deleted.handler';
 import { ZaloFollowerEntity } from './followers/follower.entity';
 import { createFollowerLoaders } from './followers/follower.loaders';
 import { followerResolvers } from './followers/follower.resolvers';
