@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import {
+  FOLLOWER_PHONE_SHARED,
   createIdempotentProducer,
   createKafka,
   createLogger,
@@ -19,7 +20,6 @@ import { freePort } from '../src/ports';
 import { waitUntilReady } from '../src/supervisor';
 import { eventually } from './webhooks';
 
-const PHONE_SHARED = 'followers.follower.phone-shared';
 const EVENTS = 2000;
 const PHONES = 400;
 
@@ -70,7 +70,7 @@ it('loses no event and applies none twice across a SIGKILL', async () => {
     const e164 = `+84912${String(100000 + (i % PHONES))}`;
     return {
       id: randomUUID(),
-      type: PHONE_SHARED,
+      type: FOLLOWER_PHONE_SHARED,
       version: 1,
       workspaceId: ws,
       key: e164,
@@ -89,7 +89,7 @@ it('loses no event and applies none twice across a SIGKILL', async () => {
     };
   });
   await producer.send({
-    topic: prefix + PHONE_SHARED,
+    topic: prefix + FOLLOWER_PHONE_SHARED,
     messages: events.map((e) => ({ key: e.key, value: JSON.stringify(e) })),
   });
   await producer.disconnect();

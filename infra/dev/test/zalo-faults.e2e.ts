@@ -6,14 +6,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { startBroker } from '@customer-graph/kafka-lite';
 import type { Broker } from '@customer-graph/kafka-lite';
-import { createIdempotentProducer, createKafka, createLogger } from '@customer-graph/runtime';
+import {
+  FOLLOWER_PHONE_SHARED,
+  createIdempotentProducer,
+  createKafka,
+  createLogger,
+} from '@customer-graph/runtime';
 import { testKafkaBrokers } from '@customer-graph/runtime/testing';
 import { startTestStack } from './stack';
 import type { TestStack } from './stack';
 import { eventually, pool, postSigned, submitInfoBody } from './webhooks';
 import type { ZaloOA } from './webhooks';
-
-const PHONE_SHARED = 'followers.follower.phone-shared';
 
 async function connect(stack: TestStack, workspaceId: string): Promise<ZaloOA> {
   const oa = { oaId: `oa-${randomBytes(4).toString('hex')}`, appId: 'app-1', secret: 'secret-123' };
@@ -77,7 +80,7 @@ describe('under load, with duplicates and races', () => {
     const producer = createIdempotentProducer(kafka);
     await producer.connect();
     await producer.send({
-      topic: stack.topicPrefix + PHONE_SHARED,
+      topic: stack.topicPrefix + FOLLOWER_PHONE_SHARED,
       messages: sent.map((r: { value: { key: string } }) => ({
         key: r.value.key,
         value: JSON.stringify(r.value),
@@ -136,7 +139,7 @@ describe('under load, with duplicates and races', () => {
     const ws2 = `poison-${randomBytes(3).toString('hex')}`;
     const events = Array.from({ length: 1000 }, (_, i) => ({
       id: randomUUID(),
-      type: PHONE_SHARED,
+      type: FOLLOWER_PHONE_SHARED,
       version: 1,
       workspaceId: ws2,
       key: `+8491${String(2000000 + i)}`,
@@ -164,7 +167,7 @@ describe('under load, with duplicates and races', () => {
     const producer = createIdempotentProducer(kafka);
     await producer.connect();
     await producer.send({
-      topic: stack.topicPrefix + PHONE_SHARED,
+      topic: stack.topicPrefix + FOLLOWER_PHONE_SHARED,
       messages: events.map((e) => ({ key: e.key, value: JSON.stringify(e) })),
     });
     await producer.disconnect();

@@ -3,6 +3,7 @@ export * from './demo';
 export * from './database';
 export * from './env';
 export * from './errors';
+export * from './events/catalog.generated';
 export * from './events/consumer';
 export * from './events/contracts';
 export * from './events/envelope';

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { CUSTOMER_DELETED, CUSTOMER_ZALO_LINKED } from './events/catalog.generated';
 import { createLogger } from './logger';
 import { defineSubgraph } from './module';
 import type { DomainModule } from './module';
@@ -32,13 +33,18 @@ describe('defineSubgraph', () => {
       name: 's',
       migrations: [M1],
       modules: [
-        { name: 'a', resolvers: [{ Query: {} }], migrations: [M2], consumes: { 'x.y.z': handler } },
-        { name: 'b', resolvers: [{ Mutation: {} }], consumes: { 'x.y.w': handler } },
+        {
+          name: 'a',
+          resolvers: [{ Query: {} }],
+          migrations: [M2],
+          consumes: { [CUSTOMER_DELETED]: handler },
+        },
+        { name: 'b', resolvers: [{ Mutation: {} }], consumes: { [CUSTOMER_ZALO_LINKED]: handler } },
       ],
     });
     expect(subgraph.resolvers).toEqual([{ Query: {} }, { Mutation: {} }]);
     expect(subgraph.migrations).toEqual([M1, M2]);
-    expect(Object.keys(subgraph.consumes ?? {})).toEqual(['x.y.z', 'x.y.w']);
+    expect(Object.keys(subgraph.consumes ?? {})).toEqual([CUSTOMER_DELETED, CUSTOMER_ZALO_LINKED]);
   });
 
   it.each([
@@ -50,10 +56,10 @@ describe('defineSubgraph', () => {
     [
       'an event type',
       [
-        { name: 'a', consumes: { 'x.y.z': handler } },
-        { name: 'b', consumes: { 'x.y.z': handler } },
+        { name: 'a', consumes: { [CUSTOMER_DELETED]: handler } },
+        { name: 'b', consumes: { [CUSTOMER_DELETED]: handler } },
       ],
-      /the event type "x.y.z" is claimed by both the a and b modules/,
+      /the event type "contacts.customer.deleted" is claimed by both the a and b modules/,
     ],
   ])('refuses two modules claiming %s', (_label, modules, message) => {
     expect(() => defineSubgraph({ name: 's', modules: modules as DomainModule[] })).toThrow(

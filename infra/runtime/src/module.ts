@@ -92,7 +92,7 @@ export function defineSubgraph<L>(definition: SubgraphDefinition): SubgraphModul
     claim(names, 'the module name', module.name, module.name);
     for (const [type, handler] of Object.entries(module.consumes ?? {})) {
       claim(events, 'the event type', type, module.name);
-      consumes[type] = handler;
+      (consumes as Record<string, unknown>)[type] = handler;
     }
   }
   return {

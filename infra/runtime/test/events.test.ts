@@ -13,7 +13,9 @@ import {
   PermanentEventError,
   WorkspaceEntity,
   appendEvent,
+  appendEventSql,
   appendEvents,
+  FOLLOWER_PHONE_SHARED,
   createEvent,
   createEventMetrics,
   createIdempotentProducer,
@@ -23,23 +25,17 @@ import {
   startEventConsumer,
   startOutboxRelay,
 } from '../src';
-import type {
-  BatchEventHandler,
-  EventConsumer,
-  EventEnvelope,
-  EventHandler,
-  OutboxRelay,
-} from '../src';
+import type { BatchEventHandler, EventConsumer, EventHandler, EventOf, OutboxRelay } from '../src';
 import { createTestDatabase, testKafkaBrokers, testTopicPrefix } from '../src/testing';
 
 const logger = createLogger('error');
-const TYPE = 'followers.follower.phone-shared';
+const TYPE = FOLLOWER_PHONE_SHARED;
+type Shared = EventOf<typeof TYPE>;
 const WS = 'backbone-ws';
 
-function phoneShared(key: string, name: string): EventEnvelope {
+function phoneShared(key: string, name: string): Shared {
   return createEvent({
     type: TYPE,
-    version: 1,
     workspaceId: WS,
     key,
     payload: {
@@ -81,8 +77,7 @@ afterEach(async () => {
 
 afterAll(() => db?.destroy());
 
-const record: EventHandler = async (tx, event) => {
-  const e = event as EventEnvelope<{ name: string }>;
+const record: EventHandler<typeof TYPE> = async (tx, e) => {
   await tx.query('INSERT INTO applied (event_id, key, name) VALUES ($1, $2, $3)', [
     e.id,
     e.key,
@@ -93,7 +88,7 @@ const record: EventHandler = async (tx, event) => {
 async function start(
   prefix: string,
   brokers: string[],
-  handler: EventHandler | BatchEventHandler = record,
+  handler: EventHandler<typeof TYPE> | BatchEventHandler<typeof TYPE> = record,
 ) {
   const kafka = createKafka(brokers, 'events-test', logger);
   const relay: OutboxRelay = startOutboxRelay({
@@ -128,7 +123,7 @@ const appliedFor = async (names: string[]) =>
 
 describe('the outbox', () => {
   it('refuses an invalid event and rolls back the state change with it', async () => {
-    const bad = { ...phoneShared('k', 'x'), payload: { phone: 12 } } as EventEnvelope;
+    const bad = { ...phoneShared('k', 'x'), payload: { phone: 12 } } as unknown as Shared;
     await expect(
       db.transaction(async (tx) => {
         await tx.query(`INSERT INTO applied (key, name) VALUES ('rolled', 'back')`);
@@ -138,6 +133,36 @@ describe('the outbox', () => {
     expect(await db.query(`SELECT * FROM applied WHERE key = 'rolled'`)).toEqual([]);
     expect(await db.query('SELECT * FROM outbox WHERE id = $1', [bad.id])).toEqual([]);
   });
+
+  it("writes a row inside a caller's statement with appendEventSql: one per row of `from`, patched", async () => {
+    const write = (rows: string[], event: Shared) => {
+      const sent = appendEventSql(event, {
+        firstParam: 2,
+        from: 'changed',
+        payloadFrom: { followerId: 'changed.id::text' },
+      });
+      return db.query(
+        `WITH changed AS (SELECT unnest($1::uuid[]) AS id), sent AS (${sent.sql})
+         SELECT count(*)::int AS n FROM sent`,
+        [rows, ...sent.params],
+      ) as Promise<{ n: number }[]>;
+    };
+    const patched = phoneShared('sql-1', 'sql-1');
+    const realId = randomUUID();
+    expect(await write([realId], patched)).toEqual([{ n: 1 }]);
+    const [row] = await db.query('SELECT topic, key, value FROM outbox WHERE id = $1', [
+      patched.id,
+    ]);
+    expect(row).toEqual({
+      topic: TYPE,
+      key: 'sql-1',
+      value: { ...patched, payload: { ...patched.payload, followerId: realId } },
+    });
+    // No row in `from`: no event.
+    const none = phoneShared('sql-2', 'sql-2');
+    expect(await write([], none)).toEqual([{ n: 0 }]);
+    expect(await db.query('SELECT * FROM outbox WHERE id = $1', [none.id])).toEqual([]);
+  });
 });
 
 describe('relay and consumer', () => {
@@ -146,7 +171,7 @@ describe('relay and consumer', () => {
     const { kafka } = await start(prefix, testKafkaBrokers());
     const events = Array.from({ length: 60 }, (_, i) => phoneShared(`key-${i % 4}`, `ord-${i}`));
     for (const event of events) await db.transaction((tx) => appendEvent(tx, event));
-    const names = events.map((e) => (e.payload as { name: string }).name);
+    const names = events.map((e) => e.payload.name!);
     await waitFor(async () => (await appliedFor(names)).length === 60);
 
     // Redeliver every event, as a relay that crashed before marking them sent would.
@@ -164,9 +189,7 @@ describe('relay and consumer', () => {
     const applied = await appliedFor(names);
     expect(applied).toHaveLength(60);
     for (let k = 0; k < 4; k++) {
-      const inOrder = events
-        .filter((e) => e.key === `key-${k}`)
-        .map((e) => (e.payload as { name: string }).name);
+      const inOrder = events.filter((e) => e.key === `key-${k}`).map((e) => e.payload.name!);
       expect(applied.filter((a) => a.key === `key-${k}`).map((a) => a.name)).toEqual(inOrder);
     }
   });
@@ -174,7 +197,7 @@ describe('relay and consumer', () => {
   it('hand runs of events to a batch handler, each event once and in order per key', async () => {
     const prefix = testTopicPrefix('batch');
     const runs: number[] = [];
-    const batch: BatchEventHandler = {
+    const batch: BatchEventHandler<typeof TYPE> = {
       async batch(tx, events) {
         runs.push(events.length);
         for (const event of events) await record(tx, event, logger);
@@ -184,7 +207,7 @@ describe('relay and consumer', () => {
     const events = Array.from({ length: 200 }, (_, i) => phoneShared(`bkey-${i % 3}`, `bat-${i}`));
     // One transaction, one statement: appendEvents.
     await db.transaction((tx) => appendEvents(tx, events));
-    const names = events.map((e) => (e.payload as { name: string }).name);
+    const names = events.map((e) => e.payload.name!);
     await waitFor(async () => (await appliedFor(names)).length === 200);
     // Redelivered together with a new event: the repeats are dropped by the inbox.
     const producer = createIdempotentProducer(kafka);
@@ -202,9 +225,7 @@ describe('relay and consumer', () => {
     const applied = await appliedFor(names);
     expect(applied).toHaveLength(200);
     for (let k = 0; k < 3; k++) {
-      const inOrder = events
-        .filter((e) => e.key === `bkey-${k}`)
-        .map((e) => (e.payload as { name: string }).name);
+      const inOrder = events.filter((e) => e.key === `bkey-${k}`).map((e) => e.payload.name!);
       expect(applied.filter((a) => a.key === `bkey-${k}`).map((a) => a.name)).toEqual(inOrder);
     }
     expect(Math.max(...runs)).toBeGreaterThan(1);
@@ -215,7 +236,7 @@ describe('relay and consumer', () => {
     let flakyFailures = 0;
     let permanentCalls = 0;
     const { kafka } = await start(prefix, testKafkaBrokers(), async (tx, event, log) => {
-      const { name } = (event as EventEnvelope<{ name: string }>).payload;
+      const { name } = event.payload;
       if (name === 'dlq-poison') throw new Error('poison pill');
       if (name === 'dlq-permanent') {
         permanentCalls++;
@@ -294,7 +315,7 @@ describe('relay and consumer', () => {
     expect(await relay.backlog()).toBeGreaterThan(0);
 
     broker = await startBroker({ port, dataDir: dir });
-    const names = during.map((e) => (e.payload as { name: string }).name);
+    const names = during.map((e) => e.payload.name!);
     await waitFor(async () => (await appliedFor(names)).length === 20, 40_000);
     expect(await relay.backlog()).toBe(0);
   }, 60_000);

@@ -1,22 +1,23 @@
 // The phone-shared handler applies a run of events set-wise; the result must be what
 // applying them one by one, in order, gives.
 import { randomUUID } from 'node:crypto';
-import { createEvent, createLogger } from '@customer-graph/runtime';
-import type { EventEnvelope } from '@customer-graph/runtime';
+import { FOLLOWER_PHONE_SHARED, createEvent, createLogger } from '@customer-graph/runtime';
+import type { FollowerPhoneSharedPayload } from '@customer-graph/runtime';
 import { startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { contactsSubgraph } from '../src';
 import { onPhoneShared } from '../src/zalo/phone-shared.handler';
-import { PHONE_SHARED } from '../src/zalo/zalo.events';
-import type { PhoneShared } from '../src/zalo/zalo.events';
 
 const ws = 'phone-shared-ws';
 let subgraph: TestSubgraph;
 
-function shared(zaloUserId: string, phoneE164: string, fields: Partial<PhoneShared>) {
-  return createEvent<PhoneShared>({
-    type: PHONE_SHARED,
-    version: 1,
+function shared(
+  zaloUserId: string,
+  phoneE164: string,
+  fields: Partial<FollowerPhoneSharedPayload>,
+) {
+  return createEvent({
+    type: FOLLOWER_PHONE_SHARED,
     workspaceId: ws,
     key: phoneE164,
     payload: {
@@ -31,7 +32,7 @@ function shared(zaloUserId: string, phoneE164: string, fields: Partial<PhoneShar
       ward: null,
       ...fields,
     },
-  }) as EventEnvelope<never>;
+  });
 }
 
 beforeAll(async () => {

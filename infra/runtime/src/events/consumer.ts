@@ -8,12 +8,14 @@ import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '../logger';
 import { assertValidEvent } from './contracts';
-import type { EventEnvelope } from './envelope';
+import type { EventType } from './catalog.generated';
+import type { AnyEvent, EventOf } from './envelope';
 import { createIdempotentProducer } from './kafka';
 
-export type EventHandler = (
+/** Applies one event of type T (its payload typed from T's schema). */
+export type EventHandler<T extends EventType> = (
   tx: EntityManager,
-  event: EventEnvelope<never>,
+  event: EventOf<T>,
   logger: Logger,
 ) => Promise<void>;
 
@@ -22,11 +24,17 @@ export type EventHandler = (
  * statements for the run instead of a few per event). It must leave the database as
  * applying them one by one, in order, would.
  */
-export interface BatchEventHandler {
-  batch(tx: EntityManager, events: EventEnvelope<never>[], logger: Logger): Promise<void>;
+export interface BatchEventHandler<T extends EventType> {
+  batch(tx: EntityManager, events: EventOf<T>[], logger: Logger): Promise<void>;
 }
 
-export type EventHandlers = Record<string, EventHandler | BatchEventHandler>;
+/** Event type → its handler, for one event or a run of them; a handler gets only its type. */
+export type EventHandlers = { [T in EventType]?: EventHandler<T> | BatchEventHandler<T> };
+
+/** What the dispatcher calls: it hands each handler only events of the handler's type. */
+type AnyHandler =
+  | ((tx: EntityManager, event: AnyEvent, logger: Logger) => Promise<void>)
+  | { batch(tx: EntityManager, events: AnyEvent[], logger: Logger): Promise<void> };
 
 /** Thrown by a handler for an event that can never succeed: no retries. */
 export class PermanentEventError extends Error {
@@ -123,7 +131,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   };
 
   /** Applies events (with their inbox rows) in one transaction; false for each seen before. */
-  const applyAll = (events: EventEnvelope<never>[]) =>
+  const applyAll = (events: AnyEvent[]) =>
     db.transaction(async (tx) => {
       // An event may be the first this service hears of a workspace: provision it
       // here, once per chunk, as a request's signed context does.
@@ -143,7 +151,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       const toApply = events.filter((_, i) => applied[i]);
       // Runs of one type go to a batch handler together; order is kept across types.
       for (let i = 0; i < toApply.length;) {
-        const handler = handlers[toApply[i].type];
+        const handler = handlers[toApply[i].type] as AnyHandler;
         let end = i + 1;
         if ('batch' in handler) {
           while (end < toApply.length && toApply[end].type === toApply[i].type) end++;
@@ -171,7 +179,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       await deadLetter(topic, partition, message, (error as Error).message, parsed as object);
       return null;
     }
-    const event = parsed as EventEnvelope<never>;
+    const event = parsed as AnyEvent;
     if (!handlers[event.type] || prefix + event.type !== topic) {
       await deadLetter(topic, partition, message, `${event.type} event on topic ${topic}`, event);
       return null;
@@ -184,7 +192,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     topic: string,
     partition: number,
     message: KafkaMessage,
-    event: EventEnvelope<never>,
+    event: AnyEvent,
   ) => {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -217,7 +225,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
    * still apply, in order.
    */
   const applyChunk = async (topic: string, partition: number, messages: KafkaMessage[]) => {
-    const decoded: { message: KafkaMessage; event: EventEnvelope<never> }[] = [];
+    const decoded: { message: KafkaMessage; event: AnyEvent }[] = [];
     for (const message of messages) {
       const event = await decode(topic, partition, message);
       if (event) decoded.push({ message, event });

@@ -1,24 +1,12 @@
-// Events the contacts subgraph publishes about customers themselves (contracts in
-// schema/events/).
-import { createEvent } from '@customer-graph/runtime';
-import type { EventEnvelope } from '@customer-graph/runtime';
+// Events the contacts subgraph publishes about customers themselves. Type, version and
+// payload come from the catalog generated from schema/events/; the key rule is ours.
+import { CUSTOMER_DELETED, createEvent } from '@customer-graph/runtime';
+import type { CustomerDeletedPayload, EventOf } from '@customer-graph/runtime';
 
-export const CUSTOMER_DELETED = 'contacts.customer.deleted';
-
-export interface CustomerDeleted {
-  customerId: string;
-  deletedBy: string;
-}
-
+/** Keyed by the customer id. */
 export function customerDeleted(
   workspaceId: string,
-  payload: CustomerDeleted,
-): EventEnvelope<CustomerDeleted> {
-  return createEvent({
-    type: CUSTOMER_DELETED,
-    version: 1,
-    workspaceId,
-    key: payload.customerId,
-    payload,
-  });
+  payload: CustomerDeletedPayload,
+): EventOf<typeof CUSTOMER_DELETED> {
+  return createEvent({ type: CUSTOMER_DELETED, workspaceId, key: payload.customerId, payload });
 }

@@ -14,12 +14,16 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendEvents } from '@customer-graph/runtime';
-import type { BatchEventHandler, EventEnvelope } from '@customer-graph/runtime';
+import type {
+  BatchEventHandler,
+  EventOf,
+  FOLLOWER_PHONE_SHARED,
+  FollowerPhoneSharedPayload,
+} from '@customer-graph/runtime';
 import { foldSearchText } from '../filter/search-text';
-import type { PhoneShared } from './zalo.events';
 import { zaloLinked } from './zalo.events';
 
-type Shared = EventEnvelope<PhoneShared>;
+type Shared = EventOf<typeof FOLLOWER_PHONE_SHARED>;
 
 /** Workspace and phone: the key of one phone's owner. */
 const phoneKey = (e: Shared) => `${e.workspaceId} ${e.payload.phoneE164}`;
@@ -30,9 +34,13 @@ interface Profile {
   city: string | null;
 }
 
-function profileOf(p: PhoneShared): Profile {
+function profileOf(p: FollowerPhoneSharedPayload): Profile {
   const parts = [p.address, p.ward, p.district].filter((x): x is string => !!x);
-  return { name: p.name, address: parts.length > 0 ? parts.join(', ') : null, city: p.city };
+  return {
+    name: p.name ?? null,
+    address: parts.length > 0 ? parts.join(', ') : null,
+    city: p.city ?? null,
+  };
 }
 
 /** Fields filled in event order: the first value given for each wins. */
@@ -175,9 +183,8 @@ async function linkZaloIds(
   );
 }
 
-export const onPhoneShared: BatchEventHandler = {
-  async batch(tx, batch) {
-    const events = batch as Shared[];
+export const onPhoneShared: BatchEventHandler<typeof FOLLOWER_PHONE_SHARED> = {
+  async batch(tx, events) {
     const phones = new Map<string, Phone>();
     for (const e of events) {
       const phone = phones.get(phoneKey(e)) ?? {

@@ -1,15 +1,9 @@
 // contacts.customer.deleted: the customer is gone from the workspace; its followers
 // stay (they still follow the OA) but no longer point at it.
-import type { EventEnvelope, EventHandler } from '@customer-graph/runtime';
+import type { CUSTOMER_DELETED, EventHandler } from '@customer-graph/runtime';
 
-export const CUSTOMER_DELETED = 'contacts.customer.deleted';
-
-interface CustomerDeleted {
-  customerId: string;
-}
-
-export const onCustomerDeleted: EventHandler = async (tx, event) => {
-  const { workspaceId, payload } = event as EventEnvelope<CustomerDeleted>;
+export const onCustomerDeleted: EventHandler<typeof CUSTOMER_DELETED> = async (tx, event) => {
+  const { workspaceId, payload } = event;
   await tx.query(
     'UPDATE zalo_follower SET customer_id = NULL WHERE workspace_id = $1 AND customer_id = $2',
     [workspaceId, payload.customerId],

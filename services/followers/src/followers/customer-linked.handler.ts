@@ -2,19 +2,12 @@
 // follower's shared phone; the follower now points at that customer. A run of events
 // is one statement; a follower linked twice in it keeps its last link, as applying
 // them one by one would.
-import type { BatchEventHandler, EventEnvelope } from '@customer-graph/runtime';
+import type { BatchEventHandler, CUSTOMER_ZALO_LINKED, EventOf } from '@customer-graph/runtime';
 
-export const CUSTOMER_ZALO_LINKED = 'contacts.customer.zalo-linked';
-
-interface ZaloLinked {
-  customerId: string;
-  followerId: string;
-}
-
-export const onCustomerZaloLinked: BatchEventHandler = {
+export const onCustomerZaloLinked: BatchEventHandler<typeof CUSTOMER_ZALO_LINKED> = {
   async batch(tx, events) {
-    const last = new Map<string, EventEnvelope<ZaloLinked>>();
-    for (const e of events as EventEnvelope<ZaloLinked>[]) {
+    const last = new Map<string, EventOf<typeof CUSTOMER_ZALO_LINKED>>();
+    for (const e of events) {
       last.set(`${e.workspaceId} ${e.payload.followerId}`, e);
     }
     const links = [...last.values()];

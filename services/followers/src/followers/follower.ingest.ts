@@ -9,7 +9,7 @@
 // unfollow older than the one the follower's status comes from changes nothing.
 import type { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
-import { OUTBOX_CHANNEL, assertValidEvent, normalisePhone } from '@customer-graph/runtime';
+import { appendEventSql, normalisePhone } from '@customer-graph/runtime';
 import type { Phone } from '@customer-graph/runtime';
 import type { ZaloEvent, ZaloInfo } from '../webhook/zalo-event';
 import { EVENT_FRESHNESS_MS } from '../webhook/zalo-event';
@@ -92,10 +92,10 @@ export async function applyZaloEvent(
 
 /**
  * The follower's phone and its phone-shared event, written by one autocommit
- * statement: the upsert is a CTE, and the outbox row takes the follower's id from it
- * (a new follower's id is chosen here, so the event is validated before it is sent;
- * a known follower keeps its id, patched in). One round trip instead of four
- * (BEGIN, upsert, outbox, COMMIT) on the webhook's hot path.
+ * statement: the upsert is a CTE, and the runtime's outbox insert (appendEventSql)
+ * takes the follower's id from it (a new follower's id is chosen here, so the event is
+ * validated before it is sent; a known follower keeps its id, patched in). One round
+ * trip instead of four (BEGIN, upsert, outbox, COMMIT) on the webhook's hot path.
  */
 async function submitInfo(
   db: DataSource,
@@ -117,7 +117,11 @@ async function submitInfo(
     district: info.district ?? null,
     ward: info.ward ?? null,
   });
-  assertValidEvent(event);
+  const sent = appendEventSql(event, {
+    firstParam: 9,
+    from: 'follower',
+    payloadFrom: { followerId: 'follower.id::text' },
+  });
   return outcome(
     await db.query(
       `WITH ${SEEN},
@@ -128,11 +132,7 @@ async function submitInfo(
            phone = EXCLUDED.phone,
            display_name = COALESCE(zalo_follower.display_name, EXCLUDED.display_name)
          RETURNING id),
-       sent AS (
-         INSERT INTO outbox (id, workspace_id, topic, key, value)
-         SELECT $9, $4, $10, $11, jsonb_set($12::jsonb, '{payload,followerId}', to_jsonb(follower.id::text))
-           FROM follower, (SELECT pg_notify('${OUTBOX_CHANNEL}', '')) AS wake
-         RETURNING 1)
+       sent AS (${sent.sql})
        SELECT EXISTS (SELECT 1 FROM seen) AS fresh, EXISTS (SELECT 1 FROM sent) AS applied`,
       [
         ...seen,
@@ -142,10 +142,7 @@ async function submitInfo(
         info.name ?? null,
         at,
         phone.typed,
-        event.id,
-        event.type,
-        event.key,
-        JSON.stringify(event),
+        ...sent.params,
       ],
     ),
   );

@@ -1,8 +1,9 @@
 // The OA's followers: the list, `Customer.zaloFollower`, `ZaloFollower.customer`, and
 // the links contacts announces.
+import { CUSTOMER_DELETED, CUSTOMER_ZALO_LINKED } from '@customer-graph/runtime';
 import type { DomainModule } from '@customer-graph/runtime';
-import { CUSTOMER_ZALO_LINKED, onCustomerZaloLinked } from './customer-linked.handler';
-import { CUSTOMER_DELETED, onCustomerDeleted } from './customer-deleted.handler';
+import { onCustomerZaloLinked } from './customer-linked.handler';
+import { onCustomerDeleted } from './customer-deleted.handler';
 import { ZaloFollowerEntity } from './follower.entity';
 import { createFollowerLoaders } from './follower.loaders';
 import { followerResolvers } from './follower.resolvers';
