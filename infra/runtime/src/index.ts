@@ -1,4 +1,7 @@
+export * from './access';
+export * from './access-guard';
 export * from './config';
+export * from './customer-access.module';
 export * from './demo';
 export * from './database';
 export * from './env';

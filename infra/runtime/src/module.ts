@@ -6,11 +6,17 @@
 // one name, one event type or one route.
 //
 // Adding a tab to a subgraph = a new folder with its `<name>.module.ts`, plus one line
-// in the subgraph's `subgraph.ts` (docs/adding-a-tab.md).
+// in the subgraph's `subgraph.ts` (docs/adding-a-tab.md). Each resolver goes through
+// the access policy: a module states a rule per resolver (access-guard.ts).
 import type { DataSource } from 'typeorm';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { AssignedCustomers, RequestAccess } from './access';
+import { guardResolvers } from './access-guard';
+import type { AccessRules } from './access-guard';
 import type { DatabaseOptions } from './database';
-import type { EventHandlers } from './events/consumer';
+import type { BatchEventHandler, EventHandler, EventHandlers } from './events/consumer';
+import type { EventType } from './events/catalog.generated';
+import { customerAccessModule, projectedAssignments } from './customer-access.module';
 import type { RouteHandler } from './http';
 import type { Identity } from './identity';
 import type { Logger } from './logger';
@@ -31,6 +37,8 @@ export interface RequestScope {
   db: DataSource;
   workspaceId: string;
   identity: Identity;
+  /** The caller's access: row scope for customer data (access.ts). */
+  access: RequestAccess;
 }
 
 export interface Worker {
@@ -43,6 +51,8 @@ export interface DomainModule<L = unknown> {
   /** Resolver maps (typed by the service's codegen), merged by type with the others'. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   resolvers?: GraphQLResolverMap<any>[];
+  /** The access rule of each resolver, by "Type.field" (access-guard.ts). */
+  access?: AccessRules;
   entities?: DatabaseOptions['entities'];
   migrations?: DatabaseOptions['migrations'];
   /** Per-request loaders, scoped to the caller's workspace and identity. */
@@ -65,6 +75,12 @@ export interface SubgraphDefinition {
    * modules' tables); a module brings its own from then on.
    */
   migrations?: DatabaseOptions['migrations'];
+  /**
+   * How the subgraph knows which customers are assigned to which staff member: from
+   * its own tables (the owner of the customer record), or 'projected' from contacts'
+   * events (the runtime's customerAccess module is then added first).
+   */
+  assignments: 'projected' | { owned: AssignedCustomers };
   modules: DomainModule[];
 }
 
@@ -73,7 +89,26 @@ function list<T>(value: T | T[] | undefined): T[] {
   return Array.isArray(value) ? value : [value];
 }
 
-/** Throws when two modules claim the same key (a module name, an event, a route). */
+type AnyHandler = EventHandler<EventType> | BatchEventHandler<EventType>;
+
+/** Two modules' handlers of one event type, applied in the modules' order in one transaction. */
+function bothHandlers(first: AnyHandler, second: AnyHandler): BatchEventHandler<EventType> {
+  const apply = async (
+    handler: AnyHandler,
+    ...[tx, events, logger]: Parameters<BatchEventHandler<EventType>['batch']>
+  ) => {
+    if ('batch' in handler) return handler.batch(tx, events, logger);
+    for (const event of events) await handler(tx, event, logger);
+  };
+  return {
+    batch: async (tx, events, logger) => {
+      await apply(first, tx, events, logger);
+      await apply(second, tx, events, logger);
+    },
+  };
+}
+
+/** Throws when two modules claim the same key (a module name, a route). */
 function claim(owners: Map<string, string>, what: string, key: string, module: string): void {
   const owner = owners.get(key);
   if (owner !== undefined) {
@@ -84,27 +119,34 @@ function claim(owners: Map<string, string>, what: string, key: string, module: s
 
 /** Assembles a subgraph's modules into what `startSubgraph` serves. */
 export function defineSubgraph<L>(definition: SubgraphDefinition): SubgraphModule<L> {
-  const { name, modules } = definition;
+  const { name } = definition;
+  const projected = definition.assignments === 'projected';
+  const modules = projected ? [customerAccessModule, ...definition.modules] : definition.modules;
   const names = new Map<string, string>();
-  const events = new Map<string, string>();
-  const consumes: EventHandlers = {};
+  const consumes: Partial<Record<EventType, AnyHandler>> = {};
   for (const module of modules) {
     claim(names, 'the module name', module.name, module.name);
-    for (const [type, handler] of Object.entries(module.consumes ?? {})) {
-      claim(events, 'the event type', type, module.name);
-      (consumes as Record<string, unknown>)[type] = handler;
+    // Several modules may react to one event (a deleted customer, a merge).
+    for (const [type, handler] of Object.entries(module.consumes ?? {}) as [
+      EventType,
+      AnyHandler,
+    ][]) {
+      const earlier = consumes[type];
+      consumes[type] = earlier ? bothHandlers(earlier, handler) : handler;
     }
   }
   return {
     name,
-    resolvers: modules.flatMap((m) => m.resolvers ?? []),
+    assignedCustomers:
+      definition.assignments === 'projected' ? projectedAssignments : definition.assignments.owned,
+    resolvers: modules.flatMap((m) => guardResolvers(m.resolvers ?? [], m.access)),
     entities: modules.flatMap((m) => list(m.entities as unknown[])) as DatabaseOptions['entities'],
     migrations: [
       ...list(definition.migrations as unknown[]),
       ...modules.flatMap((m) => list(m.migrations as unknown[])),
     ] as DatabaseOptions['migrations'],
-    createLoaders: (db, workspaceId, identity) => {
-      const scope: RequestScope = { db, workspaceId, identity };
+    createLoaders: (db, workspaceId, identity, access) => {
+      const scope: RequestScope = { db, workspaceId, identity, access };
       const loaders: Record<string, unknown> = {};
       for (const module of modules) {
         if (module.loaders) loaders[module.name] = module.loaders(scope);
@@ -115,7 +157,7 @@ export function defineSubgraph<L>(definition: SubgraphDefinition): SubgraphModul
       // In the listed order: a module may seed rows that refer to an earlier one's.
       for (const module of modules) await module.seedDemo?.(db, workspaceId);
     },
-    consumes: Object.keys(consumes).length > 0 ? consumes : undefined,
+    consumes: Object.keys(consumes).length > 0 ? (consumes as EventHandlers) : undefined,
     routes: (db, logger, secrets) => {
       const owners = new Map<string, string>();
       const routes: Record<string, RouteHandler> = {};

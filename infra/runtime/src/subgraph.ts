@@ -18,6 +18,9 @@ import { createHttpHandler, HttpError, listen, sendJson } from './http';
 import type { RouteHandler } from './http';
 import type { Identity } from './identity';
 import { verifyIdentity } from './identity';
+import { createRequestAccess } from './access';
+import type { AssignedCustomers, RequestAccess } from './access';
+import { unguardedFields } from './access-guard';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
 import { readRepoFile } from './files';
@@ -38,6 +41,8 @@ import type { SecretBox } from './secret-box';
 
 export interface ServiceContext<L> {
   identity: Identity;
+  /** The caller's access: capabilities and which customers they see (access.ts). */
+  access: RequestAccess;
   workspaceId: string;
   db: DataSource;
   loaders: L;
@@ -55,8 +60,10 @@ export interface SubgraphModule<L> {
   resolvers: GraphQLResolverMap<any>[];
   entities: DatabaseOptions['entities'];
   migrations: DatabaseOptions['migrations'];
-  /** Per-request loaders, scoped to the caller's workspace (and identity, for row-level rules). */
-  createLoaders(db: DataSource, workspaceId: string, identity: Identity): L;
+  /** Per-request loaders, scoped to the caller's workspace and access (row-level rules). */
+  createLoaders(db: DataSource, workspaceId: string, identity: Identity, access: RequestAccess): L;
+  /** Which of some customers are assigned to a staff member (access.ts). */
+  assignedCustomers: AssignedCustomers;
   /** Seeds the demo workspace; must be idempotent (it runs on every dev start). */
   seedDemo?(db: DataSource, workspaceId: string): Promise<void>;
   /** Event type → handler, consumed by this service's consumer group (its name). */
@@ -97,6 +104,12 @@ export function buildSchema<L>(module: SubgraphModule<L>): GraphQLSchema {
           ? fields
           : ({ ...(merged[type] as object), ...(fields as object) } as typeof fields);
     }
+  }
+  const unguarded = unguardedFields(typeDefs, merged);
+  if (unguarded.length > 0) {
+    throw new Error(
+      `${module.name}: these fields escape the access policy (give each an access rule in its module, docs/adding-a-tab.md): ${unguarded.join(', ')}`,
+    );
   }
   return buildSubgraphSchema({ typeDefs, resolvers: merged });
 }
@@ -178,13 +191,15 @@ export async function startSubgraph<L>(
       const { identity } = verified;
       await provisioner.ensure(identity.workspaceId);
       const requestDb = identity.role === 'analyst' ? analystDb : db;
+      const access = createRequestAccess(identity, requestDb, module.assignedCustomers);
       return {
         identity,
+        access,
         workspaceId: identity.workspaceId,
         db: requestDb,
         logger,
         secrets,
-        loaders: module.createLoaders(requestDb, identity.workspaceId, identity),
+        loaders: module.createLoaders(requestDb, identity.workspaceId, identity, access),
       };
     },
   });

@@ -2,6 +2,7 @@
 // module per folder.
 import { defineSubgraph } from '@customer-graph/runtime';
 import type { Loaders } from './context';
+import { ownedAssignments } from './customers/customer.assignments';
 import { customersModule } from './customers/customers.module';
 import { notesModule } from './notes/notes.module';
 import { customFieldsModule } from './custom-fields/custom-fields.module';
@@ -15,16 +16,19 @@ import { PhoneOwnerAndExternalIds1763900000110 } from './migrations/176390000011
 import { DeferPhoneOwnerCheck1763900000120 } from './migrations/1763900000120-DeferPhoneOwnerCheck';
 import { CustomerRecord1763900000130 } from './migrations/1763900000130-CustomerRecord';
 import { FieldsListsJobsViews1763900000140 } from './migrations/1763900000140-FieldsListsJobsViews';
+import { AnnounceAssignments1763900000150 } from './migrations/1763900000150-AnnounceAssignments';
 
 export const contactsSubgraph = defineSubgraph<Loaders>({
   name: 'contacts',
-  // Written before the modules: one migration may create several modules' tables.
+  assignments: { owned: ownedAssignments },
+  // The service's migrations: one file may create or change several modules' tables.
   migrations: [
     CreateCustomers1763900000100,
     PhoneOwnerAndExternalIds1763900000110,
     DeferPhoneOwnerCheck1763900000120,
     CustomerRecord1763900000130,
     FieldsListsJobsViews1763900000140,
+    AnnounceAssignments1763900000150,
   ],
   modules: [
     customersModule,

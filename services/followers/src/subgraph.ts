@@ -12,6 +12,8 @@ import { ZaloWebhookReplay1763900000430 } from './migrations/1763900000430-ZaloW
 
 export const followersSubgraph = defineSubgraph<Loaders>({
   name: 'followers',
+  // Staff assignments come from contacts' events (a projection of its own).
+  assignments: 'projected',
   // Written before the modules: one migration may create several modules' tables.
   migrations: [
     CreateZaloFollowers1763900000400,

@@ -6,6 +6,8 @@ import { CreateMarketingMessages1763900000300 } from './migrations/1763900000300
 
 export const marketingSubgraph = defineSubgraph<Loaders>({
   name: 'marketing',
+  // Staff assignments come from contacts' events (a projection of its own).
+  assignments: 'projected',
   // Written before the modules.
   migrations: [CreateMarketingMessages1763900000300],
   modules: [messagesModule],

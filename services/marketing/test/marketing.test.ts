@@ -5,7 +5,7 @@ import { startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { marketingSubgraph } from '../src';
 
-const ws: Identity = { workspaceId: 'mkt-ws', userId: 'u1', role: 'staff' };
+const ws: Identity = { workspaceId: 'mkt-ws', userId: 'u1', role: 'editor' };
 const MARKETING = `query($id: ID!, $channel: MarketingChannel, $first: Int) {
   _entities(representations: [{ __typename: "Customer", id: $id }]) {
     ... on Customer { marketing(first: $first, channel: $channel) {

@@ -7,6 +7,8 @@ import { CreateOrders1763900000200 } from './migrations/1763900000200-CreateOrde
 
 export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
   name: 'orders-loyalty',
+  // Staff assignments come from contacts' events (a projection of its own).
+  assignments: 'projected',
   // Written before the modules.
   migrations: [CreateOrders1763900000200],
   modules: [ordersModule],

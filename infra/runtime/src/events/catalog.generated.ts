@@ -3,6 +3,19 @@
 // Each event type: its name (also the topic), its current version and its payload.
 
 /**
+ * contacts.customer.assigned v1: Who a customer is assigned to, now: sent when a customer is created with a staff member, and whenever the assignment changes. Other subgraphs keep a projection of it, so staff see only their own customers everywhere. Key: the customer id.
+ */
+export const CUSTOMER_ASSIGNED = 'contacts.customer.assigned';
+
+/** The payload of contacts.customer.assigned v1. */
+export interface CustomerAssignedPayload {
+  /** Format: uuid. */
+  customerId: string;
+  /** User id of the staff member the customer is assigned to; null when nobody is. */
+  assignedStaff: string | null;
+}
+
+/**
  * contacts.customer.deleted v1: A customer was deleted from the workspace; other subgraphs drop or unlink what they keep about them. Key: the customer id.
  */
 export const CUSTOMER_DELETED = 'contacts.customer.deleted';
@@ -55,6 +68,7 @@ export interface FollowerPhoneSharedPayload {
 
 /** Event type → its payload. */
 export interface EventPayloads {
+  [CUSTOMER_ASSIGNED]: CustomerAssignedPayload;
   [CUSTOMER_DELETED]: CustomerDeletedPayload;
   [CUSTOMER_ZALO_LINKED]: CustomerZaloLinkedPayload;
   [FOLLOWER_PHONE_SHARED]: FollowerPhoneSharedPayload;
@@ -65,6 +79,7 @@ export type EventType = keyof EventPayloads;
 
 /** Event type → the version its producers write (the schema's `version` const). */
 export const EVENT_VERSIONS = {
+  [CUSTOMER_ASSIGNED]: 1,
   [CUSTOMER_DELETED]: 1,
   [CUSTOMER_ZALO_LINKED]: 1,
   [FOLLOWER_PHONE_SHARED]: 1,

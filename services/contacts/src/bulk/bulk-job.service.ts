@@ -5,7 +5,7 @@
 // second worker) goes on from the last committed batch, so nothing applies twice.
 // Only customers that existed when the job started are considered.
 import type { DataSource, EntityManager } from 'typeorm';
-import { createWaker } from '@customer-graph/runtime';
+import { createWaker, staffScope } from '@customer-graph/runtime';
 import type { Identity, Logger } from '@customer-graph/runtime';
 import type { CustomerFilterInput } from '../filter/filter.types';
 import { compileWhere, countWhere } from '../customers/customer.list';
@@ -38,7 +38,7 @@ export async function startJob(
   const scope: ListScope = {
     ...requestScope,
     workspaceId: identity.workspaceId,
-    staffUserId: identity.role === 'staff' ? identity.userId : null,
+    staffUserId: staffScope(identity),
   };
   // Compiling checks the filter now, so a bad one is refused before any job exists.
   const total = await countWhere(db, await compileWhere(db, scope, filter));
@@ -108,10 +108,13 @@ async function applyToBatch(tx: EntityManager, job: BulkJobRow, ids: string[]) {
     const deleted = await deleteWhere(tx, identity, 'c.id = ANY($3::uuid[])', [ids]);
     return { done: ids.length, failed: ids.length - deleted };
   }
-  const applied = await applyAction(tx, action, 'c.workspace_id = $1 AND c.id = ANY($2::uuid[])', [
+  const applied = await applyAction(
+    tx,
     job.workspaceId,
-    ids,
-  ]);
+    action,
+    'c.workspace_id = $1 AND c.id = ANY($2::uuid[])',
+    [job.workspaceId, ids],
+  );
   return { done: ids.length, failed: applied.skipped.length };
 }
 

@@ -2,10 +2,11 @@
 // chosen customers. Used by the synchronous call (up to MAX_SYNC_IDS ids) and by
 // every batch of a background job, so both apply exactly the same change.
 import type { EntityManager } from 'typeorm';
-import { badInput } from '@customer-graph/runtime';
+import { appendEvents, badInput } from '@customer-graph/runtime';
 import type { Identity } from '@customer-graph/runtime';
 import type { CustomerBulkAction } from '../generated/graphql';
 import * as check from '../customers/customer.input';
+import { customerAssigned } from '../customers/customer.events';
 
 export interface BulkAction {
   addTags: string[];
@@ -84,6 +85,7 @@ export interface Applied {
  */
 export async function applyAction(
   tx: EntityManager,
+  workspaceId: string,
   action: BulkAction,
   condition: string,
   params: unknown[],
@@ -104,8 +106,14 @@ export async function applyAction(
      SELECT chosen.id, chosen.fits FROM chosen`,
     values,
   );
-  return {
-    updated: rows.filter((r) => r.fits).map((r) => r.id),
-    skipped: rows.filter((r) => !r.fits).map((r) => r.id),
-  };
+  const updated = rows.filter((r) => r.fits).map((r) => r.id);
+  // A reassignment is announced, so other subgraphs scope staff to it.
+  const assignedStaff = action.assignStaff;
+  if (assignedStaff !== undefined) {
+    await appendEvents(
+      tx,
+      updated.map((id) => customerAssigned(workspaceId, id, assignedStaff)),
+    );
+  }
+  return { updated, skipped: rows.filter((r) => !r.fits).map((r) => r.id) };
 }

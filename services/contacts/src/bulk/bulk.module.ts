@@ -3,11 +3,12 @@
 import type { DomainModule } from '@customer-graph/runtime';
 import { BulkJobEntity } from './bulk-job.entity';
 import { startJobWorker } from './bulk-job.service';
-import { bulkResolvers } from './bulk.resolvers';
+import { bulkResolvers, bulkAccess } from './bulk.resolvers';
 
 export const bulkModule: DomainModule = {
   name: 'bulk',
   resolvers: [bulkResolvers],
+  access: bulkAccess,
   entities: [BulkJobEntity],
   workers: ({ db, logger }) => startJobWorker(db, logger),
 };

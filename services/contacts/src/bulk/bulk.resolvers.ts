@@ -1,7 +1,8 @@
 import { badInput, isUuid } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import type { CustomerFilterInput } from '../filter/filter.types';
-import { requireRead, requireWrite, staffScope } from '../customers/customer.access';
+import { staffScope } from '@customer-graph/runtime';
+import type { AccessRules } from '@customer-graph/runtime';
 import { MAX_SYNC_IDS, deleteCustomersById } from '../customers/customer.write';
 import { heavy } from '../customers/heavy-work';
 import { scopeOf } from '../customers/customer.scope';
@@ -12,7 +13,6 @@ import { applyAction, checkAction } from './bulk.action';
 export const bulkResolvers: Resolvers = {
   Query: {
     bulkJob: (_parent, { id }, ctx) => {
-      requireRead(ctx.identity, 'bulkJob');
       if (!isUuid(id)) return null;
       // Staff see only the jobs they started.
       const staff = staffScope(ctx.identity);
@@ -25,7 +25,6 @@ export const bulkResolvers: Resolvers = {
   },
   Mutation: {
     updateCustomers: async (_parent, { ids, action }, ctx) => {
-      requireWrite(ctx.identity, 'updateCustomers');
       if (ids.length > MAX_SYNC_IDS) {
         throw badInput(
           'ids',
@@ -40,6 +39,7 @@ export const bulkResolvers: Resolvers = {
       const applied = await ctx.db.transaction((tx) =>
         applyAction(
           tx,
+          ctx.workspaceId,
           checked,
           `c.workspace_id = $1 AND c.id = ANY($2::uuid[]) AND ($3::text IS NULL OR c.assigned_staff = $3)`,
           [ctx.workspaceId, ids, staff],
@@ -54,7 +54,6 @@ export const bulkResolvers: Resolvers = {
     },
     // Deleting by ids is done at once; by a filter, as a background job.
     deleteCustomers: async (_parent, { ids, filter }, ctx) => {
-      requireWrite(ctx.identity, 'deleteCustomers');
       if ((ids == null) === (filter == null)) {
         throw badInput('ids', 'give exactly one of ids or filter');
       }
@@ -76,11 +75,17 @@ export const bulkResolvers: Resolvers = {
       return { deleted: 0, job };
     },
     startBulkJob: async (_parent, { filter, action }, ctx) => {
-      requireWrite(ctx.identity, 'startBulkJob');
       const checked = checkAction(ctx.identity, action);
       return heavy(ctx.workspaceId, async () =>
         startJob(ctx.db, ctx.identity, filter as CustomerFilterInput, checked, await scopeOf(ctx)),
       );
     },
   },
+};
+
+export const bulkAccess: AccessRules = {
+  'Query.bulkJob': { can: 'customers.read' },
+  'Mutation.updateCustomers': { can: 'customers.write' },
+  'Mutation.deleteCustomers': { can: 'customers.write' },
+  'Mutation.startBulkJob': { can: 'customers.write' },
 };

@@ -2,11 +2,12 @@
 import type { DomainModule } from '@customer-graph/runtime';
 import { CustomFieldEntity } from './custom-field.entity';
 import { createCustomFieldLoaders } from './custom-field.loaders';
-import { customFieldResolvers } from './custom-field.resolvers';
+import { customFieldResolvers, customFieldAccess } from './custom-field.resolvers';
 
 export const customFieldsModule: DomainModule = {
   name: 'customFields',
   resolvers: [customFieldResolvers],
+  access: customFieldAccess,
   entities: [CustomFieldEntity],
   loaders: createCustomFieldLoaders,
 };

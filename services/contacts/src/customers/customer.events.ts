@@ -1,6 +1,6 @@
 // Events the contacts subgraph publishes about customers themselves. Type, version and
 // payload come from the catalog generated from schema/events/; the key rule is ours.
-import { CUSTOMER_DELETED, createEvent } from '@customer-graph/runtime';
+import { CUSTOMER_ASSIGNED, CUSTOMER_DELETED, createEvent } from '@customer-graph/runtime';
 import type { CustomerDeletedPayload, EventOf } from '@customer-graph/runtime';
 
 /** Keyed by the customer id. */
@@ -9,4 +9,21 @@ export function customerDeleted(
   payload: CustomerDeletedPayload,
 ): EventOf<typeof CUSTOMER_DELETED> {
   return createEvent({ type: CUSTOMER_DELETED, workspaceId, key: payload.customerId, payload });
+}
+
+/**
+ * Who the customer is assigned to now (null: nobody), so other subgraphs scope staff
+ * to their own customers. Keyed by the customer id.
+ */
+export function customerAssigned(
+  workspaceId: string,
+  customerId: string,
+  assignedStaff: string | null,
+): EventOf<typeof CUSTOMER_ASSIGNED> {
+  return createEvent({
+    type: CUSTOMER_ASSIGNED,
+    workspaceId,
+    key: customerId,
+    payload: { customerId, assignedStaff },
+  });
 }

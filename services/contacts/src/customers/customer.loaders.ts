@@ -1,11 +1,10 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
 import type { RequestScope } from '@customer-graph/runtime';
-import { alignMany, alignOne, isUuid } from '@customer-graph/runtime';
+import { alignMany, alignOne, isUuid, staffScope } from '@customer-graph/runtime';
 import { createPhoneMemo } from '../filter/phone-memo';
 import type { E164Of } from '../filter/phone-memo';
 import type { CompiledWhere } from './customer.list';
-import { staffScope } from './customer.access';
 import { CustomerEntity } from './customer.entity';
 import type { CustomerRow } from './customer.entity';
 import { CustomerPhoneEntity } from './customer-phone.entity';

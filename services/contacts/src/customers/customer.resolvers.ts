@@ -1,7 +1,7 @@
 import { normalisePhone } from '@customer-graph/runtime';
+import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import type { CustomerFilterInput } from '../filter/filter.types';
-import { requireRead, requireWrite } from './customer.access';
 import { listCustomers } from './customer.list';
 import type { CustomerSort } from './customer.list';
 import { scopeOf, writerOf } from './customer.scope';
@@ -14,11 +14,9 @@ export const customerResolvers: Resolvers = {
   FilterValue: FilterValueScalar,
   Query: {
     customer: (_parent, { id }, ctx) => {
-      requireRead(ctx.identity, 'customer');
       return ctx.loaders.customers.customerById.load(id);
     },
     customers: async (_parent, args, ctx) => {
-      requireRead(ctx.identity, 'customers');
       const scope = await scopeOf(ctx);
       const list = () =>
         listCustomers(ctx.db, scope, {
@@ -32,7 +30,6 @@ export const customerResolvers: Resolvers = {
       return { ...page, count: () => heavy(ctx.workspaceId, page.count) };
     },
     customerByPhone: async (_parent, { phone }, ctx) => {
-      requireRead(ctx.identity, 'customerByPhone');
       const { e164 } = normalisePhone(phone, 'phone');
       const owner = await ctx.loaders.customers.customerIdByPhone.load(e164);
       return owner ? ctx.loaders.customers.customerById.load(owner) : null;
@@ -40,12 +37,10 @@ export const customerResolvers: Resolvers = {
   },
   Mutation: {
     createCustomer: async (_parent, { input }, ctx) => {
-      requireWrite(ctx.identity, 'createCustomer');
       const w = await writerOf(ctx);
       return ctx.db.transaction((tx) => createCustomer(tx, w, input));
     },
     updateCustomer: async (_parent, { id, input }, ctx) => {
-      requireWrite(ctx.identity, 'updateCustomer');
       const w = await writerOf(ctx);
       return ctx.db.transaction((tx) => updateCustomer(tx, w, id, input));
     },
@@ -58,7 +53,6 @@ export const customerResolvers: Resolvers = {
     // scoped to the caller: another workspace's id (or, for staff, a customer that is
     // not theirs) resolves to null.
     __resolveReference: (ref, ctx) => {
-      requireRead(ctx.identity, 'Customer');
       return ctx.loaders.customers.customerById.load(ref.id);
     },
     phone: async (customer, _args, ctx) =>
@@ -81,4 +75,20 @@ export const customerResolvers: Resolvers = {
         .map((f) => ({ key: f.key, type: f.type, value: customer.custom[f.key] }));
     },
   },
+};
+
+const SCOPED = "the customer came through the loaders, which see only the caller's customers";
+
+export const customerAccess: AccessRules = {
+  'Query.customer': { can: 'customers.read' },
+  'Query.customers': { can: 'customers.read' },
+  'Query.customerByPhone': { can: 'customers.read' },
+  'Mutation.createCustomer': { can: 'customers.write' },
+  'Mutation.updateCustomer': { can: 'customers.write' },
+  'CustomerConnection.totalCount': { inherit: 'the list it counts was checked' },
+  'Customer.__resolveReference': { can: 'customers.read' },
+  'Customer.phone': { inherit: SCOPED },
+  'Customer.phones': { inherit: SCOPED },
+  'Customer.externalIds': { inherit: SCOPED },
+  'Customer.custom': { inherit: SCOPED },
 };

@@ -1,8 +1,8 @@
 // What a customer-list or write operation needs to know of the request: who asks
 // (staff see only their customers), the workspace's custom fields (read once) and the
 // request's memos. Shared by every module that lists or writes customers.
+import { staffScope } from '@customer-graph/runtime';
 import type { Context } from '../context';
-import { staffScope } from './customer.access';
 import type { ListScope } from './customer.list';
 import type { Writer } from './customer.write';
 

@@ -6,11 +6,12 @@
 // contacts.customer.deleted through the outbox.
 import type { EntityManager } from 'typeorm';
 import {
-  PublicErrorCode,
   appendEvents,
   badInput,
   isUuid,
   publicError,
+  PublicErrorCode,
+  staffScope,
 } from '@customer-graph/runtime';
 import type { Identity, Phone } from '@customer-graph/runtime';
 import type { CustomerInput, CustomerPatch } from '../generated/graphql';
@@ -19,7 +20,7 @@ import type { CustomFieldRow } from '../custom-fields/custom-field.entity';
 import { foldSearchText } from '../filter/search-text';
 import { CUSTOMER_SELECT } from './customer.entity';
 import type { CustomerRow } from './customer.entity';
-import { customerDeleted } from './customer.events';
+import { customerAssigned, customerDeleted } from './customer.events';
 import * as check from './customer.input';
 
 /** The most customers one synchronous call may change or delete. */
@@ -96,7 +97,10 @@ export async function createCustomer(
     values,
   );
   await replacePhones(tx, identity.workspaceId, id, phones);
-  await addExternalIds(tx, identity.workspaceId, id, externalIds, 'input.externalIds');
+  await addExternalIds(tx, identity, id, externalIds, 'input.externalIds');
+  if (assignedStaff !== null) {
+    await appendEvents(tx, [customerAssigned(identity.workspaceId, id, assignedStaff)]);
+  }
   return refreshAndRead(tx, identity.workspaceId, id);
 }
 
@@ -167,19 +171,23 @@ export async function updateCustomer(
       [workspaceId, id, removed.map((x) => x.source), removed.map((x) => x.id)],
     );
   }
-  await addExternalIds(tx, workspaceId, id, added, 'input.addExternalIds');
+  await addExternalIds(tx, writer.identity, id, added, 'input.addExternalIds');
   sets.push('updated_at = now()');
-  await tx.query(
-    `UPDATE customer SET ${sets.join(', ')} WHERE workspace_id = $1 AND id = $2`,
+  const [[updated]] = await tx.query(
+    `UPDATE customer SET ${sets.join(', ')} WHERE workspace_id = $1 AND id = $2
+     RETURNING assigned_staff`,
     params,
   );
+  if ('assignedStaff' in patch) {
+    await appendEvents(tx, [customerAssigned(workspaceId, id, updated.assigned_staff)]);
+  }
   return refreshAndRead(tx, workspaceId, id);
 }
 
 /** Locks the caller's customer for a change; NOT_FOUND when it is not theirs to see. */
 async function lockCustomer(tx: EntityManager, identity: Identity, id: string, field: string) {
   if (!isUuid(id)) throw badInput(field, `"${id}" is not a customer id`);
-  const staff = identity.role === 'staff' ? identity.userId : null;
+  const staff = staffScope(identity);
   const rows = await tx.query(
     `SELECT id FROM customer WHERE workspace_id = $1 AND id = $2
        AND ($3::text IS NULL OR assigned_staff = $3) FOR UPDATE`,
@@ -220,31 +228,54 @@ async function replacePhones(tx: EntityManager, workspaceId: string, id: string,
   );
 }
 
+/**
+ * Adds ids on other platforms to a customer. One another customer holds already is
+ * refused, and how depends on who asks: a caller who may see that customer learns it
+ * is taken (CONFLICT); staff, who may not see every customer, are told only that they
+ * cannot add it, without hearing that some other customer holds it.
+ */
 async function addExternalIds(
   tx: EntityManager,
-  workspaceId: string,
+  identity: Identity,
   id: string,
   ids: check.ExternalIdValue[],
   field: string,
 ) {
   if (ids.length === 0) return;
+  const { workspaceId } = identity;
   const inserted = await tx.query(
     `INSERT INTO customer_external_id (workspace_id, source, external_id, customer_id)
      SELECT $1, x.source, x.id, $2 FROM unnest($3::text[], $4::text[]) AS x(source, id)
      ON CONFLICT DO NOTHING RETURNING source, external_id`,
     [workspaceId, id, ids.map((x) => x.source), ids.map((x) => x.id)],
   );
-  if (inserted.length < ids.length) {
-    const added = new Set(
-      inserted.map((r: { source: string; external_id: string }) => `${r.source}:${r.external_id}`),
+  if (inserted.length === ids.length) return;
+  const holders: { source: string; external_id: string; customer_id: string; staff: string }[] =
+    await tx.query(
+      `SELECT x.source, x.external_id, x.customer_id, c.assigned_staff AS staff
+         FROM customer_external_id x
+         JOIN customer c ON c.workspace_id = x.workspace_id AND c.id = x.customer_id
+         JOIN unnest($2::text[], $3::text[]) AS r(source, id)
+           ON x.source = r.source AND x.external_id = r.id
+        WHERE x.workspace_id = $1`,
+      [workspaceId, ids.map((x) => x.source), ids.map((x) => x.id)],
     );
-    const i = ids.findIndex((x) => !added.has(`${x.source}:${x.id}`));
+  const other = holders.find((h) => h.customer_id !== id);
+  if (!other) return; // the customer had them already
+  const i = ids.findIndex((x) => x.source === other.source && x.id === other.external_id);
+  const staff = staffScope(identity);
+  if (staff !== null && other.staff !== staff) {
     throw publicError(
-      PublicErrorCode.CONFLICT,
-      `${ids[i].source} id ${ids[i].id} belongs to another customer`,
+      PublicErrorCode.FORBIDDEN,
+      `${ids[i].source} id ${ids[i].id} cannot be added by staff; ask an admin or editor`,
       { field: `${field}[${i}]` },
     );
   }
+  throw publicError(
+    PublicErrorCode.CONFLICT,
+    `${ids[i].source} id ${ids[i].id} belongs to another customer`,
+    { field: `${field}[${i}]` },
+  );
 }
 
 async function refreshAndRead(tx: EntityManager, workspaceId: string, id: string) {
@@ -280,7 +311,7 @@ export async function deleteWhere(
   condition: string,
   params: unknown[],
 ): Promise<number> {
-  const staff = identity.role === 'staff' ? identity.userId : null;
+  const staff = staffScope(identity);
   const [deleted] = await tx.query(
     `DELETE FROM customer c WHERE c.workspace_id = $1
        AND ($2::text IS NULL OR c.assigned_staff = $2) AND ${condition}

@@ -434,8 +434,11 @@ export type CustomerList = {
   createdBy: Scalars['String']['output'];
   /** The members, a page at a time. */
   customers: CustomerConnection;
-  /** The filter, as data; send it back as a `CustomerFilter`. */
-  filter: Scalars['JSON']['output'];
+  /**
+   * The filter, as data; send it back as a `CustomerFilter`. Null for staff: a saved
+   * filter may name customers (ids, phones) assigned to others.
+   */
+  filter: Maybe<Scalars['JSON']['output']>;
   /** Id of the list. */
   id: Scalars['ID']['output'];
   /** Name, unique in the workspace (ignoring case). */
@@ -1396,7 +1399,7 @@ export type CustomerListResolvers<ContextType = Context, ParentType extends Reso
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<CustomerListCustomersArgs, 'first'>>;
-  filter?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  filter?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -2,6 +2,7 @@
 // and every customer having one of them becomes PRIORITY or RESTRICTED. The numbers are
 // normalised first (any written form matches), before any transaction opens; the
 // update and the counts are one statement.
+import { staffScope } from '@customer-graph/runtime';
 import type { EntityManager } from 'typeorm';
 import type { Identity } from '@customer-graph/runtime';
 import type { InvalidPhoneRow, ParsedPhoneList } from './phone-list.parse';
@@ -29,7 +30,7 @@ export async function markByPhones(
   group: 'PRIORITY' | 'RESTRICTED',
   parsed: ParsedPhoneList,
 ): Promise<PhoneGroupResult> {
-  const staff = identity.role === 'staff' ? identity.userId : null;
+  const staff = staffScope(identity);
   const [{ matched }] = await tx.query(
     `WITH hit AS (
        SELECT p.e164, p.customer_id FROM customer_phone p

@@ -1,7 +1,7 @@
-import { isUuid, requireRole } from '@customer-graph/runtime';
+import { isUuid } from '@customer-graph/runtime';
+import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import type { CustomerFilterInput } from '../filter/filter.types';
-import { requireRead } from '../customers/customer.access';
 import { compileWhere, countWhere, listCustomers } from '../customers/customer.list';
 import type { CustomerSort } from '../customers/customer.list';
 import { scopeOf } from '../customers/customer.scope';
@@ -9,19 +9,14 @@ import { heavy } from '../customers/heavy-work';
 import { CustomerListEntity } from './list.entity';
 import { createList, deleteList, renameList, splitList } from './list.service';
 
-/** Saving, renaming and deleting lists changes the workspace: admins and editors. */
-const LIST_EDITORS = ['admin', 'editor'] as const;
-
 export const listResolvers: Resolvers = {
   Query: {
     customerLists: (_parent, _args, ctx) => {
-      requireRead(ctx.identity, 'customerLists');
       return ctx.db
         .getRepository(CustomerListEntity)
         .find({ where: { workspaceId: ctx.workspaceId }, order: { name: 'ASC' } });
     },
     customerList: (_parent, { id }, ctx) => {
-      requireRead(ctx.identity, 'customerList');
       if (!isUuid(id)) return null;
       return ctx.db
         .getRepository(CustomerListEntity)
@@ -30,7 +25,6 @@ export const listResolvers: Resolvers = {
   },
   Mutation: {
     createCustomerList: async (_parent, { name, filter }, ctx) => {
-      requireRole(ctx.identity, LIST_EDITORS, 'createCustomerList');
       return createList(
         ctx.db,
         await scopeOf(ctx),
@@ -40,21 +34,20 @@ export const listResolvers: Resolvers = {
       );
     },
     renameCustomerList: (_parent, { id, name }, ctx) => {
-      requireRole(ctx.identity, LIST_EDITORS, 'renameCustomerList');
       return renameList(ctx.db, ctx.workspaceId, id, name);
     },
     deleteCustomerList: (_parent, { id }, ctx) => {
-      requireRole(ctx.identity, LIST_EDITORS, 'deleteCustomerList');
       return deleteList(ctx.db, ctx.workspaceId, id);
     },
     splitList: async (_parent, { id, parts }, ctx) => {
       // Splitting writes nothing: whoever may read the list may split it.
-      requireRead(ctx.identity, 'splitList');
       const scope = await scopeOf(ctx);
       return heavy(ctx.workspaceId, () => splitList(ctx.db, scope, id, parts));
     },
   },
   CustomerList: {
+    // A list's filter may name customers (ids, phones) the caller may not see.
+    filter: (list, _args, ctx) => (ctx.access.can('customers.readAll') ? list.filter : null),
     // A saved list is a filter evaluated now: heavy work, as a filtered list is.
     count: async (list, _args, ctx) => {
       const scope = await scopeOf(ctx);
@@ -75,4 +68,20 @@ export const listResolvers: Resolvers = {
       return { ...page, count: () => heavy(ctx.workspaceId, page.count) };
     },
   },
+};
+
+const EVALUATED = "evaluated through the customer list, which sees only the caller's customers";
+
+export const listAccess: AccessRules = {
+  'Query.customerLists': { can: 'customers.read' },
+  'Query.customerList': { can: 'customers.read' },
+  // Saving, renaming and deleting lists changes the workspace: admins and editors.
+  'Mutation.createCustomerList': { can: 'workspace.edit' },
+  'Mutation.renameCustomerList': { can: 'workspace.edit' },
+  'Mutation.deleteCustomerList': { can: 'workspace.edit' },
+  // Splitting writes nothing: whoever may read the list may split it.
+  'Mutation.splitList': { can: 'customers.read' },
+  'CustomerList.filter': { can: 'customers.read' },
+  'CustomerList.count': { inherit: EVALUATED },
+  'CustomerList.customers': { inherit: EVALUATED },
 };

@@ -1,6 +1,12 @@
 // Notes on a customer: free text, signed by the caller, newest first.
 import type { EntityManager } from 'typeorm';
-import { PublicErrorCode, badInput, isUuid, publicError } from '@customer-graph/runtime';
+import {
+  badInput,
+  isUuid,
+  publicError,
+  PublicErrorCode,
+  staffScope,
+} from '@customer-graph/runtime';
 import type { Identity } from '@customer-graph/runtime';
 import { text } from '../customers/customer.input';
 import type { CustomerNoteRow } from './note.entity';
@@ -16,7 +22,7 @@ export async function addNote(
   const note = text(body, 'text', MAX_NOTE);
   if (note === null) throw badInput('text', 'a note cannot be empty');
   if (!isUuid(customerId)) throw badInput('customerId', `"${customerId}" is not a customer id`);
-  const staff = identity.role === 'staff' ? identity.userId : null;
+  const staff = staffScope(identity);
   const rows = await tx.query(
     `INSERT INTO customer_note (workspace_id, customer_id, text, author)
      SELECT c.workspace_id, c.id, $3, $4 FROM customer c

@@ -1,8 +1,9 @@
 // Each user's own view of the customer list (columns, sort, a saved filter).
 import type { DomainModule } from '@customer-graph/runtime';
-import { userViewResolvers } from './user-view.resolvers';
+import { userViewResolvers, userViewAccess } from './user-view.resolvers';
 
 export const viewsModule: DomainModule = {
   name: 'views',
   resolvers: [userViewResolvers],
+  access: userViewAccess,
 };

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
-import { alignOne, isUuid } from '@customer-graph/runtime';
+import { alignOne, isUuid, visibleRows } from '@customer-graph/runtime';
 import type { RequestScope } from '@customer-graph/runtime';
 import { ZaloFollowerEntity } from './follower.entity';
 import type { ZaloFollowerRow } from './follower.entity';
@@ -17,7 +17,8 @@ declare module '../context' {
   }
 }
 
-export function createFollowerLoaders({ db, workspaceId }: RequestScope): FollowerLoaders {
+/** Followers the caller may see: for staff, only those linked to their customers. */
+export function createFollowerLoaders({ db, workspaceId, access }: RequestScope): FollowerLoaders {
   const followers = db.getRepository(ZaloFollowerEntity);
   const loadBy = (key: 'id' | 'customerId') =>
     new DataLoader<string, ZaloFollowerRow | null>(async (ids) => {
@@ -29,7 +30,8 @@ export function createFollowerLoaders({ db, workspaceId }: RequestScope): Follow
             order: { followedAt: 'ASC' },
           })
         : [];
-      return alignOne(ids, rows, (row) => row[key] as string);
+      const visible = await visibleRows(access, rows, (row) => row.customerId);
+      return alignOne(ids, visible, (row) => row[key] as string);
     });
   return { byId: loadBy('id'), byCustomer: loadBy('customerId') };
 }

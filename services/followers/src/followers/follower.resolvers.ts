@@ -1,15 +1,15 @@
-import { parsePage, requireRole } from '@customer-graph/runtime';
+import { parsePage } from '@customer-graph/runtime';
+import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { listFollowers, syncFollowers } from './follower.service';
 
 export const followerResolvers: Resolvers = {
   Query: {
     followers: (_parent, { filter, ...args }, ctx) =>
-      listFollowers(ctx.db, ctx.workspaceId, filter ?? {}, parsePage(args)),
+      listFollowers(ctx.db, ctx.workspaceId, ctx.access.scope, filter ?? {}, parsePage(args)),
   },
   Mutation: {
     syncZaloFollowers: (_parent, { followers }, ctx) => {
-      requireRole(ctx.identity, ['admin', 'editor'], 'syncZaloFollowers');
       return syncFollowers(ctx.db, ctx.workspaceId, followers);
     },
   },
@@ -20,5 +20,21 @@ export const followerResolvers: Resolvers = {
   ZaloFollower: {
     __resolveReference: (ref, ctx) => ctx.loaders.followers.byId.load(ref.id),
     customer: (follower) => (follower.customerId ? { id: follower.customerId } : null),
+  },
+};
+
+export const followerAccess: AccessRules = {
+  // Followers are people: the list is scoped like customers (staff: their own).
+  'Query.followers': { can: 'customers.read' },
+  'Mutation.syncZaloFollowers': { can: 'workspace.edit' },
+  'Customer.__resolveReference': {
+    can: 'customers.read',
+    customer: (ref: { id: string }) => ref.id,
+  },
+  'Customer.zaloFollower': { can: 'customers.read', customer: (c: { id: string }) => c.id },
+  'ZaloFollower.__resolveReference': { can: 'customers.read' },
+  'ZaloFollower.customer': {
+    can: 'customers.read',
+    customer: (f: { customerId: string | null }) => f.customerId,
   },
 };

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import type { Connection, Page } from '@customer-graph/runtime';
-import { badInput, toConnection } from '@customer-graph/runtime';
+import type { Connection, CustomerScope, Page } from '@customer-graph/runtime';
+import { badInput, projectedScopeSql, toConnection } from '@customer-graph/runtime';
 import { ZaloFollowerEntity } from './follower.entity';
 import type { FollowerGender, FollowerStatus, ZaloFollowerRow } from './follower.entity';
 
@@ -11,10 +11,14 @@ export interface FollowerFilter {
   search?: string | null;
 }
 
-/** One page of the workspace's followers, most recent follow first. */
+/**
+ * One page of the workspace's followers, most recent follow first; for staff, only
+ * followers linked to a customer assigned to them.
+ */
 export async function listFollowers(
   db: DataSource,
   workspaceId: string,
+  scope: CustomerScope,
   filter: FollowerFilter,
   page: Page,
 ): Promise<Connection<ZaloFollowerRow>> {
@@ -25,6 +29,14 @@ export async function listFollowers(
     .orderBy('f.followed_at', 'DESC')
     .addOrderBy('f.id', 'DESC')
     .limit(page.first + 1);
+  const scoped: Record<string, unknown> = {};
+  query.andWhere(
+    projectedScopeSql(scope, 'f.customer_id', 'f.workspace_id', (value) => {
+      scoped.staff = value;
+      return ':staff';
+    }),
+    scoped,
+  );
   if (filter.status) query.andWhere('f.status = :status', { status: filter.status });
   if (filter.linked != null) {
     query.andWhere(filter.linked ? 'f.customer_id IS NOT NULL' : 'f.customer_id IS NULL');

@@ -6,12 +6,13 @@ import { onCustomerZaloLinked } from './customer-linked.handler';
 import { onCustomerDeleted } from './customer-deleted.handler';
 import { ZaloFollowerEntity } from './follower.entity';
 import { createFollowerLoaders } from './follower.loaders';
-import { followerResolvers } from './follower.resolvers';
+import { followerAccess, followerResolvers } from './follower.resolvers';
 import { seedDemoFollowers } from './follower.seed';
 
 export const followersModule: DomainModule = {
   name: 'followers',
   resolvers: [followerResolvers],
+  access: followerAccess,
   entities: [ZaloFollowerEntity],
   loaders: createFollowerLoaders,
   seedDemo: seedDemoFollowers,

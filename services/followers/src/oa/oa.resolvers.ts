@@ -1,4 +1,5 @@
-import { PublicErrorCode, badInput, publicError, requireRole } from '@customer-graph/runtime';
+import { PublicErrorCode, badInput, publicError } from '@customer-graph/runtime';
+import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { ZaloOAEntity } from './oa.entity';
 import { oaDirectory } from './oa.directory';
@@ -13,7 +14,6 @@ export const oaResolvers: Resolvers = {
   },
   Mutation: {
     connectZaloOA: async (_parent, { oaId, appId, secretKey }, ctx) => {
-      requireRole(ctx.identity, ['admin'], 'connectZaloOA');
       if (!ID.test(oaId)) throw badInput('oaId', 'oaId must be 1-64 letters, digits, - or _');
       if (!ID.test(appId)) throw badInput('appId', 'appId must be 1-64 letters, digits, - or _');
       if (secretKey.length < 8 || secretKey.length > 256) {
@@ -53,4 +53,10 @@ export const oaResolvers: Resolvers = {
       return rows[0];
     },
   },
+};
+
+export const oaAccess: AccessRules = {
+  // The OA is the workspace's channel to its customers: the roles that see customers.
+  'Query.zaloOA': { can: 'customers.read' },
+  'Mutation.connectZaloOA': { can: 'settings.manage' },
 };

@@ -1,4 +1,5 @@
 import { parsePage } from '@customer-graph/runtime';
+import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 
 export const messageResolvers: Resolvers = {
@@ -9,4 +10,12 @@ export const messageResolvers: Resolvers = {
         .byCustomer({ page: parsePage(args, 10), channel: args.channel ?? null })
         .load(customer.id),
   },
+};
+
+export const messageAccess: AccessRules = {
+  'Customer.__resolveReference': {
+    can: 'customers.read',
+    customer: (ref: { id: string }) => ref.id,
+  },
+  'Customer.marketing': { can: 'customers.read', customer: (c: { id: string }) => c.id },
 };

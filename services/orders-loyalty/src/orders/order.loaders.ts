@@ -1,7 +1,13 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
 import type { Connection, Page, RequestScope } from '@customer-graph/runtime';
-import { alignOne, findPagesPerParent, isUuid, loaderFamily } from '@customer-graph/runtime';
+import {
+  alignOne,
+  findPagesPerParent,
+  isUuid,
+  loaderFamily,
+  visibleRows,
+} from '@customer-graph/runtime';
 import { OrderEntity } from './order.entity';
 import type { OrderRow } from './order.entity';
 
@@ -17,13 +23,14 @@ declare module '../context' {
   }
 }
 
-export function createOrderLoaders({ db, workspaceId }: RequestScope): OrderLoaders {
+export function createOrderLoaders({ db, workspaceId, access }: RequestScope): OrderLoaders {
   const orders = db.getRepository(OrderEntity);
   return {
     byId: new DataLoader(async (ids) => {
       const valid = ids.filter(isUuid);
       const rows = valid.length ? await orders.find({ where: { workspaceId, id: In(valid) } }) : [];
-      return alignOne(ids, rows, (row) => row.id);
+      const visible = await visibleRows(access, rows, (row) => row.customerId);
+      return alignOne(ids, visible, (row) => row.id);
     }),
     byCustomer: loaderFamily((page: Page, customerIds: readonly string[]) =>
       findPagesPerParent(orders, {
