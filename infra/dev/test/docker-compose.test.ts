@@ -30,7 +30,8 @@ it('creates every event topic and every consumer group dead-letter topic, and no
     for (const type of Object.keys(m.consumes!)) expect(eventTypes).toContain(type);
   }
   expect(eventTypes.length).toBeGreaterThanOrEqual(3);
-  expect(dlqs).toEqual(['contacts.dlq', 'followers.dlq']);
+  // Every subgraph consumes: the others keep contacts' assignments (customerAccess).
+  expect(dlqs).toEqual(['contacts.dlq', 'followers.dlq', 'orders-loyalty.dlq', 'marketing.dlq']);
   expect(composeTopics().sort()).toEqual([...eventTypes, ...dlqs].sort());
 });
 
