@@ -12,7 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   DEFAULT_STATEMENT_TIMEOUT_MS,
+  buildSchema,
   createLogger,
+  encodeCursor,
   repoRoot,
   startSubgraph,
 } from '@customer-graph/runtime';
@@ -134,7 +136,7 @@ async function seed(db: DataSource, workspaceId: string, n: number, count: numbe
 
 interface Case {
   name: string;
-  args: ListArgs;
+  args: Omit<ListArgs, 'field'>;
   staff?: string;
 }
 
@@ -256,9 +258,14 @@ async function main(): Promise<void> {
       seedSeconds = (Date.now() - seedStart) / 1000;
       console.log(`seeded ${BIG} + ${OTHER} customers in ${seedSeconds.toFixed(1)} s`);
 
+      // The field the list pages, as a resolver's info names it (its SDL holds the cap).
+      const field = {
+        parentType: buildSchema(contactsSubgraph).getQueryType()!,
+        fieldName: 'customers',
+      };
       for (const c of CASES) {
         const scope: ListScope = { workspaceId: 'big', staffUserId: c.staff ?? null };
-        let args: ListArgs = { ...c.args, first: 50 };
+        let args: ListArgs = { ...c.args, first: 50, field };
         if (c.name.startsWith('page 2 000')) {
           // The cursor of row 100 000, as a client paging 2 000 pages of 50 would hold.
           const [row] = await db.query(
@@ -266,8 +273,13 @@ async function main(): Promise<void> {
             ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1`,
             [Math.min(99_999, Math.floor(BIG / 2))],
           );
-          const cursor = { s: 'CREATED_AT:DESC', v: [row.created_at.toISOString()], id: row.id };
-          args = { ...args, after: Buffer.from(JSON.stringify(cursor)).toString('base64url') };
+          const after = encodeCursor({
+            list: 'Query.customers',
+            sort: 'CREATED_AT:DESC',
+            keys: [row.created_at.toISOString()],
+            id: row.id,
+          });
+          args = { ...args, after };
         }
         const q = await customerPageQuery(db, scope, args);
         const countSql = `SELECT count(*) FROM customer c WHERE ${q.where.sql}`;

@@ -117,6 +117,32 @@ describe('the customer page through the gateway', () => {
     });
   });
 
+  it("holds each tab to the cap its SDL states, and refuses another tab's cursor", async () => {
+    const tab = (field: string) =>
+      `query($n: Int, $a: String) { customer(id: "${demo.id}") {
+         ${field}(first: $n, after: $a) { edges { cursor } pageInfo { endCursor } } } }`;
+    const over = await stack.query(tokenA, tab('orders'), { n: 101 });
+    expect(over.body.errors?.[0]).toMatchObject({
+      message: '"first" must be an integer from 0 to 100, got 101',
+      extensions: { code: 'BAD_USER_INPUT', field: 'first' },
+    });
+    const orders = await stack.query(tokenA, tab('orders'), { n: 1 });
+    expect(orders.body.errors).toBeUndefined();
+    const { customer } = orders.body.data as {
+      customer: { orders: { pageInfo: { endCursor: string } } };
+    };
+    const cursor = customer.orders.pageInfo.endCursor;
+    const next = await stack.query(tokenA, tab('orders'), { n: 1, a: cursor });
+    expect(next.body.errors).toBeUndefined();
+    for (const other of ['marketing', 'notes']) {
+      const refused = await stack.query(tokenA, tab(other), { n: 1, a: cursor });
+      expect(refused.body.errors?.[0]).toMatchObject({
+        message: `"after" is a cursor of Customer.orders, not of Customer.${other}`,
+        extensions: { code: 'BAD_USER_INPUT', field: 'after' },
+      });
+    }
+  });
+
   it('provisions a workspace first seen in a valid token', async () => {
     const fresh = `ws-new-${randomBytes(3).toString('hex')}`;
     const token = await stack.token({ workspaceId: fresh, userId: 'u', role: 'analyst' });

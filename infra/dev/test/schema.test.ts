@@ -3,9 +3,12 @@
 // what codegen makes of them. A failure prints what to run.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import { generate } from '@graphql-codegen/cli';
-import { repoRoot } from '@customer-graph/runtime';
-import { composeSupergraph, supergraphPath } from '../src/compose';
+import { parse } from 'graphql';
+import { pagedFields, repoRoot } from '@customer-graph/runtime';
+import { composeSupergraph, schemaDir, supergraphPath } from '../src/compose';
+import { SUBGRAPHS } from '../src/subgraphs';
 
 describe('schema contracts', () => {
   it('the subgraphs compose, and schema/supergraph.graphql is up to date', () => {
@@ -33,6 +36,28 @@ describe('schema contracts', () => {
     );
     expect(broken.ok).toBe(false);
     expect(!broken.ok && broken.errors.join('\n')).toMatch(/PageInfo/);
+  });
+
+  it('every paged field states its page default and its cap, once, in its SDL', () => {
+    const checked: string[] = [];
+    const problems: string[] = [];
+    for (const name of SUBGRAPHS) {
+      const sdl = readFileSync(path.join(schemaDir(), `${name}.graphql`), 'utf8');
+      const found = pagedFields(buildSubgraphSchema({ typeDefs: parse(sdl) }));
+      checked.push(...found.checked);
+      problems.push(...found.problems.map((p) => `${name}: ${p}`));
+    }
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        'Query.customers',
+        'CustomerList.customers',
+        'Customer.notes',
+        'Customer.orders',
+        'Customer.marketing',
+        'Query.followers',
+      ]),
+    );
+    expect(problems).toEqual([]);
   });
 
   it('the generated resolver types match the SDL', async () => {

@@ -1,19 +1,17 @@
 // The customer list: one filter language, sorts on indexed columns with the id as the
-// unique tie-break, keyset cursors (never OFFSET), pages of at most 250, and a
-// totalCount computed only when asked for.
-//
-// Cursor (opaque to clients): base64url(JSON { s: "<sort signature>", v: [values…], id })
-// A cursor only fits the sort it came from; another sort's cursor is BAD_USER_INPUT.
+// unique tie-break, keyset cursors (never OFFSET), and a totalCount computed only when
+// asked for. Pages and cursors are the runtime's (pagination.ts): the page default and
+// cap are the SDL's (`first: Int = 20`, `@listSize(assumedSize: 250)`), and a cursor
+// only fits the field and the sort it came from.
 import type { DataSource, EntityManager } from 'typeorm';
-import { badInput, isUuid, yieldToEventLoop } from '@customer-graph/runtime';
+import { badInput, isUuid, pageOf, toConnection, yieldToEventLoop } from '@customer-graph/runtime';
+import type { Cursor, Page, PagedField, SortKey } from '@customer-graph/runtime';
 import { compileFilter, loadSavedLists } from '../filter/filter.compiler';
 import { SqlParams } from '../filter/sql-params';
 import type { CustomFieldDef, CustomerFilterInput, FilterContext } from '../filter/filter.types';
 import { loadCustomFields } from '../custom-fields/custom-field.service';
 import { CUSTOMER_SELECT } from './customer.entity';
 import type { CustomerRow } from './customer.entity';
-
-export const MAX_CUSTOMER_PAGE = 250;
 
 export type SortField = 'CREATED_AT' | 'UPDATED_AT' | 'NAME';
 export type SortDirection = 'ASC' | 'DESC';
@@ -22,13 +20,19 @@ export interface CustomerSort {
   direction?: SortDirection | null;
 }
 
+/** A sort with every direction stated (ASC when the client leaves it out). */
+export interface CheckedSort {
+  field: SortField;
+  direction: SortDirection;
+}
+
 const SORT_COLUMNS: Record<SortField, { column: string; kind: 'timestamptz' | 'text' }> = {
   CREATED_AT: { column: 'created_at', kind: 'timestamptz' },
   UPDATED_AT: { column: 'updated_at', kind: 'timestamptz' },
   NAME: { column: 'name_search', kind: 'text' },
 };
 
-const DEFAULT_SORT: CustomerSort[] = [{ field: 'CREATED_AT', direction: 'DESC' }];
+const DEFAULT_SORT: CheckedSort[] = [{ field: 'CREATED_AT', direction: 'DESC' }];
 
 /** Who the caller is, as far as the list is concerned. */
 export interface ListScope {
@@ -112,35 +116,13 @@ function loadListFilters(
   });
 }
 
-interface DecodedCursor {
-  s: string;
-  v: string[];
-  id: string;
-}
-
-function signature(sort: CustomerSort[]): string {
-  return sort.map((s) => `${s.field}:${s.direction ?? 'ASC'}`).join(',');
-}
-
-function decodeCursor(after: string, sig: string, keys: number): DecodedCursor {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-  }
-  const c = parsed as Partial<DecodedCursor> | undefined;
-  const fits =
-    c !== undefined &&
-    c !== null &&
-    c.s === sig &&
-    Array.isArray(c.v) &&
-    c.v.length === keys &&
-    c.v.every((x) => typeof x === 'string') &&
-    typeof c.id === 'string' &&
-    isUuid(c.id);
-  if (!fits) throw badInput('after', '"after" is not a cursor of this list in this sort');
-  return c as DecodedCursor;
+/** The sort as the cursor codec names it: "NAME:ASC,CREATED_AT:DESC". */
+function sortKeys(sort: CheckedSort[]): SortKey[] {
+  return sort.map((s) => ({
+    key: s.field,
+    direction: s.direction,
+    kind: SORT_COLUMNS[s.field].kind,
+  }));
 }
 
 function sortValue(row: CustomerRow & { nameSearch?: string }, field: SortField): string {
@@ -148,7 +130,7 @@ function sortValue(row: CustomerRow & { nameSearch?: string }, field: SortField)
   return (field === 'CREATED_AT' ? row.createdAt : row.updatedAt).toISOString();
 }
 
-function checkSort(sort: CustomerSort[] | null | undefined): CustomerSort[] {
+function checkSort(sort: CustomerSort[] | null | undefined): CheckedSort[] {
   if (!sort || sort.length === 0) return DEFAULT_SORT;
   const seen = new Set<SortField>();
   sort.forEach((s, i) => {
@@ -164,10 +146,14 @@ function checkSort(sort: CustomerSort[] | null | undefined): CustomerSort[] {
  * `<` for descending keys. When every key goes the same way it is one row
  * comparison, which the (workspace_id, key…, id) indexes serve directly.
  */
-function afterCondition(sort: CustomerSort[], cursor: DecodedCursor, params: SqlParams): string {
+function afterCondition(sort: CheckedSort[], cursor: Cursor, params: SqlParams): string {
   const keys = sort.map((s, i) => {
     const { column, kind } = SORT_COLUMNS[s.field];
-    return { sql: `c.${column}`, value: `${params.add(cursor.v[i])}::${kind}`, dir: s.direction };
+    return {
+      sql: `c.${column}`,
+      value: `${params.add(cursor.keys[i])}::${kind}`,
+      dir: s.direction,
+    };
   });
   const tieDir = sort[sort.length - 1].direction;
   keys.push({ sql: 'c.id', value: `${params.add(cursor.id)}::uuid`, dir: tieDir });
@@ -195,6 +181,8 @@ export interface ListArgs {
   sort?: CustomerSort[] | null;
   first?: number | null;
   after?: string | null;
+  /** The paged field (the resolver's info): its SDL states the page default and cap. */
+  field: PagedField;
 }
 
 /** A page's query, built and checked but not run (the list runs it; the bench EXPLAINs it). */
@@ -202,9 +190,8 @@ export interface PageQuery {
   sql: string;
   params: unknown[];
   where: CompiledWhere;
-  sort: CustomerSort[];
-  signature: string;
-  first: number;
+  sort: CheckedSort[];
+  page: Page;
 }
 
 export async function customerPageQuery(
@@ -212,25 +199,20 @@ export async function customerPageQuery(
   scope: ListScope,
   args: ListArgs,
 ): Promise<PageQuery> {
-  const first = args.first ?? 20;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_CUSTOMER_PAGE) {
-    throw badInput('first', `"first" must be an integer from 0 to ${MAX_CUSTOMER_PAGE}`);
-  }
   const sort = checkSort(args.sort);
-  const sig = signature(sort);
-  const cursor = args.after ? decodeCursor(args.after, sig, sort.length) : null;
+  const page = pageOf(args, args.field, sortKeys(sort));
   const where = await compileWhere(db, scope, args.filter);
   const pageParams = new SqlParams([...where.params.values]);
   const conditions = [where.sql];
-  if (cursor) conditions.push(afterCondition(sort, cursor, pageParams));
+  if (page.after) conditions.push(afterCondition(sort, page.after, pageParams));
   const tieDir = sort[sort.length - 1].direction;
   const order = [
     ...sort.map((s) => `c.${SORT_COLUMNS[s.field].column} ${s.direction}`),
     `c.id ${tieDir}`,
   ].join(', ');
   const sql = `SELECT ${CUSTOMER_SELECT}, c.name_search AS "nameSearch" FROM customer c
-    WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${first + 1}`;
-  return { sql, params: pageParams.values, where, sort, signature: sig, first };
+    WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${page.first + 1}`;
+  return { sql, params: pageParams.values, where, sort, page };
 }
 
 export async function listCustomers(
@@ -240,26 +222,11 @@ export async function listCustomers(
 ): Promise<CustomerPage> {
   const q = await customerPageQuery(db, scope, args);
   const rows: (CustomerRow & { nameSearch: string })[] = await db.query(q.sql, q.params);
-  const nodes = rows.slice(0, q.first);
-  const edges = nodes.map((node) => ({
-    cursor: Buffer.from(
-      JSON.stringify({
-        s: q.signature,
-        v: q.sort.map((s) => sortValue(node, s.field)),
-        id: node.id,
-      }),
-    ).toString('base64url'),
-    node,
-  }));
+  const connection = toConnection(rows, q.page, (row) =>
+    q.sort.map((s) => sortValue(row, s.field)),
+  );
   let counted: Promise<number> | undefined;
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > q.first,
-      endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null,
-    },
-    count: () => (counted ??= countWhere(db, q.where)),
-  };
+  return { ...connection, count: () => (counted ??= countWhere(db, q.where)) };
 }
 
 /** Counts matches, on the pool or inside a transaction (`EntityManager`). */

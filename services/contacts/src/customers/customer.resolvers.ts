@@ -16,7 +16,7 @@ export const customerResolvers: Resolvers = {
     customer: (_parent, { id }, ctx) => {
       return ctx.loaders.customers.customerById.load(id);
     },
-    customers: async (_parent, args, ctx) => {
+    customers: async (_parent, args, ctx, info) => {
       const scope = await scopeOf(ctx);
       const list = () =>
         listCustomers(ctx.db, scope, {
@@ -24,6 +24,7 @@ export const customerResolvers: Resolvers = {
           sort: args.sort as CustomerSort[] | null,
           first: args.first,
           after: args.after,
+          field: info,
         });
       // A page without a filter is an index range scan: it is not heavy work.
       const page = await (args.filter == null ? list() : heavy(ctx.workspaceId, list));

@@ -55,7 +55,7 @@ export const listResolvers: Resolvers = {
         countWhere(ctx.db, await compileWhere(ctx.db, scope, { inList: list.id })),
       );
     },
-    customers: async (list, args, ctx) => {
+    customers: async (list, args, ctx, info) => {
       const scope = await scopeOf(ctx);
       const page = await heavy(ctx.workspaceId, () =>
         listCustomers(ctx.db, scope, {
@@ -63,6 +63,7 @@ export const listResolvers: Resolvers = {
           sort: args.sort as CustomerSort[] | null,
           first: args.first,
           after: args.after,
+          field: info,
         }),
       );
       return { ...page, count: () => heavy(ctx.workspaceId, page.count) };

@@ -1,8 +1,11 @@
 import type DataLoader from 'dataloader';
 import type { Connection, Page, RequestScope } from '@customer-graph/runtime';
-import { findPagesPerParent, loaderFamily } from '@customer-graph/runtime';
+import { findPagesPerParent, loaderFamily, newestFirst } from '@customer-graph/runtime';
 import { CustomerNoteEntity } from './note.entity';
 import type { CustomerNoteRow } from './note.entity';
+
+/** Notes are listed newest first. */
+export const NOTES_NEWEST_FIRST = newestFirst('created_at');
 
 export interface NoteLoaders {
   /** A page of a customer's notes, newest first; one query per distinct page. */
@@ -21,7 +24,6 @@ export function createNoteLoaders({ db, workspaceId }: RequestScope): NoteLoader
       findPagesPerParent(db.getRepository(CustomerNoteEntity), {
         parentColumn: 'customer_id',
         parentOf: (row) => row.customerId,
-        sortColumn: 'created_at',
         sortKeyOf: (row) => row.createdAt,
         workspaceId,
         parentIds: customerIds,

@@ -1,7 +1,8 @@
-import { parsePage } from '@customer-graph/runtime';
+import { pageOf } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { addNote } from './note.service';
+import { NOTES_NEWEST_FIRST } from './note.loaders';
 
 export const noteResolvers: Resolvers = {
   Mutation: {
@@ -10,7 +11,8 @@ export const noteResolvers: Resolvers = {
     },
   },
   Customer: {
-    notes: (customer, args, ctx) => ctx.loaders.notes.byCustomer(parsePage(args)).load(customer.id),
+    notes: (customer, args, ctx, info) =>
+      ctx.loaders.notes.byCustomer(pageOf(args, info, NOTES_NEWEST_FIRST)).load(customer.id),
   },
 };
 

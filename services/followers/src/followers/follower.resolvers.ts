@@ -1,12 +1,18 @@
-import { parsePage } from '@customer-graph/runtime';
+import { pageOf } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
-import { listFollowers, syncFollowers } from './follower.service';
+import { FOLLOWERS_NEWEST_FIRST, listFollowers, syncFollowers } from './follower.service';
 
 export const followerResolvers: Resolvers = {
   Query: {
-    followers: (_parent, { filter, ...args }, ctx) =>
-      listFollowers(ctx.db, ctx.workspaceId, ctx.access.scope, filter ?? {}, parsePage(args)),
+    followers: (_parent, { filter, ...args }, ctx, info) =>
+      listFollowers(
+        ctx.db,
+        ctx.workspaceId,
+        ctx.access.scope,
+        filter ?? {},
+        pageOf(args, info, FOLLOWERS_NEWEST_FIRST),
+      ),
   },
   Mutation: {
     syncZaloFollowers: (_parent, { followers }, ctx) => {

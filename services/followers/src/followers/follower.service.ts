@@ -1,8 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { Connection, CustomerScope, Page } from '@customer-graph/runtime';
-import { badInput, projectedScopeSql, toConnection } from '@customer-graph/runtime';
+import { badInput, newestFirst, projectedScopeSql, toConnection } from '@customer-graph/runtime';
 import { ZaloFollowerEntity } from './follower.entity';
 import type { FollowerGender, FollowerStatus, ZaloFollowerRow } from './follower.entity';
+
+/** Followers are listed by most recent follow first. */
+export const FOLLOWERS_NEWEST_FIRST = newestFirst('followed_at');
 
 export interface FollowerFilter {
   status?: FollowerStatus | null;
@@ -50,15 +53,12 @@ export async function listFollowers(
   }
   if (page.after) {
     query.andWhere('(f.followed_at, f.id) < (:at::timestamptz, :id::uuid)', {
-      at: page.after.sortKey,
+      at: page.after.keys[0],
       id: page.after.id,
     });
   }
   const rows = await query.getMany();
-  return toConnection(rows, page.first, (row) => ({
-    sortKey: row.followedAt.toISOString(),
-    id: row.id,
-  }));
+  return toConnection(rows, page, (row) => [row.followedAt.toISOString()]);
 }
 
 export const MAX_SYNC_BATCH = 1000;

@@ -1,8 +1,11 @@
 import type DataLoader from 'dataloader';
 import type { Connection, Page, RequestScope } from '@customer-graph/runtime';
-import { findPagesPerParent, loaderFamily } from '@customer-graph/runtime';
+import { findPagesPerParent, loaderFamily, newestFirst } from '@customer-graph/runtime';
 import { MarketingMessageEntity } from './message.entity';
 import type { MarketingChannel, MarketingMessageRow } from './message.entity';
+
+/** Messages are listed newest first. */
+export const MESSAGES_NEWEST_FIRST = newestFirst('sent_at');
 
 export interface MessagePageArgs {
   page: Page;
@@ -27,7 +30,6 @@ export function createMessageLoaders({ db, workspaceId }: RequestScope): Message
       findPagesPerParent(messages, {
         parentColumn: 'customer_id',
         parentOf: (row) => row.customerId,
-        sortColumn: 'sent_at',
         sortKeyOf: (row) => row.sentAt,
         workspaceId,
         parentIds: customerIds,

@@ -1,13 +1,17 @@
-import { parsePage } from '@customer-graph/runtime';
+import { pageOf } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
+import { MESSAGES_NEWEST_FIRST } from './message.loaders';
 
 export const messageResolvers: Resolvers = {
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    marketing: (customer, args, ctx) =>
+    marketing: (customer, args, ctx, info) =>
       ctx.loaders.messages
-        .byCustomer({ page: parsePage(args, 10), channel: args.channel ?? null })
+        .byCustomer({
+          page: pageOf(args, info, MESSAGES_NEWEST_FIRST),
+          channel: args.channel ?? null,
+        })
         .load(customer.id),
   },
 };

@@ -6,10 +6,14 @@ import {
   findPagesPerParent,
   isUuid,
   loaderFamily,
+  newestFirst,
   visibleRows,
 } from '@customer-graph/runtime';
 import { OrderEntity } from './order.entity';
 import type { OrderRow } from './order.entity';
+
+/** Orders are listed newest first. */
+export const ORDERS_NEWEST_FIRST = newestFirst('ordered_at');
 
 export interface OrderLoaders {
   byId: DataLoader<string, OrderRow | null>;
@@ -36,7 +40,6 @@ export function createOrderLoaders({ db, workspaceId, access }: RequestScope): O
       findPagesPerParent(orders, {
         parentColumn: 'customer_id',
         parentOf: (row) => row.customerId,
-        sortColumn: 'ordered_at',
         sortKeyOf: (row) => row.orderedAt,
         workspaceId,
         parentIds: customerIds,

@@ -1,6 +1,7 @@
-import { parsePage } from '@customer-graph/runtime';
+import { pageOf } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
+import { ORDERS_NEWEST_FIRST } from './order.loaders';
 
 export const orderResolvers: Resolvers = {
   Customer: {
@@ -8,8 +9,8 @@ export const orderResolvers: Resolvers = {
     // which are always filtered by the caller's workspace (and the caller's access,
     // by the rules below).
     __resolveReference: (ref) => ({ id: ref.id }),
-    orders: (customer, args, ctx) =>
-      ctx.loaders.orders.byCustomer(parsePage(args, 10)).load(customer.id),
+    orders: (customer, args, ctx, info) =>
+      ctx.loaders.orders.byCustomer(pageOf(args, info, ORDERS_NEWEST_FIRST)).load(customer.id),
   },
   Order: {
     __resolveReference: (ref, ctx) => ctx.loaders.orders.byId.load(ref.id),
