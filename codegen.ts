@@ -2,29 +2,18 @@
 // `npm run codegen` regenerates services/<name>/src/generated/graphql.ts (committed);
 // a test fails when a generated file is stale.
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { SUBGRAPH_NAMES } from './infra/runtime/src/registry';
 
-const subgraphs: Record<string, Record<string, string>> = {
-  contacts: {
-    Customer: '../customers/customer.entity#CustomerRow',
-    CustomerConnection: '../customers/customer.list#CustomerPage',
-    CustomerNote: '../notes/note.entity#CustomerNoteRow',
-    CustomFieldDefinition: '../custom-fields/custom-field.entity#CustomFieldRow',
-    CustomerList: '../lists/list.entity#CustomerListRow',
-    BulkJob: '../bulk/bulk-job.entity#BulkJobRow',
-  },
-  followers: {
-    Customer: '../followers/follower.mappers#CustomerRef',
-    ZaloFollower: '../followers/follower.entity#ZaloFollowerRow',
-  },
-  'orders-loyalty': {
-    Customer: '../orders/order.mappers#CustomerRef',
-    Order: '../orders/order.entity#OrderRow',
-  },
-  marketing: {
-    Customer: '../messages/message.mappers#CustomerRef',
-    MarketingMessage: '../messages/message.entity#MarketingMessageRow',
-  },
-};
+// Each service keeps its own mappers (GraphQL type → the row its resolvers return)
+// in services/<name>/src/codegen.mappers.ts; the services are the registry's.
+const subgraphs: Record<string, Record<string, string>> = Object.fromEntries(
+  SUBGRAPH_NAMES.map((name) => [
+    name,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require(`./services/${name}/src/codegen.mappers`) as { mappers: Record<string, string> })
+      .mappers,
+  ]),
+);
 
 const config: CodegenConfig = {
   overwrite: true,

@@ -2,8 +2,8 @@
 // embedded dev stack, validated at boot.
 import {
   ConfigError,
-  DEFAULT_PORTS,
-  envPrefix,
+  GATEWAY_DEFAULT_PORT,
+  SUBGRAPHS,
   readBoolean,
   readInteger,
   readOneOf,
@@ -11,10 +11,9 @@ import {
   readPort,
   readSecret,
   readString,
+  subgraphVariables,
 } from '@customer-graph/runtime';
 import type { Env, LogLevel } from '@customer-graph/runtime';
-
-export const SUBGRAPH_NAMES = ['contacts', 'followers', 'orders-loyalty', 'marketing'] as const;
 
 /** What every token must satisfy besides its signature. */
 export interface TokenRules {
@@ -57,14 +56,14 @@ export interface GatewayConfig {
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const subgraphUrls = Object.fromEntries(
-    SUBGRAPH_NAMES.map((name) => [
+    SUBGRAPHS.map(({ name, port }) => [
       name,
-      readString(env, `${envPrefix(name)}_URL`, `http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql`),
+      readString(env, subgraphVariables(name).url, `http://127.0.0.1:${port}/graphql`),
     ]),
   );
   for (const [name, url] of Object.entries(subgraphUrls)) {
     if (!/^https?:\/\//.test(url)) {
-      throw new ConfigError(`${envPrefix(name)}_URL must be an http(s) URL, got "${url}"`);
+      throw new ConfigError(`${subgraphVariables(name).url} must be an http(s) URL, got "${url}"`);
     }
   }
   const issuer = readOptional(env, 'JWT_ISSUER');
@@ -97,7 +96,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   }
   return {
     host: readString(env, 'HOST', '127.0.0.1'),
-    port: readPort(env, 'GATEWAY_PORT', DEFAULT_PORTS.gateway),
+    port: readPort(env, 'GATEWAY_PORT', GATEWAY_DEFAULT_PORT),
     subgraphUrls,
     jwt,
     contextSigningSecret: readSecret(env, 'CONTEXT_SIGNING_SECRET'),

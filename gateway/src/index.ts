@@ -1,4 +1,4 @@
-export { loadGatewayConfig, SUBGRAPH_NAMES } from './config';
+export { loadGatewayConfig } from './config';
 export type { GatewayConfig } from './config';
 export { startGateway } from './gateway';
 export type { RunningGateway } from './gateway';

@@ -15,6 +15,7 @@ import {
   buildSchema,
   createLogger,
   encodeCursor,
+  migrateSubgraph,
   repoRoot,
   startSubgraph,
 } from '@customer-graph/runtime';
@@ -222,6 +223,7 @@ async function main(): Promise<void> {
   try {
     await pg.ensureDatabase('contacts');
     const logger = createLogger('warn');
+    await migrateSubgraph(contactsSubgraph, pg.url('contacts'));
     const running = await startSubgraph(
       contactsSubgraph,
       {

@@ -5,8 +5,7 @@ import { composeServices } from '@apollo/composition';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'graphql';
-import { findRepoFile } from '@customer-graph/runtime';
-import { SUBGRAPHS, defaultSubgraphUrl } from './subgraphs';
+import { SUBGRAPHS, findRepoFile } from '@customer-graph/runtime';
 
 export type CompositionResult =
   { ok: true; supergraphSdl: string; hints: string[] } | { ok: false; errors: string[] };
@@ -25,9 +24,10 @@ export function composeSupergraph(
 ): CompositionResult {
   const services = [];
   const errors: string[] = [];
-  for (const name of SUBGRAPHS) {
+  for (const { name, port } of SUBGRAPHS) {
     try {
-      services.push({ name, url: defaultSubgraphUrl(name), typeDefs: parse(readSdl(name)) });
+      const url = `http://127.0.0.1:${port}/graphql`;
+      services.push({ name, url, typeDefs: parse(readSdl(name)) });
     } catch (error) {
       errors.push(`${name}.graphql: ${(error as Error).message}`);
     }

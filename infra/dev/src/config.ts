@@ -4,16 +4,15 @@ import path from 'node:path';
 import {
   ConfigError,
   DEFAULT_PORTS,
+  SUBGRAPH_NAMES,
   DEMO_WORKSPACE_ID,
-  envPrefix,
   readOptional,
   readPort,
   readString,
   repoRoot,
+  subgraphVariables,
 } from '@customer-graph/runtime';
-import type { Env } from '@customer-graph/runtime';
-import { SUBGRAPHS } from './subgraphs';
-import type { SubgraphName } from './subgraphs';
+import type { Env, SubgraphName } from '@customer-graph/runtime';
 
 export interface DevConfig {
   root: string;
@@ -33,25 +32,23 @@ export interface DevConfig {
   demoWorkspaceId: string;
 }
 
-export function databaseName(name: SubgraphName): string {
-  return `cg_${name.replace(/-/g, '_')}`;
-}
+export { subgraphDatabase as databaseName } from '@customer-graph/runtime';
 
 export function loadDevConfig(argv: string[], env: Env = process.env): DevConfig {
   const root = repoRoot();
   const onlyIndex = argv.indexOf('--only');
-  let only: SubgraphName[] = [...SUBGRAPHS];
+  let only: SubgraphName[] = [...SUBGRAPH_NAMES];
   if (onlyIndex >= 0) {
     const names = (argv[onlyIndex + 1] ?? '').split(',').filter(Boolean);
-    const unknown = names.filter((n) => !(SUBGRAPHS as readonly string[]).includes(n));
+    const unknown = names.filter((n) => !(SUBGRAPH_NAMES as readonly string[]).includes(n));
     if (names.length === 0 || unknown.length > 0) {
-      throw new ConfigError(`--only takes subgraph names from: ${SUBGRAPHS.join(', ')}`);
+      throw new ConfigError(`--only takes subgraph names from: ${SUBGRAPH_NAMES.join(', ')}`);
     }
     only = names as SubgraphName[];
   }
   const externalDatabaseUrls: Partial<Record<SubgraphName, string>> = {};
-  for (const name of SUBGRAPHS) {
-    const url = readOptional(env, `${envPrefix(name)}_DATABASE_URL`);
+  for (const name of SUBGRAPH_NAMES) {
+    const url = readOptional(env, subgraphVariables(name).database);
     if (url) externalDatabaseUrls[name] = url;
   }
   return {
@@ -62,9 +59,9 @@ export function loadDevConfig(argv: string[], env: Env = process.env): DevConfig
     externalKafkaBrokers: readOptional(env, 'KAFKA_BROKERS'),
     gatewayPort: readPort(env, 'GATEWAY_PORT', DEFAULT_PORTS.gateway),
     subgraphPorts: Object.fromEntries(
-      SUBGRAPHS.map((name) => [
+      SUBGRAPH_NAMES.map((name) => [
         name,
-        readPort(env, `${envPrefix(name)}_PORT`, DEFAULT_PORTS[name]),
+        readPort(env, subgraphVariables(name).port, DEFAULT_PORTS[name]),
       ]),
     ) as Record<SubgraphName, number>,
     externalDatabaseUrls,

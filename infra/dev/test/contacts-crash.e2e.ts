@@ -13,6 +13,7 @@ import {
   createIdempotentProducer,
   createKafka,
   createLogger,
+  migrateSubgraph,
   repoRoot,
   signIdentity,
 } from '@customer-graph/runtime';
@@ -21,6 +22,7 @@ import {
   testKafkaBrokers,
   testTopicPrefix,
 } from '@customer-graph/runtime/testing';
+import { contactsSubgraph } from '@customer-graph/contacts';
 import { freePort } from '../src/ports';
 import { waitUntilReady } from '../src/supervisor';
 import { eventually } from './webhooks';
@@ -104,6 +106,8 @@ const applied = () => countOf('SELECT count(*)::int AS n FROM inbox WHERE worksp
 
 beforeAll(async () => {
   databaseUrl = await createTestDatabase('crash');
+  // The migrate step, as `npm run migrate` runs it before the service starts.
+  await migrateSubgraph(contactsSubgraph, databaseUrl);
   db = new Client({ connectionString: databaseUrl });
   await db.connect();
 });

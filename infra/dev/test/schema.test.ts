@@ -8,7 +8,7 @@ import { generate } from '@graphql-codegen/cli';
 import { parse } from 'graphql';
 import { pagedFields, repoRoot } from '@customer-graph/runtime';
 import { composeSupergraph, schemaDir, supergraphPath } from '../src/compose';
-import { SUBGRAPHS } from '../src/subgraphs';
+import { SUBGRAPH_NAMES as SUBGRAPHS } from '@customer-graph/runtime';
 
 describe('schema contracts', () => {
   it('the subgraphs compose, and schema/supergraph.graphql is up to date', () => {

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createLogger, envPrefix } from '@customer-graph/runtime';
-import type { Identity, SubgraphModule } from '@customer-graph/runtime';
+import type { Identity } from '@customer-graph/runtime';
 import {
   startTestSubgraph,
   testKafkaBrokers,
@@ -13,17 +13,7 @@ import {
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { loadGatewayConfig, signDevToken, startGateway } from '@customer-graph/gateway';
 import type { RunningGateway } from '@customer-graph/gateway';
-import { contactsSubgraph } from '@customer-graph/contacts';
-import { followersSubgraph } from '@customer-graph/followers';
-import { ordersLoyaltySubgraph } from '@customer-graph/orders-loyalty';
-import { marketingSubgraph } from '@customer-graph/marketing';
-
-export const MODULES: Record<string, SubgraphModule<unknown>> = {
-  contacts: contactsSubgraph as SubgraphModule<unknown>,
-  followers: followersSubgraph as SubgraphModule<unknown>,
-  'orders-loyalty': ordersLoyaltySubgraph as SubgraphModule<unknown>,
-  marketing: marketingSubgraph as SubgraphModule<unknown>,
-};
+import { loadSubgraphs } from '../src/subgraph-modules';
 
 const quiet = createLogger('error');
 
@@ -57,8 +47,10 @@ export async function startTestStack(
   const subgraphs: Record<string, TestSubgraph> = {};
   // The stack's own topics and consumer groups on the run's broker.
   const kafkaTopicPrefix = testTopicPrefix('stack');
-  for (const name of Object.keys(MODULES)) {
-    subgraphs[name] = await startTestSubgraph(MODULES[name], {
+  // Every subgraph of the registry (runtime registry.ts).
+  const modules = await loadSubgraphs();
+  for (const name of Object.keys(modules)) {
+    subgraphs[name] = await startTestSubgraph(modules[name], {
       contextSigningSecret,
       demoWorkspaceId,
       kafkaBrokers: options.kafkaBrokers ?? testKafkaBrokers(),

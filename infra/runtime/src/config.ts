@@ -15,6 +15,7 @@ import { WORKSPACE_ID_PATTERN } from './identity';
 import { ConfigError } from './env';
 import type { LogLevel } from './logger';
 import { parseDataKey } from './secret-box';
+import { DEFAULT_PORTS } from './registry';
 
 export interface SubgraphConfig {
   service: string;
@@ -42,15 +43,6 @@ export interface SubgraphConfig {
 
 /** Default statement timeouts: a screen answers in well under a second when healthy. */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = { screens: 5_000, analysts: 30_000 };
-
-/** Default ports of the dev stack; one place, shared with the gateway's defaults. */
-export const DEFAULT_PORTS: Record<string, number> = {
-  gateway: 4000,
-  contacts: 4001,
-  followers: 4002,
-  'orders-loyalty': 4003,
-  marketing: 4004,
-};
 
 function readDataKey(env: Env): Buffer {
   const text = readString(env, 'DATA_ENCRYPTION_KEY');

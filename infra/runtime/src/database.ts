@@ -1,5 +1,5 @@
 // A subgraph's own Postgres database, through TypeORM. Schema changes happen only
-// through timestamped migrations, run once at boot before the service serves;
+// through timestamped migrations, applied as a step of their own (migrate.ts);
 // `synchronize` is never on.
 import { DataSource } from 'typeorm';
 import type { EntitySchema, MixedList } from 'typeorm';
@@ -41,21 +41,30 @@ export function createDataSource(options: DatabaseOptions): DataSource {
   });
 }
 
-/** Applies pending migrations, each in its own transaction, on a connection of its own
- * that has no statement timeout (building an index may take longer than a request may). */
-export async function migrateDatabase(options: DatabaseOptions): Promise<void> {
+/**
+ * Applies pending migrations, each in its own transaction, on a connection of its own
+ * that has no statement timeout (building an index may take longer than a request
+ * may). Returns the names of those applied.
+ */
+export async function migrateDatabase(options: DatabaseOptions): Promise<string[]> {
   const migrator = createDataSource({ ...options, poolSize: 1, statementTimeoutMs: undefined });
   await migrator.initialize();
   try {
-    await migrator.runMigrations({ transaction: 'each' });
+    const applied = await migrator.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
   } finally {
     await migrator.destroy();
   }
 }
 
-/** Applies pending migrations, then opens the pool (with its statement timeout). */
+/** Applies pending migrations, then opens the pool (for tests and tools, not services). */
 export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
   await migrateDatabase(options);
+  return openPool(options);
+}
+
+/** Opens the pool, with its statement timeout; migrations are not its business. */
+export async function openPool(options: DatabaseOptions): Promise<DataSource> {
   const dataSource = createDataSource(options);
   await dataSource.initialize();
   return dataSource;

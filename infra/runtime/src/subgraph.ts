@@ -1,5 +1,5 @@
 // Everything a subgraph process does besides its own schema and resolvers: open its
-// database and migrate, verify the gateway-signed identity on every request, build
+// database (refusing one with pending migrations: migrate.ts), verify the gateway-signed identity on every request, build
 // per-request loaders, serve /graphql, /health and /ready, and stop gracefully.
 //
 // HTTP is served as soon as the database is migrated; the consumer group is joined in
@@ -17,7 +17,8 @@ import type { GraphQLSchema } from 'graphql';
 import { scalarResolvers } from './scalars';
 import type { DataSource } from 'typeorm';
 import type { DatabaseOptions } from './database';
-import { createDataSource, databaseReadiness, openDatabase } from './database';
+import { createDataSource, databaseReadiness, openPool } from './database';
+import { PendingMigrationsError, assertMigrated, subgraphDatabaseOptions } from './migrate';
 import type { SubgraphConfig } from './config';
 import { loadSubgraphConfig } from './config';
 import { createHttpHandler, HttpError, listen, sendJson } from './http';
@@ -30,12 +31,7 @@ import { unguardedFields } from './access-guard';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
 import { readRepoFile } from './files';
-import {
-  CreateWorkspaceTable1763900000000,
-  WorkspaceEntity,
-  createWorkspaceProvisioner,
-} from './workspace';
-import { CreateEventTables1763900000050 } from './events/tables';
+import { createWorkspaceProvisioner } from './workspace';
 import { createEventConsumer } from './events/consumer';
 import type { ConsumerState, EventHandlers } from './events/consumer';
 import { createKafka } from './events/kafka';
@@ -125,21 +121,17 @@ export async function startSubgraph<L>(
   config: SubgraphConfig,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningSubgraph> {
-  const databaseOptions = {
-    url: config.databaseUrl,
-    applicationName: `customer-graph-${module.name}`,
-    entities: [WorkspaceEntity, ...(module.entities as [])],
-    // Every subgraph database has the workspace and event tables.
-    migrations: [
-      CreateWorkspaceTable1763900000000,
-      CreateEventTables1763900000050,
-      ...(module.migrations as []),
-    ],
-  };
-  const db = await openDatabase({
+  const databaseOptions = subgraphDatabaseOptions(module, config.databaseUrl);
+  const db = await openPool({
     ...databaseOptions,
     statementTimeoutMs: config.statementTimeoutMs.screens,
   });
+  try {
+    await assertMigrated(module.name, db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   // Analysts' ad-hoc reads get a longer statement timeout, on a small pool of their
   // own, so a heavy report never takes the connections the screens need.
   const analystDb = createDataSource({
@@ -305,7 +297,11 @@ export async function runSubgraph<L>(module: SubgraphModule<L>): Promise<void> {
   try {
     running = await startSubgraph(module, config, logger);
   } catch (error) {
-    logger.error('failed to start', { service: module.name, error });
+    if (error instanceof PendingMigrationsError) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      logger.error('failed to start', { service: module.name, error });
+    }
     process.exit(1);
   }
   const shutdown = (signal: string) => {

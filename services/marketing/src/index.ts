@@ -1,1 +1,1 @@
-export { marketingSubgraph } from './subgraph';
+export { marketingSubgraph, marketingSubgraph as subgraph } from './subgraph';

@@ -1,1 +1,1 @@
-export { ordersLoyaltySubgraph } from './subgraph';
+export { ordersLoyaltySubgraph, ordersLoyaltySubgraph as subgraph } from './subgraph';

@@ -5,6 +5,7 @@ import { createLogger } from '../logger';
 import { signIdentity } from '../identity';
 import type { Identity } from '../identity';
 import { startSubgraph } from '../subgraph';
+import { migrateSubgraph } from '../migrate';
 import type { RunningSubgraph, SubgraphModule } from '../subgraph';
 import { createTestDatabase } from './databases';
 import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../config';
@@ -38,13 +39,16 @@ export async function startTestSubgraph<L>(
   } = {},
 ): Promise<TestSubgraph> {
   const contextSigningSecret = options.contextSigningSecret ?? randomBytes(32).toString('hex');
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase(module.name));
+  // As `npm run migrate` does before services start.
+  await migrateSubgraph(module, databaseUrl);
   const running = await startSubgraph(
     module,
     {
       service: module.name,
       host: '127.0.0.1',
       port: 0,
-      databaseUrl: options.databaseUrl ?? (await createTestDatabase(module.name)),
+      databaseUrl,
       contextSigningSecret,
       dataEncryptionKey: options.dataEncryptionKey ?? randomBytes(32),
       logLevel: 'error',

@@ -1,0 +1,6 @@
+// GraphQL types of this subgraph → the rows its resolvers return, for GraphQL Code
+// Generator (`npm run codegen`, see codegen.ts); paths from src/generated/.
+export const mappers: Record<string, string> = {
+  Customer: '../messages/message.mappers#CustomerRef',
+  MarketingMessage: '../messages/message.entity#MarketingMessageRow',
+};
