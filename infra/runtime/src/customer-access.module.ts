@@ -12,7 +12,7 @@ import type { AssignedCustomers, CustomerScope } from './access';
 import { CUSTOMER_ASSIGNED, CUSTOMER_DELETED } from './events/catalog.generated';
 import type { EventHandler } from './events/consumer';
 import type { EventEnvelope } from './events/envelope';
-import type { DomainModule } from './module';
+import type { DomainModule } from './subgraph.types';
 
 export class CreateCustomerAccess1763900000060 implements MigrationInterface {
   name = 'CreateCustomerAccess1763900000060';

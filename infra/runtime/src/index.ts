@@ -32,5 +32,6 @@ export * from './registry';
 export * from './scalars';
 export * from './secret-box';
 export * from './subgraph';
+export * from './subgraph.types';
 export * from './waker';
 export * from './workspace';

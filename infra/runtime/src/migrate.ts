@@ -11,7 +11,7 @@ import { CreateEventTables1763900000050 } from './events/tables';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { subgraphVariables } from './registry';
-import type { SubgraphModule } from './subgraph';
+import type { SubgraphModule } from './subgraph.types';
 import { CreateWorkspaceTable1763900000000, WorkspaceEntity } from './workspace';
 
 /** What a subgraph's database holds: the runtime's tables, then the subgraph's own. */

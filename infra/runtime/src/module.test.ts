@@ -4,7 +4,7 @@ import { CUSTOMER_DELETED, CUSTOMER_ZALO_LINKED } from './events/catalog.generat
 import type { EventOf } from './events/envelope';
 import { createLogger } from './logger';
 import { defineSubgraph } from './module';
-import type { DomainModule } from './module';
+import type { DomainModule } from './subgraph.types';
 import type { SecretBox } from './secret-box';
 
 const db = {} as DataSource;

@@ -8,64 +8,14 @@
 // Adding a tab to a subgraph = a new folder with its `<name>.module.ts`, plus one line
 // in the subgraph's `subgraph.ts` (docs/adding-a-tab.md). Each resolver goes through
 // the access policy: a module states a rule per resolver (access-guard.ts).
-import type { DataSource } from 'typeorm';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { AssignedCustomers, RequestAccess } from './access';
+import type { AssignedCustomers } from './access';
 import { guardResolvers } from './access-guard';
-import type { AccessRules } from './access-guard';
 import type { DatabaseOptions } from './database';
 import type { BatchEventHandler, EventHandler, EventHandlers } from './events/consumer';
 import type { EventType } from './events/catalog.generated';
 import { customerAccessModule, projectedAssignments } from './customer-access.module';
 import type { RouteHandler } from './http';
-import type { Identity } from './identity';
-import type { Logger } from './logger';
-import type { SecretBox } from './secret-box';
-import type { SubgraphModule } from './subgraph';
-
-/** What a module's routes and workers are given: the service's own resources. */
-export interface ServiceResources {
-  db: DataSource;
-  logger: Logger;
-  /** Seals and opens third parties' secrets kept in the database. */
-  secrets: SecretBox;
-}
-
-/** What a module's loaders are built for: one request, of one caller, in one workspace. */
-export interface RequestScope {
-  /** The pool this caller's statements run on (analysts have their own). */
-  db: DataSource;
-  workspaceId: string;
-  identity: Identity;
-  /** The caller's access: row scope for customer data (access.ts). */
-  access: RequestAccess;
-}
-
-export interface Worker {
-  stop(): Promise<void>;
-}
-
-export interface DomainModule<L = unknown> {
-  /** The module's name: its folder, and its key under `ctx.loaders`. */
-  name: string;
-  /** Resolver maps (typed by the service's codegen), merged by type with the others'. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  resolvers?: GraphQLResolverMap<any>[];
-  /** The access rule of each resolver, by "Type.field" (access-guard.ts). */
-  access?: AccessRules;
-  entities?: DatabaseOptions['entities'];
-  migrations?: DatabaseOptions['migrations'];
-  /** Per-request loaders, scoped to the caller's workspace and identity. */
-  loaders?(scope: RequestScope): L;
-  /** Seeds the demo workspace; must be idempotent (it runs on every dev start). */
-  seedDemo?(db: DataSource, workspaceId: string): Promise<void>;
-  /** Event type → handler, consumed by the service's consumer group. */
-  consumes?: EventHandlers;
-  /** HTTP routes by "METHOD /path" (webhooks). */
-  routes?(resources: ServiceResources): Record<string, RouteHandler>;
-  /** Background work, started after migrations and stopped before the pool closes. */
-  workers?(resources: ServiceResources): Worker;
-}
+import type { DomainModule, RequestScope, SubgraphModule } from './subgraph.types';
 
 export interface SubgraphDefinition {
   /** Service name; its SDL is schema/<name>.graphql. */

@@ -16,65 +16,27 @@ import { GraphQLScalarType, Kind, parse } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import { scalarResolvers } from './scalars';
 import type { DataSource } from 'typeorm';
-import type { DatabaseOptions } from './database';
 import { createDataSource, databaseReadiness, openPool } from './database';
 import { PendingMigrationsError, assertMigrated, subgraphDatabaseOptions } from './migrate';
 import type { SubgraphConfig } from './config';
 import { loadSubgraphConfig } from './config';
 import { createHttpHandler, HttpError, listen, sendJson } from './http';
 import type { RouteHandler } from './http';
-import type { Identity } from './identity';
 import { verifyIdentity } from './identity';
+import type { ServiceContext, SubgraphModule } from './subgraph.types';
 import { createRequestAccess } from './access';
-import type { AssignedCustomers, RequestAccess } from './access';
 import { unguardedFields } from './access-guard';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
 import { readRepoFile } from './files';
 import { createWorkspaceProvisioner } from './workspace';
 import { createEventConsumer } from './events/consumer';
-import type { ConsumerState, EventHandlers } from './events/consumer';
+import type { ConsumerState } from './events/consumer';
 import { createKafka } from './events/kafka';
 import { createEventMetrics } from './events/metrics';
 import { startOutboxRelay } from './events/relay';
 import { publicErrorFormatter } from './public-errors';
 import { createSecretBox } from './secret-box';
-import type { SecretBox } from './secret-box';
-
-export interface ServiceContext<L> {
-  identity: Identity;
-  /** The caller's access: capabilities and which customers they see (access.ts). */
-  access: RequestAccess;
-  workspaceId: string;
-  db: DataSource;
-  loaders: L;
-  logger: Logger;
-  /** Seals and opens third parties' secrets kept in the database. */
-  secrets: SecretBox;
-}
-
-/** A subgraph as `startSubgraph` serves it; `defineSubgraph` assembles one from modules. */
-export interface SubgraphModule<L> {
-  /** Service name; its SDL is schema/<name>.graphql. */
-  name: string;
-  /** Resolver maps (typed per service by codegen); merged by type. Shared scalars are added. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  resolvers: GraphQLResolverMap<any>[];
-  entities: DatabaseOptions['entities'];
-  migrations: DatabaseOptions['migrations'];
-  /** Per-request loaders, scoped to the caller's workspace and access (row-level rules). */
-  createLoaders(db: DataSource, workspaceId: string, identity: Identity, access: RequestAccess): L;
-  /** Which of some customers are assigned to a staff member (access.ts). */
-  assignedCustomers: AssignedCustomers;
-  /** Seeds the demo workspace; must be idempotent (it runs on every dev start). */
-  seedDemo?(db: DataSource, workspaceId: string): Promise<void>;
-  /** Event type → handler, consumed by this service's consumer group (its name). */
-  consumes?: EventHandlers;
-  /** Extra HTTP routes (webhooks), given the database. */
-  routes?(db: DataSource, logger: Logger, secrets: SecretBox): Record<string, RouteHandler>;
-  /** Background work (bulk jobs), started after migrations and stopped before the pool. */
-  startWorkers?(db: DataSource, logger: Logger, secrets: SecretBox): { stop(): Promise<void> };
-}
 
 /** Connections for analysts' requests (their statements may run longer). */
 const ANALYST_POOL_SIZE = 3;

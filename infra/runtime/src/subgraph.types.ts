@@ -1,0 +1,93 @@
+// The shapes a subgraph is made of — its domain modules, the subgraph they are
+// assembled into, the context its resolvers get — in one file of types, so the code
+// that assembles (module.ts), serves (subgraph.ts) and migrates (migrate.ts) a subgraph
+// depends on them, and not on each other.
+import type { DataSource } from 'typeorm';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { AssignedCustomers, RequestAccess } from './access';
+import type { AccessRules } from './access-guard';
+import type { DatabaseOptions } from './database';
+import type { EventHandlers } from './events/consumer';
+import type { RouteHandler } from './http';
+import type { Identity } from './identity';
+import type { Logger } from './logger';
+import type { SecretBox } from './secret-box';
+
+export interface ServiceContext<L> {
+  identity: Identity;
+  /** The caller's access: capabilities and which customers they see (access.ts). */
+  access: RequestAccess;
+  workspaceId: string;
+  db: DataSource;
+  loaders: L;
+  logger: Logger;
+  /** Seals and opens third parties' secrets kept in the database. */
+  secrets: SecretBox;
+}
+
+/** A subgraph as `startSubgraph` serves it; `defineSubgraph` assembles one from modules. */
+export interface SubgraphModule<L> {
+  /** Service name; its SDL is schema/<name>.graphql. */
+  name: string;
+  /** Resolver maps (typed per service by codegen); merged by type. Shared scalars are added. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  resolvers: GraphQLResolverMap<any>[];
+  entities: DatabaseOptions['entities'];
+  migrations: DatabaseOptions['migrations'];
+  /** Per-request loaders, scoped to the caller's workspace and access (row-level rules). */
+  createLoaders(db: DataSource, workspaceId: string, identity: Identity, access: RequestAccess): L;
+  /** Which of some customers are assigned to a staff member (access.ts). */
+  assignedCustomers: AssignedCustomers;
+  /** Seeds the demo workspace; must be idempotent (it runs on every dev start). */
+  seedDemo?(db: DataSource, workspaceId: string): Promise<void>;
+  /** Event type → handler, consumed by this service's consumer group (its name). */
+  consumes?: EventHandlers;
+  /** Extra HTTP routes (webhooks), given the database. */
+  routes?(db: DataSource, logger: Logger, secrets: SecretBox): Record<string, RouteHandler>;
+  /** Background work (bulk jobs), started after migrations and stopped before the pool. */
+  startWorkers?(db: DataSource, logger: Logger, secrets: SecretBox): { stop(): Promise<void> };
+}
+
+/** What a module's routes and workers are given: the service's own resources. */
+export interface ServiceResources {
+  db: DataSource;
+  logger: Logger;
+  /** Seals and opens third parties' secrets kept in the database. */
+  secrets: SecretBox;
+}
+
+/** What a module's loaders are built for: one request, of one caller, in one workspace. */
+export interface RequestScope {
+  /** The pool this caller's statements run on (analysts have their own). */
+  db: DataSource;
+  workspaceId: string;
+  identity: Identity;
+  /** The caller's access: row scope for customer data (access.ts). */
+  access: RequestAccess;
+}
+
+export interface Worker {
+  stop(): Promise<void>;
+}
+
+export interface DomainModule<L = unknown> {
+  /** The module's name: its folder, and its key under `ctx.loaders`. */
+  name: string;
+  /** Resolver maps (typed by the service's codegen), merged by type with the others'. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  resolvers?: GraphQLResolverMap<any>[];
+  /** The access rule of each resolver, by "Type.field" (access-guard.ts). */
+  access?: AccessRules;
+  entities?: DatabaseOptions['entities'];
+  migrations?: DatabaseOptions['migrations'];
+  /** Per-request loaders, scoped to the caller's workspace and identity. */
+  loaders?(scope: RequestScope): L;
+  /** Seeds the demo workspace; must be idempotent (it runs on every dev start). */
+  seedDemo?(db: DataSource, workspaceId: string): Promise<void>;
+  /** Event type → handler, consumed by the service's consumer group. */
+  consumes?: EventHandlers;
+  /** HTTP routes by "METHOD /path" (webhooks). */
+  routes?(resources: ServiceResources): Record<string, RouteHandler>;
+  /** Background work, started after migrations and stopped before the pool closes. */
+  workers?(resources: ServiceResources): Worker;
+}
