@@ -2,3 +2,5 @@ export { contactsSubgraph, contactsSubgraph as subgraph } from './subgraph';
 // For the customer-list benchmark, which EXPLAINs the queries the list runs.
 export { customerPageQuery } from './customers/customer.list';
 export type { ListArgs, ListScope, PageQuery } from './customers/customer.list';
+// How much heavy work a workspace may run and queue at once, for tests and benchmarks.
+export { HEAVY_CONCURRENCY, HEAVY_QUEUE } from './customers/heavy-work';
