@@ -8,14 +8,10 @@
 // with POLL_MS granularity, on SAMPLES_PER_SECOND webhooks a second (polling them all
 // would load the gateway more than the webhooks do). Figures go to
 // bench/results/events.json.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { signDevToken } from '@customer-graph/gateway';
-import { repoRoot } from '@customer-graph/runtime';
-import { freePort } from '../src/ports';
+import { startBenchStack, writeResults } from './bench-stack';
 import { stageLatencies } from './stages';
 import { postSigned, submitInfoBody } from '../test/webhooks';
 import type { ZaloOA } from '../test/webhooks';
@@ -41,51 +37,10 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const root = repoRoot();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cg-bench-events-'));
-  chmodSync(dataDir, 0o755);
-  const jwtSecret = randomBytes(32).toString('hex');
-  const ports: Record<string, string> = {};
-  for (const name of [
-    'POSTGRES',
-    'KAFKA',
-    'GATEWAY',
-    'CONTACTS',
-    'FOLLOWERS',
-    'ORDERS_LOYALTY',
-    'MARKETING',
-  ]) {
-    ports[`${name}_PORT`] = String(await freePort());
-  }
-  const stack = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'infra/dev/src/main.ts'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        ...ports,
-        DATA_DIR: dataDir,
-        JWT_SECRET: jwtSecret,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const killTimer = setTimeout(() => stack.kill('SIGKILL'), 170_000);
-  // Whatever happens to the bench, the stack it started goes with it.
-  process.once('exit', () => stack.kill('SIGTERM'));
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    stack.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('Customer Graph is up')) resolve();
-    });
-    stack.once('exit', (code) => reject(new Error(`stack exited (${code}):\n${out}`)));
-  });
-  stack.stdout!.resume();
+  const stack = await startBenchStack('events', 170_000);
+  const { ports, jwtSecret } = stack;
 
-  const gateway = `http://127.0.0.1:${ports.GATEWAY_PORT}`;
+  const { gateway } = stack;
 
   const results = [];
   let serial = 0;
@@ -206,16 +161,8 @@ async function main(): Promise<void> {
     },
     results,
   };
-  const out = path.join(root, 'bench/results/events.json');
-  mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
-  console.log(`results written to ${path.relative(root, out)}`);
-
-  const exited = new Promise((r) => stack.once('exit', r));
-  stack.kill('SIGTERM');
-  await exited;
-  clearTimeout(killTimer);
-  rmSync(dataDir, { recursive: true, force: true });
+  writeResults('events', report);
+  await stack.stop();
 }
 
 main().catch((error: unknown) => {

@@ -11,15 +11,11 @@
 // with 100,000 numbers. A refused client waits the retryAfterMs it is given, as a
 // well-behaved one does (BENCH_IGNORE_RETRY=1 hammers instead, BENCH_HEAVY_CLIENTS=2
 // sends more than the workspace's queue takes). Figures go to bench/results/neighbours.json.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { Client } from 'pg';
 import { signDevToken } from '@customer-graph/gateway';
-import { repoRoot } from '@customer-graph/runtime';
-import { freePort } from '../src/ports';
+import { startBenchStack, writeResults } from './bench-stack';
 import { postgresUrl } from '../src/postgres';
 
 const QUIET_S = Number(process.env.BENCH_QUIET_S ?? 10);
@@ -52,49 +48,9 @@ const stats = (values: number[]) => {
 const mobile = (i: number) => `09${String(i).padStart(8, '0')}`;
 
 async function main(): Promise<void> {
-  const root = repoRoot();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cg-bench-neighbours-'));
-  chmodSync(dataDir, 0o755);
-  const jwtSecret = randomBytes(32).toString('hex');
-  const ports: Record<string, string> = {};
-  for (const name of [
-    'POSTGRES',
-    'KAFKA',
-    'GATEWAY',
-    'CONTACTS',
-    'FOLLOWERS',
-    'ORDERS_LOYALTY',
-    'MARKETING',
-  ]) {
-    ports[`${name}_PORT`] = String(await freePort());
-  }
-  const stack = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'infra/dev/src/main.ts'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        ...ports,
-        DATA_DIR: dataDir,
-        JWT_SECRET: jwtSecret,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const killTimer = setTimeout(() => stack.kill('SIGKILL'), 240_000);
-  process.once('exit', () => stack.kill('SIGTERM'));
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    stack.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('Customer Graph is up')) resolve();
-    });
-    stack.once('exit', (code) => reject(new Error(`stack exited (${code}):\n${out}`)));
-  });
-  stack.stdout!.resume();
-  const gateway = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
+  const stack = await startBenchStack('neighbours', 240_000);
+  const { ports, jwtSecret } = stack;
+  const gateway = `${stack.gateway}/graphql`;
 
   const suffix = randomBytes(3).toString('hex');
   const wsA = `noisy-${suffix}`;
@@ -248,16 +204,8 @@ async function main(): Promise<void> {
     aOutcomes: outcomes,
   };
   console.log(JSON.stringify(report, null, 2));
-  const out = path.join(root, 'bench/results/neighbours.json');
-  mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
-  console.log(`results written to ${path.relative(root, out)}`);
-
-  const exited = new Promise((r) => stack.once('exit', r));
-  stack.kill('SIGTERM');
-  await exited;
-  clearTimeout(killTimer);
-  rmSync(dataDir, { recursive: true, force: true });
+  writeResults('neighbours', report);
+  await stack.stop();
 }
 
 main().catch((error: unknown) => {
