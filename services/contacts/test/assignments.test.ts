@@ -80,3 +80,26 @@ it('announces, once, the customers assigned before the event existed', async () 
   }
   expect(await announced(id)).toEqual(['old-timer']);
 });
+
+it('tells staff only that they cannot add an external id another customer holds', async () => {
+  const theirs = await subgraph.query(
+    admin,
+    `mutation { createCustomer(input: { name: "Kim", externalIds: [{ source: SHOP, id: "buyer-42" }] }) { id } }`,
+  );
+  expect(theirs.errors).toBeUndefined();
+  const sam: Identity = { workspaceId: admin.workspaceId, userId: 'sam', role: 'staff' };
+  const mine = await create('sam');
+  const add = `mutation($id: ID!) {
+    updateCustomer(id: $id, input: { addExternalIds: [{ source: SHOP, id: "buyer-42" }] }) { id } }`;
+  const refused = await subgraph.query(sam, add, { id: mine });
+  expect(refused.errors?.[0].extensions).toMatchObject({
+    code: 'FORBIDDEN',
+    field: 'input.addExternalIds[0]',
+  });
+  expect(refused.errors?.[0].message).not.toMatch(/another customer/);
+  // Who may see every customer learns that it is taken.
+  const editor: Identity = { ...sam, userId: 'ed', role: 'editor' };
+  const conflict = await subgraph.query(editor, add, { id: mine });
+  expect(conflict.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT' });
+  expect(conflict.errors?.[0].message).toMatch(/belongs to another customer/);
+});
