@@ -17,6 +17,8 @@ import { DeferPhoneOwnerCheck1763900000120 } from './migrations/1763900000120-De
 import { CustomerRecord1763900000130 } from './migrations/1763900000130-CustomerRecord';
 import { FieldsListsJobsViews1763900000140 } from './migrations/1763900000140-FieldsListsJobsViews';
 import { AnnounceAssignments1763900000150 } from './migrations/1763900000150-AnnounceAssignments';
+import { CustomerTypeRule1763900000160 } from './migrations/1763900000160-CustomerTypeRule';
+import { AnnouncePhones1763900000170 } from './migrations/1763900000170-AnnouncePhones';
 
 export const contactsSubgraph = defineSubgraph<Loaders>({
   name: 'contacts',
@@ -29,6 +31,8 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     CustomerRecord1763900000130,
     FieldsListsJobsViews1763900000140,
     AnnounceAssignments1763900000150,
+    CustomerTypeRule1763900000160,
+    AnnouncePhones1763900000170,
   ],
   modules: [
     customersModule,

@@ -88,7 +88,7 @@ it('gives a run the result of applying its events one by one', async () => {
   ]);
   const announced: { zalo: string; created: boolean }[] = await db.query(
     `SELECT value->'payload'->>'zaloUserId' AS zalo, (value->'payload'->>'created')::boolean AS created
-       FROM outbox WHERE workspace_id = $1 ORDER BY seq`,
+       FROM outbox WHERE workspace_id = $1 AND topic = 'contacts.customer.zalo-linked' ORDER BY seq`,
     [ws],
   );
   expect(announced).toEqual([
@@ -97,4 +97,33 @@ it('gives a run the result of applying its events one by one', async () => {
     { zalo: 'z3', created: false },
     { zalo: 'z1', created: true },
   ]);
+  // Each new customer's phone is announced once (Chị Lan's phones did not change).
+  const phones: { name: string; payload: unknown }[] = await db.query(
+    `SELECT c.name, o.value->'payload' AS payload FROM outbox o
+       JOIN customer c ON c.id::text = o.key
+      WHERE o.workspace_id = $1 AND o.topic = 'contacts.customer.phones-changed' ORDER BY c.name`,
+    [ws],
+  );
+  expect(phones.map((p) => p.name)).toEqual(['Anh Ba', 'Bốn']);
+  const ids = await db.query(
+    `SELECT c.id FROM customer c WHERE c.workspace_id = $1 AND c.name IN ('Anh Ba', 'Bốn') ORDER BY c.name`,
+    [ws],
+  );
+  expect(phones.map((p) => p.payload)).toEqual([
+    { customerId: ids[0].id, phones: ['+84912000111'] },
+    { customerId: ids[1].id, phones: ['+84977000222'] },
+  ]);
+});
+
+it('makes a LEAD of a phone shared without a name', async () => {
+  const db = subgraph.db;
+  await db.transaction((tx) =>
+    onPhoneShared.batch(tx, [shared('z9', '+84988000999', {})], createLogger('error')),
+  );
+  const [row] = await db.query(
+    `SELECT c.name, c.type FROM customer c JOIN customer_phone p ON p.customer_id = c.id
+      WHERE c.workspace_id = $1 AND p.e164 = '+84988000999'`,
+    [ws],
+  );
+  expect(row).toEqual({ name: null, type: 'LEAD' });
 });

@@ -3,6 +3,7 @@
 import { defineSubgraph } from '@customer-graph/runtime';
 import type { Loaders } from './context';
 import { ordersModule } from './orders/orders.module';
+import { phoneDirectoryModule } from './phone-directory/phone-directory.module';
 import { CreateOrders1763900000200 } from './migrations/1763900000200-CreateOrders';
 
 export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
@@ -11,5 +12,5 @@ export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
   assignments: 'projected',
   // Written before the modules.
   migrations: [CreateOrders1763900000200],
-  modules: [ordersModule],
+  modules: [ordersModule, phoneDirectoryModule],
 });

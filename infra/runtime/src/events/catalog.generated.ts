@@ -29,6 +29,21 @@ export interface CustomerDeletedPayload {
 }
 
 /**
+ * contacts.customer.phones-changed v1: A customer's phones, now: sent when a customer is created with phones and whenever the set of its phones changes (the Zalo flow creating a customer included). Other subgraphs keep a directory of who has which number (orders-loyalty matches orders to customers with it); a deletion is contacts.customer.deleted. Key: the customer id.
+ */
+export const CUSTOMER_PHONES_CHANGED = 'contacts.customer.phones-changed';
+
+/** The payload of contacts.customer.phones-changed v1. */
+export interface CustomerPhonesChangedPayload {
+  /** Format: uuid. */
+  customerId: string;
+  /**
+   * Every phone the customer has, in E.164 (`+84…`), the primary first; empty when it has none left.
+   */
+  phones: string[];
+}
+
+/**
  * contacts.customer.zalo-linked v1: A Zalo OA follower was matched to a customer by phone (an existing one, or one created for them). Key: the customer id.
  */
 export const CUSTOMER_ZALO_LINKED = 'contacts.customer.zalo-linked';
@@ -70,6 +85,7 @@ export interface FollowerPhoneSharedPayload {
 export interface EventPayloads {
   [CUSTOMER_ASSIGNED]: CustomerAssignedPayload;
   [CUSTOMER_DELETED]: CustomerDeletedPayload;
+  [CUSTOMER_PHONES_CHANGED]: CustomerPhonesChangedPayload;
   [CUSTOMER_ZALO_LINKED]: CustomerZaloLinkedPayload;
   [FOLLOWER_PHONE_SHARED]: FollowerPhoneSharedPayload;
 }
@@ -81,6 +97,7 @@ export type EventType = keyof EventPayloads;
 export const EVENT_VERSIONS = {
   [CUSTOMER_ASSIGNED]: 1,
   [CUSTOMER_DELETED]: 1,
+  [CUSTOMER_PHONES_CHANGED]: 1,
   [CUSTOMER_ZALO_LINKED]: 1,
   [FOLLOWER_PHONE_SHARED]: 1,
 } as const satisfies Record<EventType, number>;

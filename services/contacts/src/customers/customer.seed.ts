@@ -39,7 +39,7 @@ export async function seedDemoCustomers(db: DataSource, workspaceId: string): Pr
           [workspaceId, e164, c.id],
         );
         await tx.query(
-          `UPDATE customer SET type = customer_derived_type(workspace_id, id, name, email)
+          `UPDATE customer SET type = customer_derived_type(workspace_id, id, email, has_live_order)
             WHERE workspace_id = $1 AND id = $2`,
           [workspaceId, c.id],
         );

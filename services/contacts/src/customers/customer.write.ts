@@ -2,8 +2,9 @@
 // written (a patch's phones are checked against the current ones inside the
 // transaction, which a refusal rolls back), so a bad value writes nothing; the derived
 // type is recomputed by
-// customer_derived_type in the same transaction; a deletion publishes
-// contacts.customer.deleted through the outbox.
+// customer_derived_type in the same transaction; a change of the set of phones
+// publishes contacts.customer.phones-changed and a deletion contacts.customer.deleted,
+// through the outbox.
 import type { EntityManager } from 'typeorm';
 import {
   appendEvents,
@@ -20,7 +21,7 @@ import type { CustomFieldRow } from '../custom-fields/custom-field.entity';
 import { foldSearchText } from '../filter/search-text';
 import { CUSTOMER_SELECT } from './customer.entity';
 import type { CustomerRow } from './customer.entity';
-import { customerAssigned, customerDeleted } from './customer.events';
+import { customerAssigned, customerDeleted, customerPhonesChanged } from './customer.events';
 import * as check from './customer.input';
 
 /** The most customers one synchronous call may change or delete. */
@@ -98,9 +99,20 @@ export async function createCustomer(
   );
   await replacePhones(tx, identity.workspaceId, id, phones);
   await addExternalIds(tx, identity, id, externalIds, 'input.externalIds');
-  if (assignedStaff !== null) {
-    await appendEvents(tx, [customerAssigned(identity.workspaceId, id, assignedStaff)]);
-  }
+  // A new customer without phones or staff has nothing to announce (nobody had them).
+  const events = [
+    ...(assignedStaff !== null ? [customerAssigned(identity.workspaceId, id, assignedStaff)] : []),
+    ...(phones.length > 0
+      ? [
+          customerPhonesChanged(
+            identity.workspaceId,
+            id,
+            phones.map((p) => p.e164),
+          ),
+        ]
+      : []),
+  ];
+  if (events.length > 0) await appendEvents(tx, events);
   return refreshAndRead(tx, identity.workspaceId, id);
 }
 
@@ -154,14 +166,22 @@ export async function updateCustomer(
   const removed = check.externalIds(patch.removeExternalIds, 'input.removeExternalIds');
   const current = await lockCustomer(tx, writer.identity, id, 'id');
   if (phonesChange) {
-    const numbers: { number: string }[] = await tx.query(
-      'SELECT number FROM customer_phone WHERE workspace_id = $1 AND customer_id = $2 ORDER BY position',
+    const numbers: { number: string; e164: string }[] = await tx.query(
+      `SELECT number, e164 FROM customer_phone WHERE workspace_id = $1 AND customer_id = $2
+        ORDER BY position`,
       [workspaceId, id],
     );
     const primary = 'phone' in patch ? patch.phone : numbers[0]?.number;
     const others =
       'otherPhones' in patch ? patch.otherPhones : numbers.slice(1).map((n) => n.number);
-    await replacePhones(tx, workspaceId, current, check.phones(primary, others, 'input'));
+    const phones = check.phones(primary, others, 'input');
+    await replacePhones(tx, workspaceId, current, phones);
+    // Announced when the set of numbers changes (a new primary among the same ones is not).
+    const before = new Set(numbers.flatMap((n) => (n.e164 ? [n.e164] : [])));
+    const after = phones.map((p) => p.e164);
+    if (after.length !== before.size || after.some((e) => !before.has(e))) {
+      await appendEvents(tx, [customerPhonesChanged(workspaceId, id, after)]);
+    }
   }
   if (removed.length > 0) {
     await tx.query(
@@ -281,7 +301,7 @@ async function addExternalIds(
 async function refreshAndRead(tx: EntityManager, workspaceId: string, id: string) {
   // An UPDATE … RETURNING comes back from TypeORM as [rows, count].
   const [rows] = (await tx.query(
-    `UPDATE customer c SET type = customer_derived_type(c.workspace_id, c.id, c.name, c.email)
+    `UPDATE customer c SET type = customer_derived_type(c.workspace_id, c.id, c.email, c.has_live_order)
       WHERE c.workspace_id = $1 AND c.id = $2 RETURNING ${CUSTOMER_SELECT}`,
     [workspaceId, id],
   )) as [CustomerRow[], number];

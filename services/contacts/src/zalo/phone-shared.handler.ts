@@ -1,7 +1,8 @@
 // followers.follower.phone-shared: a Zalo follower shared a phone. Find the customer
-// that phone belongs to in the workspace — or create one (a LEAD: a name and a phone)
-// — link the Zalo identity, fill only the profile fields nobody filled yet, and tell
-// the followers subgraph which customer it is.
+// that phone belongs to in the workspace — or create one (a LEAD: it has a phone) —
+// link the Zalo identity, fill only the profile fields nobody filled yet, and tell
+// the followers subgraph which customer it is (and, for a new customer, every
+// subgraph its phone: contacts.customer.phones-changed).
 //
 // One customer per phone is guaranteed by phone_owner's primary key, not by timing:
 // when two transactions race for a new phone, one claims it and creates the customer;
@@ -21,6 +22,7 @@ import type {
   FollowerPhoneSharedPayload,
 } from '@customer-graph/runtime';
 import { foldSearchText } from '../filter/search-text';
+import { customerPhonesChanged } from '../customers/customer.events';
 import { zaloLinked } from './zalo.events';
 
 type Shared = EventOf<typeof FOLLOWER_PHONE_SHARED>;
@@ -121,18 +123,18 @@ async function create(tx: EntityManager, created: { phone: Phone; customerId: st
     `WITH c AS (
        INSERT INTO customer (id, workspace_id, name, name_search, address, address_search, city,
                              city_search, type)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                            $7::text[], $8::text[], $9::text[])
+       SELECT *, 'LEAD' FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                    $6::text[], $7::text[], $8::text[])
        RETURNING id, workspace_id)
      INSERT INTO customer_phone (workspace_id, customer_id, number, e164, position)
      SELECT c.workspace_id, c.id, u.number, u.e164, 0
-       FROM c JOIN unnest($1::uuid[], $10::text[], $11::text[]) AS u(id, number, e164) ON u.id = c.id`,
+       FROM c JOIN unnest($1::uuid[], $9::text[], $10::text[]) AS u(id, number, e164) ON u.id = c.id`,
     [
       created.map((c) => c.customerId),
       created.map((c) => c.phone.workspaceId),
+      // A phone makes a LEAD (customer_derived_type's rule, known here: the customer
+      // and its phone are written by one statement, which cannot see its own rows).
       ...profileColumns(profiles),
-      // A phone and a name make a LEAD (customer_derived_type's rule, known here).
-      profiles.map((p) => (p.name ? 'LEAD' : 'VISITOR')),
       first.map((p) => p.phone),
       first.map((p) => p.phoneE164),
     ],
@@ -156,7 +158,7 @@ async function fillEmpty(
        name_search = CASE WHEN c.name IS NULL THEN u.name_search ELSE c.name_search END,
        address_search = CASE WHEN c.address IS NULL THEN u.address_search ELSE c.address_search END,
        city_search = CASE WHEN c.city IS NULL THEN u.city_search ELSE c.city_search END,
-       type = customer_derived_type(c.workspace_id, c.id, COALESCE(c.name, u.name), c.email),
+       type = customer_derived_type(c.workspace_id, c.id, c.email, c.has_live_order),
        updated_at = now()
      FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                  $8::text[]) AS u(ws, id, name, name_search, address, address_search, city, city_search)
@@ -236,9 +238,12 @@ export const onPhoneShared: BatchEventHandler<typeof FOLLOWER_PHONE_SHARED> = {
     const links = new Map<string, { e: Shared; customerId: string }>();
     for (const l of linked) links.set(`${l.e.workspaceId} ${l.e.payload.zaloUserId}`, l);
     await linkZaloIds(tx, links);
-    await appendEvents(
-      tx,
-      linked.map((l) =>
+    // A new customer's phone is announced before its link, as createCustomer would.
+    await appendEvents(tx, [
+      ...[...isNew].map((i) =>
+        customerPhonesChanged(list[i].workspaceId, ownerOf[i], [list[i].e164]),
+      ),
+      ...linked.map((l) =>
         zaloLinked(l.e.workspaceId, {
           customerId: l.customerId,
           followerId: l.e.payload.followerId,
@@ -247,6 +252,6 @@ export const onPhoneShared: BatchEventHandler<typeof FOLLOWER_PHONE_SHARED> = {
           created: l.created,
         }),
       ),
-    );
+    ]);
   },
 };

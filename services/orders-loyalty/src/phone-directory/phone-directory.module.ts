@@ -1,0 +1,20 @@
+// The phone directory: whose number each phone is, kept from contacts' events
+// (contacts.customer.phones-changed, contacts.customer.deleted), so orders can match an
+// order's phone to a customer without reading contacts' tables. No GraphQL of its
+// own; the orders module calls customerByPhone.
+import type { DomainModule } from '@customer-graph/runtime';
+import { CUSTOMER_DELETED, CUSTOMER_PHONES_CHANGED } from '@customer-graph/runtime';
+import { onCustomerDeleted } from './customer-deleted.handler';
+import { CreatePhoneDirectory1763900000210 } from './migrations/1763900000210-CreatePhoneDirectory';
+import { onPhonesChanged } from './phones-changed.handler';
+
+export { customerByPhone } from './phone-directory.lookup';
+
+export const phoneDirectoryModule: DomainModule = {
+  name: 'phoneDirectory',
+  migrations: [CreatePhoneDirectory1763900000210],
+  consumes: {
+    [CUSTOMER_PHONES_CHANGED]: onPhonesChanged,
+    [CUSTOMER_DELETED]: onCustomerDeleted,
+  },
+};
