@@ -283,3 +283,32 @@ describe('Query.orders', () => {
     expect(Object.values(byId.data!).filter(Boolean)).toEqual([{ code: 'C-1' }]);
   });
 });
+
+describe('Customer.orders', () => {
+  it('filters a customer’s orders and counts them, newest first', async () => {
+    const ws = `orders-up-g-${randomUUID().slice(0, 8)}`;
+    const customer = randomUUID();
+    await upsert(ws, [
+      { ...version(1, 0), customerId: customer },
+      { ...version(2, 2), customerId: customer },
+      { ...version(3, 2), customerId: customer },
+      version(4, 2),
+    ]);
+    const body = await subgraph.query(
+      editor(ws),
+      `query($r: [_Any!]!, $f: OrderFilter) { _entities(representations: $r) {
+        ... on Customer { all: orders { totalCount } done: orders(filter: $f, first: 1) {
+          totalCount edges { node { code statusHistory { status } } } pageInfo { hasNextPage } } } } }`,
+      { r: [{ __typename: 'Customer', id: customer }], f: { status: ['COMPLETED'] } },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data!._entities[0]).toEqual({
+      all: { totalCount: 3 },
+      done: {
+        totalCount: 2,
+        edges: [{ node: { code: 'C-3', statusHistory: [{ status: 'COMPLETED' }] } }],
+        pageInfo: { hasNextPage: true },
+      },
+    });
+  });
+});
