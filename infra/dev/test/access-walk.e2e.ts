@@ -101,11 +101,12 @@ beforeAll(async () => {
            VALUES ($1, $2, $3, now(), 'FOLLOWING', $4, $5)`,
           [id, ws, `z-${i}`, c.phone || null, c.id],
         );
-      } else if (c.id && name === 'orders') {
+      } else if (name === 'orders') {
+        // The last order is attached to no customer: only roles that see everyone see it.
         owner.set(`Order:${id}`, c.id);
         await db.query(
-          `INSERT INTO customer_order (id, workspace_id, customer_id, code, marketplace, status, total, ordered_at)
-           VALUES ($1, $2, $3, $4, 'WEB', 'COMPLETED', 1000, now())`,
+          `INSERT INTO customer_order (id, workspace_id, customer_id, code, source, status, subtotal, total, ordered_at, source_updated_at)
+           VALUES ($1, $2, $3, $4, 'WEBSITE', 'COMPLETED', 1000, 1000, now(), now())`,
           [id, ws, c.id, `O-${i}`],
         );
       } else if (c.id && name === 'marketing') {
@@ -152,6 +153,10 @@ function requiredArguments(field: string): Record<string, unknown>[] {
       return [{ id: listId }];
     case 'bulkJob':
       return [{ id: randomUUID() }];
+    case 'order':
+      return [...owner.keys()]
+        .filter((k) => k.startsWith('Order:'))
+        .map((k) => ({ id: k.slice('Order:'.length) }));
     default:
       throw new Error(`the walk does not know what to pass to Query.${field}: add it here`);
   }

@@ -23,7 +23,7 @@ const PAGE = `
   query Page($id: ID!) {
     customer(id: $id) {
       id name phone email birthday gender
-      orders(first: 2) { edges { node { code total marketplace customer { id } } } pageInfo { hasNextPage } }
+      orders(first: 2) { edges { node { code total source customer { id } } } pageInfo { hasNextPage } }
       marketing(first: 5, channel: ZNS) { edges { node { channel campaignName status } } }
       zaloFollower { zaloUserId displayName status customer { name } }
     }
@@ -47,8 +47,8 @@ beforeAll(async () => {
     .db('orders-loyalty')
     .query(`INSERT INTO workspace (id) VALUES ($1) ON CONFLICT DO NOTHING`, [wsB]);
   await stack.db('orders-loyalty').query(
-    `INSERT INTO customer_order (workspace_id, customer_id, code, marketplace, status, total, ordered_at)
-     VALUES ($1, $2, 'B-1', 'WEB', 'COMPLETED', 99000, now())`,
+    `INSERT INTO customer_order (workspace_id, customer_id, code, source, status, subtotal, total, ordered_at, source_updated_at)
+     VALUES ($1, $2, 'B-1', 'WEBSITE', 'COMPLETED', 99000, 99000, now(), now())`,
     [wsB, customerB],
   );
 }, 60_000);

@@ -3,4 +3,5 @@
 export const mappers: Record<string, string> = {
   Customer: '../orders/order.mappers#CustomerRef',
   Order: '../orders/order.entity#OrderRow',
+  OrderConnection: '../orders/order.mappers#OrderPage',
 };

@@ -2,6 +2,8 @@ import { pageOf } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { ORDERS_NEWEST_FIRST } from './order.loaders';
+import { listOrders } from './order.list';
+import { upsertOrders } from './order.upsert';
 
 export const orderResolvers: Resolvers = {
   Customer: {
@@ -9,12 +11,39 @@ export const orderResolvers: Resolvers = {
     // which are always filtered by the caller's workspace (and the caller's access,
     // by the rules below).
     __resolveReference: (ref) => ({ id: ref.id }),
-    orders: (customer, args, ctx, info) =>
-      ctx.loaders.orders.byCustomer(pageOf(args, info, ORDERS_NEWEST_FIRST)).load(customer.id),
+    orders: async (customer, args, ctx, info) => {
+      const filter = args.filter ?? null;
+      const page = pageOf(args, info, ORDERS_NEWEST_FIRST);
+      const connection = await ctx.loaders.orders.byCustomer({ page, filter }).load(customer.id);
+      return {
+        ...connection,
+        count: () => ctx.loaders.orders.countByCustomer(filter).load(customer.id),
+      };
+    },
+  },
+  Query: {
+    order: (_root, { id }, ctx) => ctx.loaders.orders.byId.load(id),
+    orders: (_root, args, ctx, info) =>
+      listOrders(ctx.db, ctx.workspaceId, ctx.access.scope, args, info),
+  },
+  Mutation: {
+    upsertOrders: (_root, { orders }, ctx) =>
+      upsertOrders(ctx.db, ctx.workspaceId, ctx.access, orders),
+  },
+  OrderConnection: {
+    totalCount: (page) => page.count(),
   },
   Order: {
     __resolveReference: (ref, ctx) => ctx.loaders.orders.byId.load(ref.id),
-    customer: (order) => ({ id: order.customerId }),
+    customer: (order) => (order.customerId ? { id: order.customerId } : null),
+    updatedAt: (order) => order.sourceUpdatedAt,
+    shipping: (order) => ({
+      address: order.shippingAddress,
+      carrier: order.shippingCarrier,
+      trackingCode: order.trackingCode,
+      fee: order.shippingFee,
+    }),
+    statusHistory: (order, _args, ctx) => ctx.loaders.orders.history.load(order.id),
   },
 };
 
@@ -24,10 +53,19 @@ export const orderAccess: AccessRules = {
     customer: (ref: { id: string }) => ref.id,
   },
   'Customer.orders': { can: 'customers.read', customer: (c: { id: string }) => c.id },
-  // By id: the loader keeps only orders of customers the caller sees.
+  // The loader keeps only orders the caller sees (none of no customer for staff).
+  'Query.order': { can: 'customers.read' },
+  // Scoped in SQL (projectedScopeSql).
+  'Query.orders': { can: 'customers.read' },
+  // Shop connectors and scripts: the workspace's admins and editors.
+  'Mutation.upsertOrders': { can: 'workspace.edit' },
+  'OrderConnection.totalCount': { inherit: 'counts the list its parent field scoped' },
   'Order.__resolveReference': { can: 'customers.read' },
   'Order.customer': {
     can: 'customers.read',
-    customer: (o: { customerId: string }) => o.customerId,
+    customer: (o: { customerId: string | null }) => o.customerId,
   },
+  'Order.updatedAt': { inherit: 'a field of an order already checked' },
+  'Order.shipping': { inherit: 'a field of an order already checked' },
+  'Order.statusHistory': { inherit: 'a field of an order already checked' },
 };

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { DEMO_CUSTOMERS, demoRowId } from '@customer-graph/runtime';
-import type { Marketplace, OrderStatus } from './order.entity';
+import type { OrderSource, OrderStatus } from './order.entity';
 
-const MARKETPLACES: Marketplace[] = ['SHOPEE', 'LAZADA', 'TIKTOK_SHOP', 'WEB', 'POS'];
+const SOURCES: OrderSource[] = ['SHOPEE', 'LAZADA', 'TIKTOK_SHOP', 'WEBSITE', 'POS'];
 const STATUSES: OrderStatus[] = ['COMPLETED', 'COMPLETED', 'SHIPPING', 'CANCELLED', 'PENDING'];
 
 /** Three orders for each demo customer; fixed ids make a second run a no-op. */
@@ -13,15 +13,16 @@ export async function seedDemoOrders(db: DataSource, workspaceId: string): Promi
         const n = c * 3 + k + 1;
         await tx.query(
           `INSERT INTO customer_order
-             (id, workspace_id, customer_id, code, marketplace, status, buyer_name, total, ordered_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             (id, workspace_id, customer_id, code, source, status, buyer_name, subtotal, total,
+              ordered_at, source_updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $9)
            ON CONFLICT (id) DO NOTHING`,
           [
             demoRowId(1, n),
             workspaceId,
             customer.id,
             `DH${String(240000 + n)}`,
-            MARKETPLACES[n % MARKETPLACES.length],
+            SOURCES[n % SOURCES.length],
             STATUSES[n % STATUSES.length],
             customer.name,
             150_000 + n * 37_000,
