@@ -12,5 +12,6 @@ export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
   assignments: 'projected',
   // Written before the modules.
   migrations: [CreateOrders1763900000200],
-  modules: [ordersModule, phoneDirectoryModule],
+  // The directory first: orders' handlers of the same events read what it just learnt.
+  modules: [phoneDirectoryModule, ordersModule],
 });

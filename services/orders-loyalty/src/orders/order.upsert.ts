@@ -16,6 +16,7 @@ import { badInput } from '@customer-graph/runtime';
 import type { OrderInput } from '../generated/graphql';
 import { ORDER_STATUSES } from './order.entity';
 import { MAX_ORDERS_PER_CALL, checkOrder, isRejection } from './order.input';
+import { attachByPhone } from './order.matching';
 import type { CheckedOrder, Rejection } from './order.input';
 
 export interface UpsertOrdersResult {
@@ -104,6 +105,11 @@ export async function upsertOrders(
       );
       created = rows.filter((r) => r.created).length;
       updated = rows.length - created;
+      // Orders whose phone the directory knows are attached at once (order.matching.ts).
+      const phones = [...winners.values()].flatMap((o) =>
+        o.buyerPhoneE164 ? [o.buyerPhoneE164] : [],
+      );
+      await attachByPhone(tx, workspaceId, phones);
       await tx.query(
         `INSERT INTO customer_order_status AS h (workspace_id, order_id, status, changed_at)
          SELECT $1, o.id, x.status, min(x.at)
@@ -126,21 +132,4 @@ export async function upsertOrders(
     });
   }
   return { created, updated, unchanged: valid.length - created - updated, rejected };
-}
-
-/**
- * The orders waiting for a customer: unattached, with a phone to match by. Phone
- * matching (a later step) attaches them by `buyer_phone_e164`.
- */
-export async function unattachedOrdersByPhone(
-  db: DataSource,
-  workspaceId: string,
-  e164: string,
-): Promise<string[]> {
-  const rows: { id: string }[] = await db.query(
-    `SELECT id FROM customer_order
-     WHERE workspace_id = $1 AND buyer_phone_e164 = $2 AND customer_id IS NULL`,
-    [workspaceId, e164],
-  );
-  return rows.map((r) => r.id);
 }

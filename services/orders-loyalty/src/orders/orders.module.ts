@@ -1,6 +1,8 @@
 // Orders: the Orders tab (`Customer.orders`), `Order` itself, `Query.order(s)` and
 // `upsertOrders` for shop connectors.
+import { CUSTOMER_DELETED, CUSTOMER_PHONES_CHANGED } from '@customer-graph/runtime';
 import type { DomainModule } from '@customer-graph/runtime';
+import { attachOnPhonesChanged, detachOnCustomerDeleted } from './order.matching';
 import { OrderEntity } from './order.entity';
 import { createOrderLoaders } from './order.loaders';
 import { orderAccess, orderResolvers } from './order.resolvers';
@@ -15,4 +17,9 @@ export const ordersModule: DomainModule = {
   migrations: [EvolveOrders1764400000000],
   loaders: createOrderLoaders,
   seedDemo: seedDemoOrders,
+  // After the phone directory's own handlers (listed before this module).
+  consumes: {
+    [CUSTOMER_PHONES_CHANGED]: attachOnPhonesChanged,
+    [CUSTOMER_DELETED]: detachOnCustomerDeleted,
+  },
 };
