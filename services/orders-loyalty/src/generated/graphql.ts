@@ -35,6 +35,11 @@ export type Customer = {
   /** Stable id of the customer (a UUID). */
   id: Scalars['ID']['output'];
   /**
+   * What the customer bought, in figures, over the orders that are neither cancelled nor
+   * returned. Null, with an error, only when the orders service cannot answer.
+   */
+  orderSummary: Maybe<OrderSummary>;
+  /**
    * The customer's orders from every sales channel, newest first, optionally filtered
    * (`filter.customerId` is ignored here). `first` is at most 100. Null, with an error,
    * only when the orders service cannot answer: the rest of the customer page still loads.
@@ -326,6 +331,23 @@ export type OrderStatusChange = {
   status: OrderStatus;
 };
 
+/** A customer's purchases in figures. Cancelled and returned orders do not count. */
+export type OrderSummary = {
+  __typename?: 'OrderSummary';
+  /** totalSpent / orderCount, rounded down; 0 without orders. */
+  averageOrderValue: Scalars['VND']['output'];
+  /** Of those, the completed ones. */
+  completedCount: Scalars['Int']['output'];
+  /** When the first of them was ordered; null without orders. */
+  firstOrderAt: Maybe<Scalars['DateTime']['output']>;
+  /** When the latest of them was ordered; null without orders. */
+  lastOrderAt: Maybe<Scalars['DateTime']['output']>;
+  /** Orders that are neither cancelled nor returned. */
+  orderCount: Scalars['Int']['output'];
+  /** The sum of their totals, in đồng. */
+  totalSpent: Scalars['VND']['output'];
+};
+
 /** Pagination state of a connection. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -494,6 +516,7 @@ export type ResolversTypes = ResolversObject<{
   OrderSource: OrderSource;
   OrderStatus: OrderStatus;
   OrderStatusChange: ResolverTypeWrapper<OrderStatusChange>;
+  OrderSummary: ResolverTypeWrapper<OrderSummary>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<{}>;
@@ -520,6 +543,7 @@ export type ResolversParentTypes = ResolversObject<{
   OrderShipping: OrderShipping;
   OrderSort: OrderSort;
   OrderStatusChange: OrderStatusChange;
+  OrderSummary: OrderSummary;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: {};
@@ -531,6 +555,7 @@ export type ResolversParentTypes = ResolversObject<{
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  orderSummary?: Resolver<Maybe<ResolversTypes['OrderSummary']>, ParentType, ContextType>;
   orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -605,6 +630,16 @@ export type OrderStatusChangeResolvers<ContextType = Context, ParentType extends
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type OrderSummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderSummary'] = ResolversParentTypes['OrderSummary']> = ResolversObject<{
+  averageOrderValue?: Resolver<ResolversTypes['VND'], ParentType, ContextType>;
+  completedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstOrderAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastOrderAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  orderCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalSpent?: Resolver<ResolversTypes['VND'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -647,6 +682,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OrderItem?: OrderItemResolvers<ContextType>;
   OrderShipping?: OrderShippingResolvers<ContextType>;
   OrderStatusChange?: OrderStatusChangeResolvers<ContextType>;
+  OrderSummary?: OrderSummaryResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RejectedOrder?: RejectedOrderResolvers<ContextType>;

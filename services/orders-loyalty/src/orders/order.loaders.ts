@@ -14,6 +14,8 @@ import type { OrderFilter } from '../generated/graphql';
 import { OrderEntity } from './order.entity';
 import type { OrderRow, OrderStatus } from './order.entity';
 import { orderFilterSql } from './order.list';
+import { createSummaryLoader } from './order.summary';
+import type { OrderSummary } from './order.summary';
 
 /** Orders are listed newest first. */
 export const ORDERS_NEWEST_FIRST = newestFirst('ordered_at');
@@ -35,6 +37,8 @@ export interface OrderLoaders {
   countByCustomer: (filter: OrderFilter | null) => DataLoader<string, number>;
   /** An order's status history, oldest first. */
   history: DataLoader<string, StatusChange[]>;
+  /** A customer's purchases in figures (order.summary.ts). */
+  summary: DataLoader<string, OrderSummary>;
 }
 
 declare module '../context' {
@@ -57,6 +61,7 @@ function tabFilter(filter: OrderFilter | null, alias: string) {
 export function createOrderLoaders({ db, workspaceId, access }: RequestScope): OrderLoaders {
   const orders = db.getRepository(OrderEntity);
   return {
+    summary: createSummaryLoader(db, workspaceId),
     byId: new DataLoader(async (ids) => {
       const valid = ids.filter(isUuid);
       const rows = valid.length ? await orders.find({ where: { workspaceId, id: In(valid) } }) : [];

@@ -11,6 +11,7 @@ export const orderResolvers: Resolvers = {
     // which are always filtered by the caller's workspace (and the caller's access,
     // by the rules below).
     __resolveReference: (ref) => ({ id: ref.id }),
+    orderSummary: (customer, _args, ctx) => ctx.loaders.orders.summary.load(customer.id),
     orders: async (customer, args, ctx, info) => {
       const filter = args.filter ?? null;
       const page = pageOf(args, info, ORDERS_NEWEST_FIRST);
@@ -53,6 +54,7 @@ export const orderAccess: AccessRules = {
     customer: (ref: { id: string }) => ref.id,
   },
   'Customer.orders': { can: 'customers.read', customer: (c: { id: string }) => c.id },
+  'Customer.orderSummary': { can: 'customers.read', customer: (c: { id: string }) => c.id },
   // The loader keeps only orders the caller sees (none of no customer for staff).
   'Query.order': { can: 'customers.read' },
   // Scoped in SQL (projectedScopeSql).
