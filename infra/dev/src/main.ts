@@ -103,6 +103,7 @@ async function main(): Promise<void> {
       dataDir: path.join(config.dataDir, 'postgres'),
       port: config.postgresPort,
       persistent: true,
+      onNotice: say,
       onLog: (line) => {
         if (/ERROR|FATAL|PANIC/.test(line)) pgLog(line);
       },

@@ -88,8 +88,8 @@ export function reachablePlaces(
   let bins = binaries;
   if (!allowed(user, binaries.postgres, 'x')) {
     const native = path.dirname(path.dirname(binaries.postgres));
-    const version = createHash('sha256').update(native).digest('hex').slice(0, 12);
-    const staged = path.join(ROOT_STAGE, `postgres-${version}`);
+    // One copy per version of the binaries' package, shared by every checkout.
+    const staged = path.join(ROOT_STAGE, `postgres-${packageVersion(native)}`);
     if (!existsSync(path.join(staged, '.complete'))) {
       mkdirSync(ROOT_STAGE, { recursive: true, mode: 0o755 });
       rmSync(staged, { recursive: true, force: true });
@@ -112,6 +112,17 @@ export function reachablePlaces(
     log(`the postgres user cannot reach ${parent}: the data is kept in ${data}`);
   }
   return { binaries: bins, dataDir: data };
+}
+
+/** The version of the package holding `native/`, else a digest of its path. */
+function packageVersion(native: string): string {
+  const file = path.join(native, '..', 'package.json');
+  const { version } = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown })
+    : { version: undefined };
+  return typeof version === 'string' && /^[\w.+-]+$/.test(version)
+    ? version
+    : createHash('sha256').update(native).digest('hex').slice(0, 12);
 }
 
 /** Runs a binary to its end; rejects with what it printed when it fails. */

@@ -19,6 +19,8 @@ export interface EmbeddedPostgresOptions {
   /** Keep the data directory on stop (dev); tests throw theirs away. */
   persistent: boolean;
   onLog?: (line: string) => void;
+  /** What the stack tells its user (where the data went, as root); the log otherwise. */
+  onNotice?: (line: string) => void;
 }
 
 export interface RunningPostgres {
@@ -57,7 +59,7 @@ export async function startEmbeddedPostgres(
     await platformBinaries(),
     options.dataDir,
     runAs,
-    log,
+    options.onNotice ?? log,
   );
   if (clusterVersion(dataDir) === undefined) {
     await initCluster(binaries, dataDir, { user: USER, password: PASSWORD }, runAs);
