@@ -13,7 +13,7 @@ import {
   projectedScopeSql,
 } from '../src';
 import type { AnyEvent, Identity } from '../src';
-import { createTestDatabase } from '../src/testing';
+import { applyEvents, createTestDatabase } from '../src/testing';
 
 const ws = 'access-ws';
 const [c1, c2, c3] = [
@@ -53,15 +53,7 @@ const deleted = (customerId: string, second: number): AnyEvent => ({
   occurredAt: at(second),
 });
 
-async function apply(...events: AnyEvent[]): Promise<void> {
-  for (const event of events) {
-    const handler = customerAccessModule.consumes![event.type]!;
-    await db.transaction(async (tx) => {
-      if ('batch' in handler) await handler.batch(tx, [event as never], console as never);
-      else await handler(tx, event as never, console as never);
-    });
-  }
-}
+const apply = (...events: AnyEvent[]) => applyEvents(db, customerAccessModule, ...events);
 
 const mine = (staff: string) => projectedAssignments(db, ws, staff, [c1, c2, c3]);
 

@@ -9,7 +9,7 @@ import {
   openDatabase,
 } from '@customer-graph/runtime';
 import type { AnyEvent } from '@customer-graph/runtime';
-import { createTestDatabase } from '@customer-graph/runtime/testing';
+import { applyEvents, createTestDatabase } from '@customer-graph/runtime/testing';
 import {
   customerByPhone,
   phoneDirectoryModule,
@@ -51,15 +51,7 @@ const deleted = (customerId: string, second: number): AnyEvent => ({
   occurredAt: at(second),
 });
 
-async function apply(...events: AnyEvent[]): Promise<void> {
-  for (const event of events) {
-    const handler = phoneDirectoryModule.consumes![event.type]!;
-    await db.transaction(async (tx) => {
-      if ('batch' in handler) await handler.batch(tx, [event as never], console as never);
-      else await handler(tx, event as never, console as never);
-    });
-  }
-}
+const apply = (...events: AnyEvent[]) => applyEvents(db, phoneDirectoryModule, ...events);
 
 const lookup = async () => Object.fromEntries(await customerByPhone(db, ws, [x, y, z]));
 

@@ -3,3 +3,4 @@ export * from './databases';
 export * from './errors';
 export * from './kafka';
 export * from './subgraph';
+export * from './events';

@@ -48,10 +48,17 @@ export async function upsertOrders(
   }
   const rejected: Rejection[] = [];
   const valid: CheckedOrder[] = [];
+  const checkedAll = inputs.map((input, i) => checkOrder(input, i));
+  // Asked together, so the caller's access loader answers them in one batch.
+  const visible = await Promise.all(
+    checkedAll.map((c) =>
+      isRejection(c) || !c.customerId ? true : access.seesCustomer(c.customerId),
+    ),
+  );
   for (const [i, input] of inputs.entries()) {
-    const checked = checkOrder(input, i);
+    const checked = checkedAll[i];
     if (isRejection(checked)) rejected.push(checked);
-    else if (checked.customerId && !(await access.seesCustomer(checked.customerId))) {
+    else if (!visible[i]) {
       rejected.push({
         index: i,
         source: input.source,
