@@ -16,6 +16,21 @@ export interface CustomerAssignedPayload {
 }
 
 /**
+ * contacts.customer.buyer-matched v1: The answer to orders.buyer.seen: the customer who has that phone now (an existing one, or one created for the buyer). Orders attaches the unattached orders with that phone to it. Key: the customer id.
+ */
+export const CUSTOMER_BUYER_MATCHED = 'contacts.customer.buyer-matched';
+
+/** The payload of contacts.customer.buyer-matched v1. */
+export interface CustomerBuyerMatchedPayload {
+  /** Format: uuid. */
+  customerId: string;
+  /** Pattern: `^\+[1-9][0-9]{6,14}$`. */
+  phoneE164: string;
+  /** Whether the customer was created for this buyer. */
+  created: boolean;
+}
+
+/**
  * contacts.customer.deleted v1: A customer was deleted from the workspace; other subgraphs drop or unlink what they keep about them. Key: the customer id.
  */
 export const CUSTOMER_DELETED = 'contacts.customer.deleted';
@@ -81,13 +96,58 @@ export interface FollowerPhoneSharedPayload {
   ward?: string | null;
 }
 
+/**
+ * orders.buyer.seen v1: An order came in with a buyer phone no customer of the workspace is known to have. Contacts finds the customer with that phone, or creates one (one per phone per workspace), and answers with contacts.customer.buyer-matched. Key: the phone in E.164, so events for one phone stay in order.
+ */
+export const BUYER_SEEN = 'orders.buyer.seen';
+
+/** The payload of orders.buyer.seen v1. */
+export interface BuyerSeenPayload {
+  /** Pattern: `^\+[1-9][0-9]{6,14}$`. */
+  phoneE164: string;
+  /** The buyer name on the order, if any. */
+  name?: string | null;
+  /** The buyer email on the order, if any (already checked to be an address). */
+  email?: string | null;
+  /** Where the order that brought this buyer was placed. */
+  source: 'SHOPEE' | 'LAZADA' | 'TIKTOK_SHOP' | 'WEBSITE' | 'FACEBOOK' | 'ZALO' | 'POS' | 'OTHER';
+}
+
+/**
+ * orders.customer.summary-changed v1: A customer's purchases in figures, now: sent in the transaction of every change to the orders attached to the customer (an order upserted, its status changed, attached or detached). Contacts projects it onto the customer so the customer list filters and sorts by it, and derives the customer type from hasLiveOrder. Totals count orders neither cancelled nor returned. `version` grows by one with each change of one customer: apply only a version newer than the one applied. Key: the customer id.
+ */
+export const CUSTOMER_SUMMARY_CHANGED = 'orders.customer.summary-changed';
+
+/** The payload of orders.customer.summary-changed v1. */
+export interface CustomerSummaryChangedPayload {
+  /** Format: uuid. */
+  customerId: string;
+  /** This customer's summary version; a later change has a larger one. */
+  version: number;
+  orderCount: number;
+  completedCount: number;
+  /** Whole đồng. */
+  totalSpent: number;
+  /** Format: date-time. */
+  firstOrderAt: string | null;
+  /** Format: date-time. */
+  lastOrderAt: string | null;
+  /**
+   * Whether the customer has at least one order that is not cancelled (returned ones count: the customer bought). Makes the customer a CUSTOMER.
+   */
+  hasLiveOrder: boolean;
+}
+
 /** Event type → its payload. */
 export interface EventPayloads {
   [CUSTOMER_ASSIGNED]: CustomerAssignedPayload;
+  [CUSTOMER_BUYER_MATCHED]: CustomerBuyerMatchedPayload;
   [CUSTOMER_DELETED]: CustomerDeletedPayload;
   [CUSTOMER_PHONES_CHANGED]: CustomerPhonesChangedPayload;
   [CUSTOMER_ZALO_LINKED]: CustomerZaloLinkedPayload;
   [FOLLOWER_PHONE_SHARED]: FollowerPhoneSharedPayload;
+  [BUYER_SEEN]: BuyerSeenPayload;
+  [CUSTOMER_SUMMARY_CHANGED]: CustomerSummaryChangedPayload;
 }
 
 /** Every event type in the catalog. */
@@ -96,8 +156,11 @@ export type EventType = keyof EventPayloads;
 /** Event type → the version its producers write (the schema's `version` const). */
 export const EVENT_VERSIONS = {
   [CUSTOMER_ASSIGNED]: 1,
+  [CUSTOMER_BUYER_MATCHED]: 1,
   [CUSTOMER_DELETED]: 1,
   [CUSTOMER_PHONES_CHANGED]: 1,
   [CUSTOMER_ZALO_LINKED]: 1,
   [FOLLOWER_PHONE_SHARED]: 1,
+  [BUYER_SEEN]: 1,
+  [CUSTOMER_SUMMARY_CHANGED]: 1,
 } as const satisfies Record<EventType, number>;
