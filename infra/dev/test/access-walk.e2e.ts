@@ -235,6 +235,14 @@ function rootQueries(): { name: string; query: string; variables: object }[] {
     });
 }
 
+/** Whether the subgraph's part of the type has a field needing its customer's id. */
+function requiresCustomer(sdl: string, typeName: string): boolean {
+  const type = parse(sdl).definitions.find(
+    (d) => 'name' in d && d.name?.value === typeName && 'fields' in d,
+  ) as { fields?: readonly { directives?: readonly { name: { value: string } }[] }[] } | undefined;
+  return !!type?.fields?.some((f) => f.directives?.some((d) => d.name.value === 'requires'));
+}
+
 /** The customer-data rows in a response, as "Type:id". */
 function rowsIn(value: unknown, found = new Set<string>()): Set<string> {
   if (Array.isArray(value)) value.forEach((v) => rowsIn(v, found));
@@ -293,7 +301,16 @@ describe.each(Object.entries(CALLERS))('as %s', (_label, who) => {
       const representations = [...owner.keys()]
         .map((k) => k.split(':'))
         .filter(([t]) => own.includes(t))
-        .map(([__typename, id]) => ({ __typename, id }));
+        .map(([__typename, id]) => ({
+          __typename,
+          id,
+          // What the gateway adds for a `@requires(fields: "customer { id }")`.
+          ...(requiresCustomer(sdl, __typename) && {
+            customer: owner.get(`${__typename}:${id}`)
+              ? { id: owner.get(`${__typename}:${id}`) }
+              : null,
+          }),
+        }));
       const fragments = own
         .map(
           (t) =>

@@ -3,5 +3,6 @@
 export const mappers: Record<string, string> = {
   Customer: '../orders/order.mappers#CustomerRef',
   Order: '../orders/order.entity#OrderRow',
+  ZaloFollower: '../follower-orders/follower-orders.mappers#FollowerRef',
   OrderConnection: '../orders/order.mappers#OrderPage',
 };

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CustomerRef, OrderPage } from '../orders/order.mappers';
 import type { OrderRow } from '../orders/order.entity';
+import type { FollowerRef } from '../follower-orders/follower-orders.mappers';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -413,6 +414,25 @@ export type UpsertOrdersResult = {
   updated: Scalars['Int']['output'];
 };
 
+/**
+ * A Zalo OA follower, owned by the followers subgraph. This subgraph adds what the
+ * follower bought, through the customer the follower is linked to.
+ */
+export type ZaloFollower = {
+  __typename?: 'ZaloFollower';
+  /** The customer the follower is linked to (resolved by the followers subgraph). */
+  customer: Maybe<Customer>;
+  /** Stable id of the follower record. */
+  id: Scalars['ID']['output'];
+  /**
+   * How many orders the follower's customer has placed, neither cancelled nor returned
+   * (the same count as `Customer.orderSummary.orderCount`); 0 for a follower not linked
+   * to a customer. One query per page of followers. Null, with an error, only when the
+   * orders service cannot answer.
+   */
+  totalOrders: Maybe<Scalars['Int']['output']>;
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -523,6 +543,7 @@ export type ResolversTypes = ResolversObject<{
   RejectedOrder: ResolverTypeWrapper<RejectedOrder>;
   UpsertOrdersResult: ResolverTypeWrapper<UpsertOrdersResult>;
   VND: ResolverTypeWrapper<Scalars['VND']['output']>;
+  ZaloFollower: ResolverTypeWrapper<FollowerRef>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -550,6 +571,7 @@ export type ResolversParentTypes = ResolversObject<{
   RejectedOrder: RejectedOrder;
   UpsertOrdersResult: UpsertOrdersResult;
   VND: Scalars['VND']['output'];
+  ZaloFollower: FollowerRef;
 }>;
 
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
@@ -672,6 +694,14 @@ export interface VndScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes[
   name: 'VND';
 }
 
+export type ZaloFollowerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ZaloFollower'] = ResolversParentTypes['ZaloFollower']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ZaloFollower']>, { __typename: 'ZaloFollower' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+
+  id?: Resolver<ResolversTypes['ID'], { __typename: 'ZaloFollower' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  totalOrders?: Resolver<Maybe<ResolversTypes['Int']>, { __typename: 'ZaloFollower' } & GraphQLRecursivePick<ParentType, {"id":true}> & GraphQLRecursivePick<ParentType, {"customer":{"id":true}}>, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -688,5 +718,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   RejectedOrder?: RejectedOrderResolvers<ContextType>;
   UpsertOrdersResult?: UpsertOrdersResultResolvers<ContextType>;
   VND?: GraphQLScalarType;
+  ZaloFollower?: ZaloFollowerResolvers<ContextType>;
 }>;
 
