@@ -33,6 +33,7 @@ export async function projectionLag(options: {
   customerIds: string[];
 }) {
   const { stack, token, customerIds } = options;
+  if (SECONDS <= 0) return { skipped: 'BENCH_LAG_SECONDS=0' };
   const post = async (query: string, variables: object) => {
     const res = await fetch(`${stack.gateway}/graphql`, {
       method: 'POST',
