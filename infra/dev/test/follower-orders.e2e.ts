@@ -11,7 +11,11 @@ import type { ZaloOA } from './webhooks';
 
 const ws = `forders-${randomBytes(3).toString('hex')}`;
 const other = `forders-other-${randomBytes(3).toString('hex')}`;
-const oa: ZaloOA = { oaId: `oa${randomBytes(4).toString('hex')}`, appId: 'app-77', secret: 'oa-secret-77' };
+const oa: ZaloOA = {
+  oaId: `oa${randomBytes(4).toString('hex')}`,
+  appId: 'app-77',
+  secret: 'oa-secret-77',
+};
 
 let stack: TestStack;
 let admin: string;
