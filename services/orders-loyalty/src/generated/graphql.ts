@@ -46,6 +46,17 @@ export type Customer = {
    * only when the orders service cannot answer: the rest of the customer page still loads.
    */
   orders: Maybe<OrderConnection>;
+  /**
+   * Orders with the same phone ("Đơn hàng trùng SĐT"): orders whose buyer phone is one of
+   * this customer's numbers but that are attached to another customer or to none, newest
+   * first, for a person to attach with `attachOrder` (orders split off by another name or
+   * account). `first` is at most 100. Staff see here only orders attached to customers
+   * assigned to them (another record of the same buyer, say): orders of other staff's
+   * customers and unattached orders are left out, of `totalCount` too, so the tab never
+   * tells them such orders exist. Null when the caller may not see this customer, or,
+   * with an error, when the orders service cannot answer.
+   */
+  sameNumberOrders: Maybe<OrderConnection>;
 };
 
 
@@ -59,8 +70,28 @@ export type CustomerOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+/**
+ * A person the seller sells to or talks with, on any channel. Owned by the contacts
+ * subgraph; every other subgraph adds its own tab of the customer detail page.
+ */
+export type CustomerSameNumberOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Attaches one order to a customer by hand, typically from the customer's
+   * `sameNumberOrders`: the order's buyer phone must be one of the customer's numbers
+   * (else BAD_USER_INPUT on `orderId`). Needs `customers.write` on the customer, and the
+   * caller must see the order where it is now (staff: attached to a customer assigned to
+   * them); an order or customer the caller may not see is NOT_FOUND, as one that does not
+   * exist. Both customers' figures are updated. Automatic matching by phone never moves
+   * an order attached this way; a deletion of the customer detaches it.
+   */
+  attachOrder: Order;
   /**
    * Creates or updates orders from a shop connector or a script, keyed by (source, code);
    * at most 500 per call. Idempotent and safe to repeat or reorder: a version whose
@@ -71,6 +102,12 @@ export type Mutation = {
    * one transaction. Needs `workspace.edit` (admins and editors).
    */
   upsertOrders: UpsertOrdersResult;
+};
+
+
+export type MutationAttachOrderArgs = {
+  customerId: Scalars['ID']['input'];
+  orderId: Scalars['ID']['input'];
 };
 
 
@@ -579,6 +616,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   orderSummary?: Resolver<Maybe<ResolversTypes['OrderSummary']>, ParentType, ContextType>;
   orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
+  sameNumberOrders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerSameNumberOrdersArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -587,6 +625,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  attachOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationAttachOrderArgs, 'customerId' | 'orderId'>>;
   upsertOrders?: Resolver<ResolversTypes['UpsertOrdersResult'], ParentType, ContextType, RequireFields<MutationUpsertOrdersArgs, 'orders'>>;
 }>;
 

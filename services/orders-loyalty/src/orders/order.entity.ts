@@ -39,6 +39,8 @@ export interface OrderRow {
   workspaceId: string;
   /** Null while the order is attached to no customer. */
   customerId: string | null;
+  /** When a person attached the order (attachOrder): phone matching never moves it. */
+  attachedManuallyAt: Date | null;
   code: string;
   source: OrderSource;
   status: OrderStatus;
@@ -75,6 +77,12 @@ export const OrderEntity = new EntitySchema<OrderRow>({
     id: { type: 'uuid', primary: true, generated: 'uuid' },
     workspaceId: { name: 'workspace_id', type: 'text' },
     customerId: { name: 'customer_id', type: 'uuid', nullable: true },
+    attachedManuallyAt: {
+      name: 'attached_manually_at',
+      type: 'timestamptz',
+      precision: 3,
+      nullable: true,
+    },
     code: { type: 'text' },
     source: { type: 'text' },
     status: { type: 'text' },

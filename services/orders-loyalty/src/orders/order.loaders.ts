@@ -14,6 +14,8 @@ import type { OrderFilter } from '../generated/graphql';
 import { OrderEntity } from './order.entity';
 import type { OrderRow, OrderStatus } from './order.entity';
 import { orderFilterSql } from './order.list';
+import { createSameNumberLoaders } from './order.same-number';
+import type { SameNumberLoaders } from './order.same-number';
 import { createSummaryLoader } from './order.summary';
 import type { OrderSummary } from './order.summary';
 
@@ -39,6 +41,8 @@ export interface OrderLoaders {
   history: DataLoader<string, StatusChange[]>;
   /** A customer's purchases in figures (order.summary.ts). */
   summary: DataLoader<string, OrderSummary>;
+  /** Orders with one of a customer's numbers but not attached to it (order.same-number.ts). */
+  sameNumber: SameNumberLoaders;
 }
 
 declare module '../context' {
@@ -58,10 +62,12 @@ function tabFilter(filter: OrderFilter | null, alias: string) {
   return { sql: sql.length ? sql.join(' AND ') : 'TRUE', params };
 }
 
-export function createOrderLoaders({ db, workspaceId, access }: RequestScope): OrderLoaders {
+export function createOrderLoaders(scope: RequestScope): OrderLoaders {
+  const { db, workspaceId, access } = scope;
   const orders = db.getRepository(OrderEntity);
   return {
     summary: createSummaryLoader(db, workspaceId),
+    sameNumber: createSameNumberLoaders(scope),
     byId: new DataLoader(async (ids) => {
       const valid = ids.filter(isUuid);
       const rows = valid.length ? await orders.find({ where: { workspaceId, id: In(valid) } }) : [];

@@ -2,6 +2,7 @@ import { pageOf } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { ORDERS_NEWEST_FIRST } from './order.loaders';
+import { attachOrder } from './order.attach';
 import { listOrders } from './order.list';
 import { upsertOrders } from './order.upsert';
 
@@ -21,6 +22,12 @@ export const orderResolvers: Resolvers = {
         count: () => ctx.loaders.orders.countByCustomer(filter).load(customer.id),
       };
     },
+    sameNumberOrders: async (customer, args, ctx, info) => {
+      const page = pageOf(args, info, ORDERS_NEWEST_FIRST);
+      const { sameNumber } = ctx.loaders.orders;
+      const connection = await sameNumber.page(page).load(customer.id);
+      return { ...connection, count: () => sameNumber.count.load(customer.id) };
+    },
   },
   Query: {
     order: (_root, { id }, ctx) => ctx.loaders.orders.byId.load(id),
@@ -30,6 +37,8 @@ export const orderResolvers: Resolvers = {
   Mutation: {
     upsertOrders: (_root, { orders }, ctx) =>
       upsertOrders(ctx.db, ctx.workspaceId, ctx.access, orders),
+    attachOrder: (_root, { orderId, customerId }, ctx) =>
+      attachOrder(ctx.db, ctx.workspaceId, ctx.access, orderId, customerId),
   },
   OrderConnection: {
     totalCount: (page) => page.count(),
@@ -55,12 +64,16 @@ export const orderAccess: AccessRules = {
   },
   'Customer.orders': { can: 'customers.read', customer: (c: { id: string }) => c.id },
   'Customer.orderSummary': { can: 'customers.read', customer: (c: { id: string }) => c.id },
+  // Rows scoped in SQL by the order's own customer (order.same-number.ts).
+  'Customer.sameNumberOrders': { can: 'customers.read', customer: (c: { id: string }) => c.id },
   // The loader keeps only orders the caller sees (none of no customer for staff).
   'Query.order': { can: 'customers.read' },
   // Scoped in SQL (projectedScopeSql).
   'Query.orders': { can: 'customers.read' },
   // Shop connectors and scripts: the workspace's admins and editors.
   'Mutation.upsertOrders': { can: 'workspace.edit' },
+  // The service checks that the caller sees both the customer and the order's current one.
+  'Mutation.attachOrder': { can: 'customers.write' },
   'OrderConnection.totalCount': { inherit: 'counts the list its parent field scoped' },
   'Order.__resolveReference': { can: 'customers.read' },
   'Order.customer': {

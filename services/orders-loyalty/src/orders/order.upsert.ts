@@ -9,14 +9,24 @@
 //      on the order versions arrive in.
 //   2. Each version's status, stale ones too, into customer_order_status with the
 //      earliest time it was seen (LEAST): also independent of arrival order.
+// An input's customerId attaches the order; one that moves an order from another
+// customer is applied by a second statement, so the previous customer is known (the
+// first statement locked the row) and gets its summary too.
+// Then, in the same transaction: orders whose phone the directory knows are attached
+// (order.matching.ts), unknown buyers are asked about (order.buyer-seen.ts), and last
+// the summary of every customer whose orders changed is published
+// (order.summary-events.ts). Every way orders come in (the GraphQL mutation, a shop's
+// webhook, a file import) goes through upsertOrders and so gets all of that.
 // Rejected orders are listed with their field; nothing of them is written.
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { RequestAccess } from '@customer-graph/runtime';
 import { badInput } from '@customer-graph/runtime';
 import type { OrderInput } from '../generated/graphql';
 import { ORDER_STATUSES } from './order.entity';
 import { MAX_ORDERS_PER_CALL, checkOrder, isRejection } from './order.input';
+import { askAboutUnknownBuyers } from './order.buyer-seen';
 import { attachByPhone } from './order.matching';
+import { publishSummaries } from './order.summary-events';
 import type { CheckedOrder, Rejection } from './order.input';
 
 export interface UpsertOrdersResult {
@@ -29,6 +39,7 @@ export interface UpsertOrdersResult {
 const RANK_SQL = (status: string) =>
   `array_position(ARRAY[${ORDER_STATUSES.map((s) => `'${s}'`).join(', ')}]::text[], ${status})`;
 const rank = (o: CheckedOrder) => ORDER_STATUSES.indexOf(o.status);
+const keyOf = (o: { source: string; code: string }) => `${o.source}\u0000${o.code}`;
 const newer = (a: CheckedOrder, b: CheckedOrder) =>
   a.updatedAt.getTime() !== b.updatedAt.getTime()
     ? a.updatedAt.getTime() > b.updatedAt.getTime()
@@ -71,15 +82,14 @@ export async function upsertOrders(
   // One row per key for the INSERT (it may not touch a row twice): the newest version.
   const winners = new Map<string, CheckedOrder>();
   for (const order of valid) {
-    const key = `${order.source}\u0000${order.code}`;
-    const held = winners.get(key);
-    if (!held || newer(order, held)) winners.set(key, order);
+    const held = winners.get(keyOf(order));
+    if (!held || newer(order, held)) winners.set(keyOf(order), order);
   }
   let created = 0;
   let updated = 0;
   if (valid.length > 0) {
     await db.transaction(async (tx) => {
-      const rows: { created: boolean }[] = await tx.query(
+      const rows: WrittenRow[] = await tx.query(
         `INSERT INTO customer_order AS o (workspace_id, customer_id, code, source, status,
            buyer_name, buyer_phone, buyer_phone_e164, buyer_email, shipping_address,
            shipping_carrier, tracking_code, note, items, subtotal, discount_total,
@@ -95,7 +105,7 @@ export async function upsertOrders(
            "shippingFee" bigint, total bigint, "voucherCode" text, "orderedAt" timestamptz,
            "updatedAt" timestamptz)
          ON CONFLICT (workspace_id, source, code) DO UPDATE SET
-           customer_id = COALESCE(EXCLUDED.customer_id, o.customer_id),
+           customer_id = COALESCE(o.customer_id, EXCLUDED.customer_id),
            status = EXCLUDED.status, buyer_name = EXCLUDED.buyer_name,
            buyer_phone = EXCLUDED.buyer_phone, buyer_phone_e164 = EXCLUDED.buyer_phone_e164,
            buyer_email = EXCLUDED.buyer_email, shipping_address = EXCLUDED.shipping_address,
@@ -107,16 +117,17 @@ export async function upsertOrders(
            updated_at = now()
          WHERE (o.source_updated_at, ${RANK_SQL('o.status')})
              < (EXCLUDED.source_updated_at, ${RANK_SQL('EXCLUDED.status')})
-         RETURNING (xmax = 0) AS created`,
+         RETURNING o.id, o.source, o.code, o.customer_id AS "customerId", (xmax = 0) AS created`,
         [workspaceId, JSON.stringify([...winners.values()])],
       );
       created = rows.filter((r) => r.created).length;
       updated = rows.length - created;
+      const moved = await moveToGivenCustomers(tx, workspaceId, rows, winners);
       // Orders whose phone the directory knows are attached at once (order.matching.ts).
       const phones = [...winners.values()].flatMap((o) =>
         o.buyerPhoneE164 ? [o.buyerPhoneE164] : [],
       );
-      await attachByPhone(tx, workspaceId, phones);
+      const attached = await attachByPhone(tx, workspaceId, phones);
       await tx.query(
         `INSERT INTO customer_order_status AS h (workspace_id, order_id, status, changed_at)
          SELECT $1, o.id, x.status, min(x.at)
@@ -136,7 +147,48 @@ export async function upsertOrders(
           ),
         ],
       );
+      await askAboutUnknownBuyers(tx, workspaceId, valid);
+      // Last: the figures are those of every change above.
+      await publishSummaries(tx, workspaceId, [
+        ...rows.map((r) => r.customerId),
+        ...moved,
+        ...attached,
+      ]);
     });
   }
   return { created, updated, unchanged: valid.length - created - updated, rejected };
+}
+
+/** An order the INSERT created or updated, with its customer before any move. */
+interface WrittenRow {
+  id: string;
+  source: string;
+  code: string;
+  customerId: string | null;
+  created: boolean;
+}
+
+/**
+ * Moves written orders whose input names another customer than the one they have to
+ * that customer (an explicit attachment wins, even over a manual one, whose mark it
+ * clears); returns the customers they went to.
+ */
+async function moveToGivenCustomers(
+  tx: EntityManager,
+  workspaceId: string,
+  rows: readonly WrittenRow[],
+  winners: ReadonlyMap<string, CheckedOrder>,
+): Promise<string[]> {
+  const moves = rows.flatMap((row) => {
+    const given = winners.get(keyOf(row))?.customerId;
+    return given && row.customerId && given !== row.customerId ? [{ id: row.id, given }] : [];
+  });
+  if (moves.length === 0) return [];
+  await tx.query(
+    `UPDATE customer_order o SET customer_id = m.customer_id, attached_manually_at = NULL
+       FROM unnest($2::uuid[], $3::uuid[]) AS m(id, customer_id)
+      WHERE o.workspace_id = $1 AND o.id = m.id`,
+    [workspaceId, moves.map((m) => m.id), moves.map((m) => m.given)],
+  );
+  return moves.map((m) => m.given);
 }

@@ -27,10 +27,12 @@ export const onPhonesChanged: EventHandler<typeof CUSTOMER_PHONES_CHANGED> = asy
        AND NOT (e164 = ANY($3::text[]))`,
     [event.workspaceId, customerId, phones],
   );
+  // A number already held keeps the earlier time (a buyer-matched may have come first).
   await tx.query(
-    `INSERT INTO phone_directory (workspace_id, e164, customer_id, occurred_at)
+    `INSERT INTO phone_directory AS d (workspace_id, e164, customer_id, occurred_at)
      SELECT $1, e164, $2, $3 FROM unnest($4::text[]) AS e164
-     ON CONFLICT DO NOTHING`,
+     ON CONFLICT (workspace_id, e164, customer_id)
+       DO UPDATE SET occurred_at = LEAST(d.occurred_at, EXCLUDED.occurred_at)`,
     [...params, phones],
   );
 };

@@ -1,0 +1,71 @@
+// attachOrder: a person attaches one order of the same-number tab to a customer
+// (order.same-number.ts). The order's buyer phone must be one of the customer's
+// numbers in the phone directory; the caller must be allowed to change the customer
+// (customers.write, the rule) and see it, and see the order where it is now (staff:
+// attached to a customer of theirs). Either customer being out of the caller's sight
+// is answered as if it did not exist (NOT_FOUND), as for another workspace's ids.
+// The order is marked attached_manually_at: phone matching never moves it again.
+import type { DataSource } from 'typeorm';
+import { PublicErrorCode, badInput, isUuid, publicError } from '@customer-graph/runtime';
+import type { RequestAccess } from '@customer-graph/runtime';
+import { ORDER_SELECT } from './order.entity';
+import type { OrderRow } from './order.entity';
+import { publishSummaries } from './order.summary-events';
+
+export async function attachOrder(
+  db: DataSource,
+  workspaceId: string,
+  access: RequestAccess,
+  orderId: string,
+  customerId: string,
+): Promise<OrderRow> {
+  if (!isUuid(customerId) || !(await access.seesCustomer(customerId))) {
+    throw publicError(PublicErrorCode.NOT_FOUND, `no customer ${customerId}`, {
+      field: 'customerId',
+    });
+  }
+  const noOrder = () =>
+    publicError(PublicErrorCode.NOT_FOUND, `no order ${orderId}`, { field: 'orderId' });
+  if (!isUuid(orderId)) throw noOrder();
+  return db.transaction(async (tx) => {
+    // Locked: a concurrent upsert or matching of this order waits for the decision.
+    const [order]: OrderRow[] = await tx.query(
+      `SELECT ${ORDER_SELECT} FROM customer_order o
+        WHERE o.workspace_id = $1 AND o.id = $2 FOR UPDATE`,
+      [workspaceId, orderId],
+    );
+    const seen =
+      order &&
+      (order.customerId
+        ? await access.seesCustomer(order.customerId)
+        : access.scope.kind === 'all');
+    if (!seen) throw noOrder();
+    const held: unknown[] = order.buyerPhoneE164
+      ? await tx.query(
+          `SELECT 1 FROM phone_directory
+            WHERE workspace_id = $1 AND customer_id = $2 AND e164 = $3`,
+          [workspaceId, customerId, order.buyerPhoneE164],
+        )
+      : [];
+    if (held.length === 0) {
+      throw badInput(
+        'orderId',
+        order.buyerPhoneE164
+          ? `the buyer phone of order ${orderId} (${order.buyerPhoneE164}) is not one of customer ${customerId}'s phones`
+          : `order ${orderId} has no buyer phone: only an order with one of the customer's phones can be attached`,
+      );
+    }
+    // An UPDATE … RETURNING comes back from TypeORM as [rows, count].
+    const [[attached]]: [OrderRow[], number] = await tx.query(
+      `UPDATE customer_order o SET customer_id = $3, attached_manually_at = now(), updated_at = now()
+        WHERE o.workspace_id = $1 AND o.id = $2
+        RETURNING ${ORDER_SELECT}`,
+      [workspaceId, orderId, customerId],
+    );
+    // Attaching to the customer it already has changes no figure.
+    if (order.customerId !== customerId) {
+      await publishSummaries(tx, workspaceId, [order.customerId, customerId]);
+    }
+    return attached;
+  });
+}
