@@ -1,6 +1,6 @@
 // The derived customer type (seed 004, docs/customers.md): one row of the table per
-// test case, through the API where it can be typed in, and has_live_order (which the
-// orders flow will set) through SQL.
+// test case, through the API where it can be typed in, and has_live_order through SQL
+// (orders.customer.summary-changed sets it: test/order-summary.test.ts).
 import type { Identity } from '@customer-graph/runtime';
 import { startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';

@@ -8,6 +8,8 @@ export const MAX_TAGS = 50;
 export const MAX_LABELS = 20;
 export const MAX_PHONES = 10;
 const MAX_TEXT = 500;
+/** The longest text each profile field of the record holds. */
+export const MAX_LENGTH = { name: 200, email: 254, address: MAX_TEXT, city: 100 } as const;
 
 /** Trimmed, NFC-normalised text; '' and null clear the field. */
 export function text(value: string | null | undefined, field: string, max = MAX_TEXT) {
@@ -19,9 +21,12 @@ export function text(value: string | null | undefined, field: string, max = MAX_
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
+/** Whether trimmed text has the shape of an address (the rule `email` checks). */
+export const isEmailAddress = (normal: string): boolean => EMAIL.test(normal);
+
 export function email(value: string | null | undefined, field: string): string | null {
-  const normal = text(value, field, 254);
-  if (normal !== null && !EMAIL.test(normal)) {
+  const normal = text(value, field, MAX_LENGTH.email);
+  if (normal !== null && !isEmailAddress(normal)) {
     throw badInput(field, `"${normal}" is not an email address`);
   }
   return normal;

@@ -4,35 +4,24 @@
 // cap are the SDL's (`first: Int = 20`, `@listSize(assumedSize: 250)`), and a cursor
 // only fits the field and the sort it came from.
 import type { DataSource, EntityManager } from 'typeorm';
-import { badInput, isUuid, pageOf, toConnection, yieldToEventLoop } from '@customer-graph/runtime';
-import type { Cursor, Page, PagedField, SortKey } from '@customer-graph/runtime';
+import { isUuid, pageOf, toConnection, yieldToEventLoop } from '@customer-graph/runtime';
+import type { Page, PagedField } from '@customer-graph/runtime';
 import { compileFilter, loadSavedLists } from '../filter/filter.compiler';
 import { SqlParams } from '../filter/sql-params';
 import type { CustomFieldDef, CustomerFilterInput, FilterContext } from '../filter/filter.types';
 import { loadCustomFields } from '../custom-fields/custom-field.service';
 import { CUSTOMER_SELECT } from './customer.entity';
 import type { CustomerRow } from './customer.entity';
-
-export type SortField = 'CREATED_AT' | 'UPDATED_AT' | 'NAME';
-export type SortDirection = 'ASC' | 'DESC';
-export interface CustomerSort {
-  field: SortField;
-  direction?: SortDirection | null;
-}
-
-/** A sort with every direction stated (ASC when the client leaves it out). */
-export interface CheckedSort {
-  field: SortField;
-  direction: SortDirection;
-}
-
-const SORT_COLUMNS: Record<SortField, { column: string; kind: 'timestamptz' | 'text' }> = {
-  CREATED_AT: { column: 'created_at', kind: 'timestamptz' },
-  UPDATED_AT: { column: 'updated_at', kind: 'timestamptz' },
-  NAME: { column: 'name_search', kind: 'text' },
-};
-
-const DEFAULT_SORT: CheckedSort[] = [{ field: 'CREATED_AT', direction: 'DESC' }];
+import type { CheckedSort, CustomerSort, SortedRow } from './customer.sort';
+import {
+  SORT_SELECT,
+  afterCondition,
+  checkCursor,
+  checkSort,
+  orderBy,
+  sortKeys,
+  sortValues,
+} from './customer.sort';
 
 /** Who the caller is, as far as the list is concerned. */
 export interface ListScope {
@@ -116,59 +105,6 @@ function loadListFilters(
   });
 }
 
-/** The sort as the cursor codec names it: "NAME:ASC,CREATED_AT:DESC". */
-function sortKeys(sort: CheckedSort[]): SortKey[] {
-  return sort.map((s) => ({
-    key: s.field,
-    direction: s.direction,
-    kind: SORT_COLUMNS[s.field].kind,
-  }));
-}
-
-function sortValue(row: CustomerRow & { nameSearch?: string }, field: SortField): string {
-  if (field === 'NAME') return row.nameSearch ?? '';
-  return (field === 'CREATED_AT' ? row.createdAt : row.updatedAt).toISOString();
-}
-
-function checkSort(sort: CustomerSort[] | null | undefined): CheckedSort[] {
-  if (!sort || sort.length === 0) return DEFAULT_SORT;
-  const seen = new Set<SortField>();
-  sort.forEach((s, i) => {
-    if (seen.has(s.field)) throw badInput(`sort[${i}].field`, `${s.field} is sorted on twice`);
-    seen.add(s.field);
-  });
-  return sort.map((s) => ({ field: s.field, direction: s.direction ?? 'ASC' }));
-}
-
-/**
- * The keyset condition "after this cursor" for any mix of directions:
- * (k1 > v1) OR (k1 = v1 AND k2 > v2) OR … OR (all equal AND id > cursor id), with
- * `<` for descending keys. When every key goes the same way it is one row
- * comparison, which the (workspace_id, key…, id) indexes serve directly.
- */
-function afterCondition(sort: CheckedSort[], cursor: Cursor, params: SqlParams): string {
-  const keys = sort.map((s, i) => {
-    const { column, kind } = SORT_COLUMNS[s.field];
-    return {
-      sql: `c.${column}`,
-      value: `${params.add(cursor.keys[i])}::${kind}`,
-      dir: s.direction,
-    };
-  });
-  const tieDir = sort[sort.length - 1].direction;
-  keys.push({ sql: 'c.id', value: `${params.add(cursor.id)}::uuid`, dir: tieDir });
-  if (keys.every((k) => k.dir === tieDir)) {
-    const op = tieDir === 'DESC' ? '<' : '>';
-    return `(${keys.map((k) => k.sql).join(', ')}) ${op} (${keys.map((k) => k.value).join(', ')})`;
-  }
-  const terms = keys.map((key, i) => {
-    const equal = keys.slice(0, i).map((k) => `${k.sql} = ${k.value}`);
-    const op = key.dir === 'DESC' ? '<' : '>';
-    return [...equal, `${key.sql} ${op} ${key.value}`].join(' AND ');
-  });
-  return `(${terms.map((t) => `(${t})`).join(' OR ')})`;
-}
-
 export interface CustomerPage {
   edges: { cursor: string; node: CustomerRow }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
@@ -204,14 +140,12 @@ export async function customerPageQuery(
   const where = await compileWhere(db, scope, args.filter);
   const pageParams = new SqlParams([...where.params.values]);
   const conditions = [where.sql];
-  if (page.after) conditions.push(afterCondition(sort, page.after, pageParams));
-  const tieDir = sort[sort.length - 1].direction;
-  const order = [
-    ...sort.map((s) => `c.${SORT_COLUMNS[s.field].column} ${s.direction}`),
-    `c.id ${tieDir}`,
-  ].join(', ');
-  const sql = `SELECT ${CUSTOMER_SELECT}, c.name_search AS "nameSearch" FROM customer c
-    WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${page.first + 1}`;
+  if (page.after) {
+    checkCursor(sort, page.after);
+    conditions.push(afterCondition(sort, page.after, pageParams));
+  }
+  const sql = `SELECT ${CUSTOMER_SELECT}, ${SORT_SELECT} FROM customer c
+    WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy(sort)} LIMIT ${page.first + 1}`;
   return { sql, params: pageParams.values, where, sort, page };
 }
 
@@ -221,10 +155,8 @@ export async function listCustomers(
   args: ListArgs,
 ): Promise<CustomerPage> {
   const q = await customerPageQuery(db, scope, args);
-  const rows: (CustomerRow & { nameSearch: string })[] = await db.query(q.sql, q.params);
-  const connection = toConnection(rows, q.page, (row) =>
-    q.sort.map((s) => sortValue(row, s.field)),
-  );
+  const rows: SortedRow[] = await db.query(q.sql, q.params);
+  const connection = toConnection(rows, q.page, (row) => sortValues(row, q.sort));
   let counted: Promise<number> | undefined;
   return { ...connection, count: () => (counted ??= countWhere(db, q.where)) };
 }

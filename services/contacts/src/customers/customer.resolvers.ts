@@ -3,7 +3,7 @@ import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import type { CustomerFilterInput } from '../filter/filter.types';
 import { listCustomers } from './customer.list';
-import type { CustomerSort } from './customer.list';
+import type { CustomerSort } from './customer.sort';
 import { scopeOf, writerOf } from './customer.scope';
 import { createCustomer, updateCustomer } from './customer.write';
 import { FilterValueScalar, JsonScalar } from './json.scalars';

@@ -65,9 +65,9 @@ export async function createCustomer(
       ? identity.userId
       : check.userId(input.assignedStaff, 'input.assignedStaff');
   staffOwnAssignment(identity, assignedStaff, 'input.assignedStaff');
-  const name = check.text(input.name, 'input.name', 200);
-  const address = check.text(input.address, 'input.address');
-  const city = check.text(input.city, 'input.city', 100);
+  const name = check.text(input.name, 'input.name', check.MAX_LENGTH.name);
+  const address = check.text(input.address, 'input.address', check.MAX_LENGTH.address);
+  const city = check.text(input.city, 'input.city', check.MAX_LENGTH.city);
   const values = [
     identity.workspaceId,
     name,
@@ -120,15 +120,15 @@ export async function createCustomer(
 function patchAssignments(writer: Writer, patch: CustomerPatch, add: (v: unknown) => string) {
   const sets: string[] = [];
   const set = (column: string, value: unknown) => sets.push(`${column} = ${add(value)}`);
-  const searchable = (key: 'name' | 'address' | 'city', max: number) => {
+  const searchable = (key: 'name' | 'address' | 'city') => {
     if (!(key in patch)) return;
-    const value = check.text(patch[key], `input.${key}`, max);
+    const value = check.text(patch[key], `input.${key}`, check.MAX_LENGTH[key]);
     set(key, value);
     set(`${key}_search`, foldSearchText(value ?? ''));
   };
-  searchable('name', 200);
-  searchable('address', 500);
-  searchable('city', 100);
+  searchable('name');
+  searchable('address');
+  searchable('city');
   if ('email' in patch) set('email', check.email(patch.email, 'input.email'));
   if ('birthday' in patch) set('birthday', patch.birthday ?? null);
   if ('gender' in patch) set('gender', patch.gender ?? null);

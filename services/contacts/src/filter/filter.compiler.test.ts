@@ -997,6 +997,14 @@ const FIELDS: Record<string, Record<string, (r: Random) => unknown>> = {
   gender: { eq: (r) => pick(r, ['MALE', 'FEMALE']), notIn: () => ['OTHER'], isNotEmpty: bool },
   group: { in: () => ['PRIORITY'], isEmpty: bool },
   tags: { containsAny: texts, containsAll: texts, isEmpty: bool },
+  orderCount: { eq: () => 0, notIn: () => [1, 2], between: () => [1, 3] },
+  totalSpent: { gt: (r) => Math.floor(r() * 5_000_000), lte: () => 0 },
+  lastOrderAt: {
+    lt: instant,
+    neq: instant,
+    between: () => [new Date(0), new Date(1)],
+    isEmpty: bool,
+  },
 };
 const CUSTOM: Record<string, Record<string, (r: Random) => unknown>> = {
   note: { eq: text, in: texts, contains: () => "it's", isEmpty: bool },

@@ -6,7 +6,9 @@ import { foldSearchText } from './search-text';
 import type { Operators, Scope, ValueType } from './filter.ops';
 import {
   DATE,
+  DATE_TIME,
   TEXT,
+  byInstant,
   byText,
   emptyOps,
   equalityOps,
@@ -16,7 +18,8 @@ import {
   someRowOps,
 } from './filter.ops';
 import type { Reader } from './filter.values';
-import { readDateTime, readList, readOneOf, readString, readUuid, show } from './filter.values';
+import { readList, readOneOf, readString, readUuid, show } from './filter.values';
+import { ORDER_FIELDS } from './filter.orders';
 
 export interface SystemField {
   /** As error messages name it: `operator "gt" is not valid for text field "name"`. */
@@ -31,12 +34,6 @@ const NFC_TEXT: ValueType<string> = {
 };
 const LOWER_TEXT: ValueType<string> = { ...TEXT, read: (v, at) => readString(v, at).toLowerCase() };
 const UUID: ValueType<string> = { read: readUuid, cast: '::uuid', arrayCast: '::uuid[]' };
-const DATE_TIME: ValueType<string> = {
-  read: readDateTime,
-  cast: '::timestamptz',
-  arrayCast: '::timestamptz[]',
-};
-const byInstant = (a: string, b: string): number => Date.parse(a) - Date.parse(b);
 
 /** A text column that may be NULL or '' (both count as empty). */
 function emptyText(col: string): Operators {
@@ -196,4 +193,5 @@ export const SYSTEM_FIELDS: ReadonlyMap<string, SystemField> = new Map<string, S
   ['tags', tagList('tags')],
   ['labels', tagList('labels')],
   ['externalId', externalId],
+  ...ORDER_FIELDS,
 ]);

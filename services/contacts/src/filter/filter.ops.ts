@@ -10,6 +10,7 @@ import {
   readBoolean,
   readBounds,
   readDate,
+  readDateTime,
   readList,
   readNumber,
   readString,
@@ -159,6 +160,16 @@ export const NUMBER: ValueType<number> = {
 
 /** Calendar dates as 'YYYY-MM-DD'. */
 export const DATE: ValueType<string> = { read: readDate, cast: '::date', arrayCast: '::date[]' };
+
+/** Instants: a Date, or an ISO-8601 string with a zone from a stored filter. */
+export const DATE_TIME: ValueType<string> = {
+  read: readDateTime,
+  cast: '::timestamptz',
+  arrayCast: '::timestamptz[]',
+};
+
+/** Instants in time order. */
+export const byInstant = (a: string, b: string): number => Date.parse(a) - Date.parse(b);
 
 /** 'YYYY-MM-DD' strings sort as the dates they name. */
 export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -45,6 +45,9 @@ interface ComparisonFilter<T> {
   isNotEmpty?: boolean | null;
 }
 
+/** Whole numbers: a count, an amount of đồng. */
+export type WholeNumberFilter = Omit<ComparisonFilter<number>, 'isEmpty' | 'isNotEmpty'>;
+
 /** Calendar dates as 'YYYY-MM-DD'. */
 export type DateFilter = ComparisonFilter<string>;
 
@@ -124,6 +127,12 @@ export interface CustomerFilterInput {
   tags?: TagsFilter | null;
   labels?: TagsFilter | null;
   externalId?: StringFilter | null;
+  /** Orders neither cancelled nor returned; 0 without orders. */
+  orderCount?: WholeNumberFilter | null;
+  /** Whole đồng; 0 without orders. */
+  totalSpent?: WholeNumberFilter | null;
+  /** Missing without orders. */
+  lastOrderAt?: DateTimeFilter | null;
   custom?: CustomFieldFilter[] | null;
   /** The id of a saved list: its filter applies here, as if written in place. */
   inList?: string | null;

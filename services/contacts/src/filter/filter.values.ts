@@ -46,6 +46,14 @@ export const readNumber: Reader<number> = (value, at) => {
   return value;
 };
 
+/** A whole number (a count, an amount of đồng), exact as a JS number. */
+export const readWholeNumber: Reader<number> = (value, at) => {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw badInput(at, `${show(value)} is not a whole number`);
+  }
+  return value;
+};
+
 export const readUuid: Reader<string> = (value, at) => {
   const text = readString(value, at);
   if (!isUuid(text)) throw badInput(at, `${show(text)} is not a valid id`);

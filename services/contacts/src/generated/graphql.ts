@@ -34,6 +34,8 @@ export type Scalars = {
    * filter, the filter of one part of a split), which can be sent back as `CustomerFilter`.
    */
   JSON: { input: unknown; output: unknown; }
+  /** Money: a whole number of Vietnamese đồng (no fractions), sent as a JSON number. */
+  VND: { input: number | string; output: number | string; }
   _FieldSet: { input: any; output: any; }
 };
 
@@ -86,6 +88,28 @@ export type BulkUpdateResult = {
   skipped: Array<Scalars['ID']['output']>;
   /** How many customers were updated. */
   updated: Scalars['Int']['output'];
+};
+
+/** Conditions on a count, which is never missing (0 when there is nothing to count). */
+export type CountFilter = {
+  /** Between two counts, both included: `[from, to]`. */
+  between?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** Equal. */
+  eq?: InputMaybe<Scalars['Int']['input']>;
+  /** Greater than. */
+  gt?: InputMaybe<Scalars['Int']['input']>;
+  /** Greater than or equal. */
+  gte?: InputMaybe<Scalars['Int']['input']>;
+  /** Equal to one of these (at most 1,000). */
+  in?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** Less than. */
+  lt?: InputMaybe<Scalars['Int']['input']>;
+  /** Less than or equal. */
+  lte?: InputMaybe<Scalars['Int']['input']>;
+  /** Not equal. */
+  neq?: InputMaybe<Scalars['Int']['input']>;
+  /** Equal to none of these. */
+  notIn?: InputMaybe<Array<Scalars['Int']['input']>>;
 };
 
 /** A field the workspace added to its customers (seed `001_…`). */
@@ -341,12 +365,22 @@ export type CustomerFilter = {
   inList?: InputMaybe<Scalars['ID']['input']>;
   /** Process labels. */
   labels?: InputMaybe<TagsFilter>;
+  /**
+   * When the customer last ordered. Missing without orders: "no order in 90 days" is
+   * `not: { lastOrderAt: { gte: <90 days ago> } }`, which includes them.
+   */
+  lastOrderAt?: InputMaybe<DateTimeFilter>;
   /** Full name. */
   name?: InputMaybe<StringFilter>;
   /** This does not hold. */
   not?: InputMaybe<CustomerFilter>;
   /** At least one of these holds. */
   or?: InputMaybe<Array<CustomerFilter>>;
+  /**
+   * How many orders the customer has placed, cancelled and returned ones not counted
+   * (0 without orders), as orders-loyalty last announced it.
+   */
+  orderCount?: InputMaybe<CountFilter>;
   /** Any of the customer's phones. */
   phone?: InputMaybe<PhoneFilter>;
   /** Between two positions in (createdAt, id) order (a part of a split). */
@@ -355,6 +389,11 @@ export type CustomerFilter = {
   tags?: InputMaybe<TagsFilter>;
   /** IANA time zone. */
   timezone?: InputMaybe<StringFilter>;
+  /**
+   * What the customer has spent in all, in đồng, cancelled and returned orders not
+   * counted (0 without orders).
+   */
+  totalSpent?: InputMaybe<MoneyFilter>;
   /** Derived type. */
   type?: InputMaybe<CustomerTypeFilter>;
   /** When the customer last changed. */
@@ -594,18 +633,24 @@ export type CustomerSort = {
 export type CustomerSortField =
   /** Creation time. */
   | 'CREATED_AT'
+  /** When the customer last ordered; customers without orders come first. */
+  | 'LAST_ORDER_AT'
   /** Name, ignoring case and diacritics; customers without a name come first. */
   | 'NAME'
+  /** How many orders the customer has placed (cancelled and returned ones not counted). */
+  | 'ORDER_COUNT'
+  /** What the customer has spent in all (cancelled and returned orders not counted). */
+  | 'TOTAL_SPENT'
   /** Last change. */
   | 'UPDATED_AT';
 
 /** How much the seller knows of a customer. */
 export type CustomerType =
-  /** Known to the seller's shop or platform (an id from there), or a buyer. */
+  /** A buyer: an id from the seller's shop, or an order that is not cancelled. */
   | 'CUSTOMER'
-  /** A name plus an email or a phone. */
+  /** A phone or an email to reach them, and no purchase known. */
   | 'LEAD'
-  /** No name, email or phone yet. */
+  /** No way to reach them yet: no phone and no email (a name alone is still a visitor). */
   | 'VISITOR';
 
 /** Conditions on the derived customer type. */
@@ -751,6 +796,28 @@ export type InvalidPhoneRow = {
   row: Scalars['Int']['output'];
   /** What it said. */
   value: Scalars['String']['output'];
+};
+
+/** Conditions on an amount in whole đồng, which is never missing (0 when nothing was spent). */
+export type MoneyFilter = {
+  /** Between two amounts, both included: `[from, to]`. */
+  between?: InputMaybe<Array<Scalars['VND']['input']>>;
+  /** Equal. */
+  eq?: InputMaybe<Scalars['VND']['input']>;
+  /** Greater than. */
+  gt?: InputMaybe<Scalars['VND']['input']>;
+  /** Greater than or equal. */
+  gte?: InputMaybe<Scalars['VND']['input']>;
+  /** Equal to one of these (at most 1,000). */
+  in?: InputMaybe<Array<Scalars['VND']['input']>>;
+  /** Less than. */
+  lt?: InputMaybe<Scalars['VND']['input']>;
+  /** Less than or equal. */
+  lte?: InputMaybe<Scalars['VND']['input']>;
+  /** Not equal. */
+  neq?: InputMaybe<Scalars['VND']['input']>;
+  /** Equal to none of these. */
+  notIn?: InputMaybe<Array<Scalars['VND']['input']>>;
 };
 
 export type Mutation = {
@@ -1203,6 +1270,7 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   BulkJobStatus: BulkJobStatus;
   BulkUpdateResult: ResolverTypeWrapper<BulkUpdateResult>;
+  CountFilter: CountFilter;
   CustomFieldDefinition: ResolverTypeWrapper<CustomFieldRow>;
   CustomFieldFilter: CustomFieldFilter;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -1246,6 +1314,7 @@ export type ResolversTypes = ResolversObject<{
   IdFilter: IdFilter;
   InvalidPhoneRow: ResolverTypeWrapper<InvalidPhoneRow>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  MoneyFilter: MoneyFilter;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PhoneFilter: PhoneFilter;
@@ -1260,6 +1329,7 @@ export type ResolversTypes = ResolversObject<{
   TagsFilter: TagsFilter;
   UserView: ResolverTypeWrapper<UserView>;
   UserViewInput: UserViewInput;
+  VND: ResolverTypeWrapper<Scalars['VND']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1269,6 +1339,7 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
   BulkUpdateResult: BulkUpdateResult;
+  CountFilter: CountFilter;
   CustomFieldDefinition: CustomFieldRow;
   CustomFieldFilter: CustomFieldFilter;
   Boolean: Scalars['Boolean']['output'];
@@ -1305,6 +1376,7 @@ export type ResolversParentTypes = ResolversObject<{
   IdFilter: IdFilter;
   InvalidPhoneRow: InvalidPhoneRow;
   JSON: Scalars['JSON']['output'];
+  MoneyFilter: MoneyFilter;
   Mutation: {};
   PageInfo: PageInfo;
   PhoneFilter: PhoneFilter;
@@ -1316,6 +1388,7 @@ export type ResolversParentTypes = ResolversObject<{
   TagsFilter: TagsFilter;
   UserView: UserView;
   UserViewInput: UserViewInput;
+  VND: Scalars['VND']['output'];
 }>;
 
 export type BulkJobResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BulkJob'] = ResolversParentTypes['BulkJob']> = ResolversObject<{
@@ -1545,6 +1618,10 @@ export type UserViewResolvers<ContextType = Context, ParentType extends Resolver
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export interface VndScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['VND'], any> {
+  name: 'VND';
+}
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   BulkJob?: BulkJobResolvers<ContextType>;
   BulkUpdateResult?: BulkUpdateResultResolvers<ContextType>;
@@ -1573,5 +1650,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   TableColumn?: TableColumnResolvers<ContextType>;
   UserView?: UserViewResolvers<ContextType>;
+  VND?: GraphQLScalarType;
 }>;
 

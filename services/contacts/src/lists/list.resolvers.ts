@@ -3,7 +3,7 @@ import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import type { CustomerFilterInput } from '../filter/filter.types';
 import { compileWhere, countWhere, listCustomers } from '../customers/customer.list';
-import type { CustomerSort } from '../customers/customer.list';
+import type { CustomerSort } from '../customers/customer.sort';
 import { scopeOf } from '../customers/customer.scope';
 import { heavy } from '../customers/heavy-work';
 import { CustomerListEntity } from './list.entity';
