@@ -9,8 +9,12 @@
 //      on the order versions arrive in.
 //   2. Each version's status, stale ones too, into customer_order_status with the
 //      earliest time it was seen (LEAST): also independent of arrival order.
+// A stub (a status a marketplace pushed before the details, shops/shopee.ingest.ts)
+// takes the details of any version, stale or not; its status and version still follow
+// the rule above. The push writes through the same rule (newerVersionSql) and history
+// (recordStatusHistory).
 // Rejected orders are listed with their field; nothing of them is written.
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { RequestAccess } from '@customer-graph/runtime';
 import { badInput } from '@customer-graph/runtime';
 import type { OrderInput } from '../generated/graphql';
@@ -28,6 +32,16 @@ export interface UpsertOrdersResult {
 
 const RANK_SQL = (status: string) =>
   `array_position(ARRAY[${ORDER_STATUSES.map((s) => `'${s}'`).join(', ')}]::text[], ${status})`;
+
+/**
+ * The stale-update rule in SQL: whether the `incoming` row's version (source time,
+ * then status rank) is newer than the `stored` one's (both aliases of customer_order).
+ */
+export const newerVersionSql = (stored: string, incoming: string) =>
+  `(${stored}.source_updated_at, ${RANK_SQL(`${stored}.status`)})
+     < (${incoming}.source_updated_at, ${RANK_SQL(`${incoming}.status`)})`;
+const NEWER = newerVersionSql('o', 'EXCLUDED');
+
 const rank = (o: CheckedOrder) => ORDER_STATUSES.indexOf(o.status);
 const newer = (a: CheckedOrder, b: CheckedOrder) =>
   a.updatedAt.getTime() !== b.updatedAt.getTime()
@@ -96,17 +110,19 @@ export async function upsertOrders(
            "updatedAt" timestamptz)
          ON CONFLICT (workspace_id, source, code) DO UPDATE SET
            customer_id = COALESCE(EXCLUDED.customer_id, o.customer_id),
-           status = EXCLUDED.status, buyer_name = EXCLUDED.buyer_name,
+           status = CASE WHEN ${NEWER} THEN EXCLUDED.status ELSE o.status END,
+           buyer_name = EXCLUDED.buyer_name,
            buyer_phone = EXCLUDED.buyer_phone, buyer_phone_e164 = EXCLUDED.buyer_phone_e164,
            buyer_email = EXCLUDED.buyer_email, shipping_address = EXCLUDED.shipping_address,
            shipping_carrier = EXCLUDED.shipping_carrier, tracking_code = EXCLUDED.tracking_code,
            note = EXCLUDED.note, items = EXCLUDED.items, subtotal = EXCLUDED.subtotal,
            discount_total = EXCLUDED.discount_total, shipping_fee = EXCLUDED.shipping_fee,
            total = EXCLUDED.total, voucher_code = EXCLUDED.voucher_code,
-           ordered_at = EXCLUDED.ordered_at, source_updated_at = EXCLUDED.source_updated_at,
-           updated_at = now()
-         WHERE (o.source_updated_at, ${RANK_SQL('o.status')})
-             < (EXCLUDED.source_updated_at, ${RANK_SQL('EXCLUDED.status')})
+           ordered_at = EXCLUDED.ordered_at,
+           source_updated_at = CASE WHEN ${NEWER} THEN EXCLUDED.source_updated_at
+                                    ELSE o.source_updated_at END,
+           details_pending = false, updated_at = now()
+         WHERE ${NEWER} OR o.details_pending
          RETURNING (xmax = 0) AS created`,
         [workspaceId, JSON.stringify([...winners.values()])],
       );
@@ -117,26 +133,41 @@ export async function upsertOrders(
         o.buyerPhoneE164 ? [o.buyerPhoneE164] : [],
       );
       await attachByPhone(tx, workspaceId, phones);
-      await tx.query(
-        `INSERT INTO customer_order_status AS h (workspace_id, order_id, status, changed_at)
-         SELECT $1, o.id, x.status, min(x.at)
-         FROM jsonb_to_recordset($2::jsonb) AS x(source text, code text, status text, at timestamptz)
-         JOIN customer_order o ON o.workspace_id = $1 AND o.source = x.source AND o.code = x.code
-         GROUP BY o.id, x.status
-         ON CONFLICT (order_id, status) DO UPDATE SET changed_at = LEAST(h.changed_at, EXCLUDED.changed_at)`,
-        [
-          workspaceId,
-          JSON.stringify(
-            valid.map((o) => ({
-              source: o.source,
-              code: o.code,
-              status: o.status,
-              at: o.updatedAt,
-            })),
-          ),
-        ],
+      await recordStatusHistory(
+        tx,
+        workspaceId,
+        valid.map((o) => ({ source: o.source, code: o.code, status: o.status, at: o.updatedAt })),
       );
     });
   }
   return { created, updated, unchanged: valid.length - created - updated, rejected };
+}
+
+/** One status an order was seen in, at the source's time of that version. */
+export interface StatusSeen {
+  source: string;
+  code: string;
+  status: string;
+  at: Date;
+}
+
+/**
+ * Keeps the earliest time each status of each order was seen (stale versions count):
+ * the result does not depend on the order versions arrive in. Orders not stored are
+ * skipped. Run in the transaction that wrote the orders.
+ */
+export async function recordStatusHistory(
+  tx: EntityManager,
+  workspaceId: string,
+  seen: readonly StatusSeen[],
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO customer_order_status AS h (workspace_id, order_id, status, changed_at)
+     SELECT $1, o.id, x.status, min(x.at)
+     FROM jsonb_to_recordset($2::jsonb) AS x(source text, code text, status text, at timestamptz)
+     JOIN customer_order o ON o.workspace_id = $1 AND o.source = x.source AND o.code = x.code
+     GROUP BY o.id, x.status
+     ON CONFLICT (order_id, status) DO UPDATE SET changed_at = LEAST(h.changed_at, EXCLUDED.changed_at)`,
+    [workspaceId, JSON.stringify(seen)],
+  );
 }
