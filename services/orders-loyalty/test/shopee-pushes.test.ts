@@ -61,7 +61,7 @@ async function push(
     },
     body,
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 async function order(ws: string, code: string) {
