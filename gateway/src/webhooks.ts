@@ -1,12 +1,26 @@
-// Webhooks from outside (Zalo OA, later marketplaces and message providers) arrive at
+// Webhooks from outside (Zalo OA, Shopee, later other marketplaces) arrive at
 // the gateway under /webhooks/<source> and are forwarded, body untouched, to the
 // service that owns the source; that service verifies the sender's signature.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '@customer-graph/runtime';
 import type { Logger, RouteHandler } from '@customer-graph/runtime';
 
-/** Webhook source → owning subgraph. */
-export const WEBHOOK_OWNERS: Record<string, string> = { zalo: 'followers' };
+export interface WebhookSource {
+  /** The subgraph that verifies and applies the source's requests. */
+  owner: string;
+  /**
+   * Headers outside the allow-list below that carry the sender's signature. Shopee signs
+   * in `Authorization` (an HMAC of the URL and body, not a credential of ours), so it is
+   * passed on for Shopee alone.
+   */
+  signedIn?: readonly string[];
+}
+
+/** Webhook source → who owns it. */
+export const WEBHOOK_SOURCES: Record<string, WebhookSource> = {
+  zalo: { owner: 'followers' },
+  shopee: { owner: 'orders-loyalty', signedIn: ['authorization'] },
+};
 
 // Only the sender's description of its request is passed on: an allow-list, so that
 // hop-by-hop and request-control headers (Connection and what it names, Keep-Alive,
@@ -16,7 +30,10 @@ export const WEBHOOK_OWNERS: Record<string, string> = { zalo: 'followers' };
 // rest are this hop's business or would let a sender speak for the gateway.
 const FORWARDED = new Set(['content-type', 'content-encoding', 'user-agent', 'accept']);
 
-function forwardedHeaders(req: IncomingMessage): Record<string, string> {
+function forwardedHeaders(
+  req: IncomingMessage,
+  signedIn: readonly string[],
+): Record<string, string> {
   const named = new Set(
     String(req.headers.connection ?? '')
       .split(',')
@@ -24,7 +41,10 @@ function forwardedHeaders(req: IncomingMessage): Record<string, string> {
   );
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    const sendersOwn = FORWARDED.has(name) || (name.startsWith('x-') && !name.startsWith('x-cg-'));
+    const sendersOwn =
+      FORWARDED.has(name) ||
+      signedIn.includes(name) ||
+      (name.startsWith('x-') && !name.startsWith('x-cg-'));
     if (value === undefined || !sendersOwn || named.has(name)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
@@ -37,7 +57,9 @@ export function webhookForwarder(
 ): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     const source = new URL(req.url ?? '/', 'http://localhost').pathname.split('/')[2] ?? '';
-    const owner = WEBHOOK_OWNERS[source];
+    const { owner, signedIn = [] } = Object.hasOwn(WEBHOOK_SOURCES, source)
+      ? WEBHOOK_SOURCES[source]
+      : { owner: '' };
     if (!owner || !subgraphUrls[owner]) {
       sendJson(res, 404, { error: `no webhook source "${source}"` });
       return;
@@ -47,7 +69,7 @@ export function webhookForwarder(
     try {
       upstream = await fetch(target, {
         method: 'POST',
-        headers: forwardedHeaders(req),
+        headers: forwardedHeaders(req, signedIn),
         body,
         signal: AbortSignal.timeout(10_000),
       });

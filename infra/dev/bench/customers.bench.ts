@@ -11,6 +11,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import {
+  DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
   DEFAULT_STATEMENT_TIMEOUT_MS,
   buildSchema,
   createLogger,
@@ -239,6 +240,7 @@ async function main(): Promise<void> {
         kafkaBrokers: undefined,
         demoWorkspaceId: undefined,
         statementTimeoutMs: DEFAULT_STATEMENT_TIMEOUT_MS,
+        publicWebhookBaseUrl: DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
       },
       logger,
     );

@@ -1,6 +1,6 @@
 // Orders matched to customers by phone (issue 11), through the gateway and the real
 // broker: an order whose phone the directory knows is attached at once, in any written
-// form; one that comes first waits for the customer's phones to be announced; a
+// form; an unknown buyer is made a customer by contacts and the order follows; a
 // deleted customer's orders are detached and kept.
 import { randomBytes } from 'node:crypto';
 import type { Identity } from '@customer-graph/runtime';
@@ -61,23 +61,42 @@ async function directoryHas(e164: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-it('attaches orders by phone in any written form, before or after the customer is known', async () => {
+it('attaches orders by phone in any written form, and makes a customer of an unknown buyer', async () => {
   const lan = (
     await gql(`mutation { createCustomer(input: { name: "Lan", phone: "0912 888 001" }) { id } }`)
   ).createCustomer as { id: string };
   await eventually(() => directoryHas('+84912888001'), Boolean);
-  // Known phone, written another way: attached at once.
-  await upsert(order('M-1', '+84 912 888 001'), order('M-2', null), order('M-3', '0912888002'));
-  expect(await owners()).toEqual({ 'M-1': lan.id, 'M-2': null, 'M-3': null });
+  // Known phone, written another way: attached at once. No phone: stays unattached.
+  await upsert(order('M-1', '+84 912 888 001'), order('M-2', null), {
+    ...order('M-3', '0912888002'),
+    buyerName: 'Hoa',
+    buyerEmail: 'hoa@example.vn',
+  });
+  expect(await owners()).toMatchObject({ 'M-1': lan.id, 'M-2': null });
 
-  // M-3's buyer becomes a customer afterwards: the order follows.
+  // M-3's buyer is unknown: orders asks contacts (orders.buyer.seen), which creates the
+  // customer (contacts.customer.buyer-matched), and the order follows. Having bought,
+  // the buyer is a CUSTOMER.
+  const attached = await eventually(owners, (o) => !!o['M-3']);
   const hoa = (
-    await gql(`mutation { createCustomer(input: { name: "Hoa", phone: "84912888002" }) { id } }`)
-  ).createCustomer as { id: string };
-  const attached = await eventually(owners, (o) => o['M-3'] === hoa.id);
+    await gql(
+      `{ customerByPhone(phone: "+84 912 888 002") { id name email type orderSummary { orderCount } } }`,
+    )
+  ).customerByPhone as { id: string };
   expect(attached).toEqual({ 'M-1': lan.id, 'M-2': null, 'M-3': hoa.id });
+  const typed = await eventually(
+    async () => (await gql(`{ customer(id: "${hoa.id}") { type } }`)).customer as { type: string },
+    (c) => c.type === 'CUSTOMER',
+  );
+  expect(typed).toEqual({ type: 'CUSTOMER' });
+  expect(hoa).toMatchObject({
+    name: 'Hoa',
+    email: 'hoa@example.vn',
+    orderSummary: { orderCount: 1 },
+  });
 
-  // Deleting Lan detaches her order; it is kept, for the shop's accounts.
+  // Deleting Lan detaches her order; it is kept, for the shop's accounts, and the
+  // deleted customer's number does not make a new customer.
   await gql(`mutation($ids: [ID!]) { deleteCustomers(ids: $ids) { deleted } }`, { ids: [lan.id] });
   const detached = await eventually(owners, (o) => o['M-1'] === null);
   expect(detached).toEqual({ 'M-1': null, 'M-2': null, 'M-3': hoa.id });

@@ -25,7 +25,25 @@ describe('a subgraph’s config', () => {
     });
   });
 
+  it('takes the public webhook base URL as given, without a trailing slash; the dev gateway by default', () => {
+    expect(loadSubgraphConfig('contacts', base).publicWebhookBaseUrl).toBe('http://localhost:4000');
+    const set = { ...base, PUBLIC_WEBHOOK_BASE_URL: 'https://api.example.vn/cg/' };
+    expect(loadSubgraphConfig('contacts', set).publicWebhookBaseUrl).toBe(
+      'https://api.example.vn/cg',
+    );
+  });
+
   it.each([
+    [
+      'a public webhook base URL that is not http(s)',
+      { ...base, PUBLIC_WEBHOOK_BASE_URL: 'ftp://example.vn' },
+      /PUBLIC_WEBHOOK_BASE_URL must be an http\(s\) URL/,
+    ],
+    [
+      'a public webhook base URL with a query',
+      { ...base, PUBLIC_WEBHOOK_BASE_URL: 'https://example.vn/?a=1' },
+      /PUBLIC_WEBHOOK_BASE_URL must be an http\(s\) URL without query/,
+    ],
     ['no data key', { ...base, DATA_ENCRYPTION_KEY: undefined }, /DATA_ENCRYPTION_KEY is required/],
     ['a short data key', { ...base, DATA_ENCRYPTION_KEY: 'c2hvcnQ=' }, /32 bytes/],
     ['no database', { ...base, CONTACTS_DATABASE_URL: undefined }, /CONTACTS_DATABASE_URL/],

@@ -15,7 +15,7 @@ import { WORKSPACE_ID_PATTERN } from './identity';
 import { ConfigError } from './env';
 import type { LogLevel } from './logger';
 import { parseDataKey } from './secret-box';
-import { DEFAULT_PORTS } from './registry';
+import { DEFAULT_PORTS, GATEWAY_DEFAULT_PORT } from './registry';
 
 export interface SubgraphConfig {
   service: string;
@@ -39,10 +39,35 @@ export interface SubgraphConfig {
    * the main pool; analysts' ad-hoc reads on a small pool of their own with a longer one.
    */
   statementTimeoutMs: { screens: number; analysts: number };
+  /**
+   * Where senders reach our webhooks from outside (the gateway's public origin, with a
+   * path prefix if a proxy adds one), without a trailing slash: a sender that signs the
+   * URL it posts to (Shopee) is verified against `<this>/webhooks/<source>`.
+   */
+  publicWebhookBaseUrl: string;
 }
 
 /** Default statement timeouts: a screen answers in well under a second when healthy. */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = { screens: 5_000, analysts: 30_000 };
+
+/** The gateway of the embedded stack, as a sender on this machine reaches it. */
+export const DEFAULT_PUBLIC_WEBHOOK_BASE_URL = `http://localhost:${GATEWAY_DEFAULT_PORT}`;
+
+function readPublicWebhookBaseUrl(env: Env): string {
+  const text = readString(env, 'PUBLIC_WEBHOOK_BASE_URL', DEFAULT_PUBLIC_WEBHOOK_BASE_URL);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`PUBLIC_WEBHOOK_BASE_URL must be an http(s) URL, got "${text}"`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.search || url.hash || url.username) {
+    throw new ConfigError(
+      `PUBLIC_WEBHOOK_BASE_URL must be an http(s) URL without query, fragment or credentials, got "${text}"`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}
 
 function readDataKey(env: Env): Buffer {
   const text = readString(env, 'DATA_ENCRYPTION_KEY');
@@ -82,5 +107,6 @@ export function loadSubgraphConfig(service: string, env: Env = process.env): Sub
         DEFAULT_STATEMENT_TIMEOUT_MS.analysts,
       ),
     },
+    publicWebhookBaseUrl: readPublicWebhookBaseUrl(env),
   };
 }

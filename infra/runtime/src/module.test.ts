@@ -10,6 +10,7 @@ import type { SecretBox } from './secret-box';
 const db = {} as DataSource;
 const logger = createLogger('error');
 const secrets = {} as SecretBox;
+const publicWebhookBaseUrl = 'http://localhost:4000';
 const identity = { workspaceId: 'w', userId: 'u', role: 'admin' } as const;
 const handler = async () => undefined;
 const none = async () => new Set<string>();
@@ -107,7 +108,7 @@ describe('defineSubgraph', () => {
         { name: 'b', routes: () => ({ 'POST /webhooks/x': route }) },
       ],
     });
-    expect(() => subgraph.routes?.(db, logger, secrets)).toThrow(
+    expect(() => subgraph.routes?.({ db, logger, secrets, publicWebhookBaseUrl })).toThrow(
       /the route "POST \/webhooks\/x" is claimed by both the a and b modules/,
     );
   });
@@ -131,7 +132,7 @@ describe('defineSubgraph', () => {
       ],
     });
     await subgraph.seedDemo?.(db, 'w');
-    await subgraph.startWorkers?.(db, logger, secrets).stop();
+    await subgraph.startWorkers?.({ db, logger, secrets, publicWebhookBaseUrl }).stop();
     expect(done).toEqual(['seed a', 'seed b', 'stop a', 'stop b']);
   });
 });

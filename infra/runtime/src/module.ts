@@ -108,23 +108,19 @@ export function defineSubgraph<L>(definition: SubgraphDefinition): SubgraphModul
       for (const module of modules) await module.seedDemo?.(db, workspaceId);
     },
     consumes: Object.keys(consumes).length > 0 ? (consumes as EventHandlers) : undefined,
-    routes: (db, logger, secrets) => {
+    routes: (resources) => {
       const owners = new Map<string, string>();
       const routes: Record<string, RouteHandler> = {};
       for (const module of modules) {
-        for (const [route, handler] of Object.entries(
-          module.routes?.({ db, logger, secrets }) ?? {},
-        )) {
+        for (const [route, handler] of Object.entries(module.routes?.(resources) ?? {})) {
           claim(owners, 'the route', route, module.name);
           routes[route] = handler;
         }
       }
       return routes;
     },
-    startWorkers: (db, logger, secrets) => {
-      const workers = modules.flatMap((m) =>
-        m.workers ? [m.workers({ db, logger, secrets })] : [],
-      );
+    startWorkers: (resources) => {
+      const workers = modules.flatMap((m) => (m.workers ? [m.workers(resources)] : []));
       return { stop: async () => void (await Promise.all(workers.map((w) => w.stop()))) };
     },
   };

@@ -104,8 +104,9 @@ export async function startSubgraph<L>(
   });
   await analystDb.initialize();
   const secrets = createSecretBox(config.dataEncryptionKey);
+  const resources = { db, logger, secrets, publicWebhookBaseUrl: config.publicWebhookBaseUrl };
   const events = startEvents(module, config, db, logger);
-  const workers = module.startWorkers?.(db, logger, secrets);
+  const workers = module.startWorkers?.(resources);
   const provisioner = createWorkspaceProvisioner(db);
   if (config.demoWorkspaceId && module.seedDemo) {
     await provisioner.ensure(config.demoWorkspaceId);
@@ -139,7 +140,7 @@ export async function startSubgraph<L>(
         checks: { ...checks, consumer: events.consumer(), relay: events.relay },
       });
     },
-    ...module.routes?.(db, logger, secrets),
+    ...module.routes?.(resources),
   };
 
   const handler = createHttpHandler<ServiceContext<L>>({

@@ -42,10 +42,10 @@ export interface SubgraphModule<L> {
   seedDemo?(db: DataSource, workspaceId: string): Promise<void>;
   /** Event type → handler, consumed by this service's consumer group (its name). */
   consumes?: EventHandlers;
-  /** Extra HTTP routes (webhooks), given the database. */
-  routes?(db: DataSource, logger: Logger, secrets: SecretBox): Record<string, RouteHandler>;
+  /** Extra HTTP routes (webhooks), given the service's resources. */
+  routes?(resources: ServiceResources): Record<string, RouteHandler>;
   /** Background work (bulk jobs), started after migrations and stopped before the pool. */
-  startWorkers?(db: DataSource, logger: Logger, secrets: SecretBox): { stop(): Promise<void> };
+  startWorkers?(resources: ServiceResources): { stop(): Promise<void> };
 }
 
 /** What a module's routes and workers are given: the service's own resources. */
@@ -54,6 +54,8 @@ export interface ServiceResources {
   logger: Logger;
   /** Seals and opens third parties' secrets kept in the database. */
   secrets: SecretBox;
+  /** Where senders reach our webhooks from outside, no trailing slash (config.ts). */
+  publicWebhookBaseUrl: string;
 }
 
 /** What a module's loaders are built for: one request, of one caller, in one workspace. */

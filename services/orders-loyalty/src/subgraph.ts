@@ -5,6 +5,7 @@ import type { Loaders } from './context';
 import { followerOrdersModule } from './follower-orders/follower-orders.module';
 import { ordersModule } from './orders/orders.module';
 import { phoneDirectoryModule } from './phone-directory/phone-directory.module';
+import { shopsModule } from './shops/shops.module';
 import { CreateOrders1763900000200 } from './migrations/1763900000200-CreateOrders';
 
 export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
@@ -14,5 +15,5 @@ export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
   // Written before the modules.
   migrations: [CreateOrders1763900000200],
   // The directory first: orders' handlers of the same events read what it just learnt.
-  modules: [phoneDirectoryModule, ordersModule, followerOrdersModule],
+  modules: [phoneDirectoryModule, ordersModule, followerOrdersModule, shopsModule],
 });

@@ -9,7 +9,7 @@ import { migrateSubgraph } from '../migrate';
 import type { RunningSubgraph } from '../subgraph';
 import type { SubgraphModule } from '../subgraph.types';
 import { createTestDatabase } from './databases';
-import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../config';
+import { DEFAULT_PUBLIC_WEBHOOK_BASE_URL, DEFAULT_STATEMENT_TIMEOUT_MS } from '../config';
 import type { SubgraphConfig } from '../config';
 
 export interface GraphQLBody {
@@ -37,6 +37,8 @@ export async function startTestSubgraph<L>(
     dataEncryptionKey?: Buffer;
     /** Statement timeouts; the production defaults unless given. */
     statementTimeoutMs?: SubgraphConfig['statementTimeoutMs'];
+    /** Where senders reach webhooks (signed URLs); the dev stack's default unless given. */
+    publicWebhookBaseUrl?: string;
   } = {},
 ): Promise<TestSubgraph> {
   const contextSigningSecret = options.contextSigningSecret ?? randomBytes(32).toString('hex');
@@ -58,6 +60,7 @@ export async function startTestSubgraph<L>(
       kafkaBrokers: options.kafkaBrokers,
       kafkaTopicPrefix: options.kafkaTopicPrefix ?? '',
       statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      publicWebhookBaseUrl: options.publicWebhookBaseUrl ?? DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
     },
     createLogger('error'),
   );

@@ -93,6 +93,21 @@ export type Mutation = {
    */
   attachOrder: Order;
   /**
+   * Connects a shop so that its order-status pushes reach this workspace
+   * (`POST /webhooks/shopee`, signed with `partnerKey`). Only `SHOPEE` so far. The
+   * connection is PENDING until the first push signed with the key arrives, which makes
+   * it CONNECTED; connecting the same (source, shopId) again replaces the key (a
+   * CONNECTED shop stays so). A shop CONNECTED to another workspace is refused
+   * (`CONFLICT` on `shopId`). The key is kept sealed and never returned. At most 50
+   * shops per workspace. Needs `settings.manage` (admins).
+   */
+  connectShop: ShopConnection;
+  /**
+   * Removes the workspace's connection to a shop (its pushes are refused from then on;
+   * its orders are kept). False when there was none. Needs `settings.manage` (admins).
+   */
+  disconnectShop: Scalars['Boolean']['output'];
+  /**
    * Creates or updates orders from a shop connector or a script, keyed by (source, code);
    * at most 500 per call. Idempotent and safe to repeat or reorder: a version whose
    * `updatedAt` is older than the stored one is ignored (on equal times the later status
@@ -108,6 +123,19 @@ export type Mutation = {
 export type MutationAttachOrderArgs = {
   customerId: Scalars['ID']['input'];
   orderId: Scalars['ID']['input'];
+};
+
+
+export type MutationConnectShopArgs = {
+  partnerKey: Scalars['String']['input'];
+  shopId: Scalars['String']['input'];
+  source: OrderSource;
+};
+
+
+export type MutationDisconnectShopArgs = {
+  shopId: Scalars['String']['input'];
+  source: OrderSource;
 };
 
 
@@ -133,6 +161,15 @@ export type Order = {
   code: Scalars['String']['output'];
   /** The customer who placed it; null while the order is attached to no customer. */
   customer: Maybe<Customer>;
+  /**
+   * True for a stub: a marketplace pushed this order's status before its details were
+   * upserted. A stub has no items, buyer or customer and all its money is 0; it is
+   * never attached to a customer, so it counts in no `orderSummary`. Its `orderedAt` is
+   * the time of its first push. The order's first `upsertOrders` fills it in (and sets
+   * this to false) whatever that version's `updatedAt`; its status still follows the
+   * newer version.
+   */
+  detailsPending: Scalars['Boolean']['output'];
   /** Order-level discounts (vouchers, promotions), in đồng. */
   discountTotal: Scalars['VND']['output'];
   /** Stable id of the order. */
@@ -408,6 +445,11 @@ export type Query = {
    * `sort` says otherwise). `first` is at most 100.
    */
   orders: OrderConnection;
+  /**
+   * The workspace's shop connections (at most 50), by source then shop id. Never
+   * includes a partner key. Needs `settings.read` (every role of the workspace).
+   */
+  shopConnections: Array<ShopConnection>;
 };
 
 
@@ -437,6 +479,34 @@ export type RejectedOrder = {
   /** Its source as sent. */
   source: Scalars['String']['output'];
 };
+
+/**
+ * A workspace's connection to a shop on a marketplace, through which the shop pushes
+ * order statuses. Its partner key is never readable.
+ */
+export type ShopConnection = {
+  __typename?: 'ShopConnection';
+  /** When `connectShop` last set this shop's key. */
+  claimedAt: Scalars['DateTime']['output'];
+  /** When the first push signed with the key connected it; null while PENDING. */
+  connectedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The shop's id on the marketplace (Shopee's numeric `shop_id`, as text). */
+  shopId: Scalars['String']['output'];
+  /** The marketplace. */
+  source: OrderSource;
+  /** PENDING until a push signed with the key arrives, then CONNECTED. */
+  status: ShopConnectionStatus;
+};
+
+/** Whether a shop connection has been proven by a signed push. */
+export type ShopConnectionStatus =
+  /** A push signed with its key arrived: the shop's pushes reach this workspace only. */
+  | 'CONNECTED'
+  /**
+   * Connected by `connectShop`; no push signed with its key seen yet. Other workspaces
+   * may hold pending claims on the same shop: the first one a push is signed for wins.
+   */
+  | 'PENDING';
 
 /** What `upsertOrders` did. */
 export type UpsertOrdersResult = {
@@ -559,6 +629,7 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Order: ResolverTypeWrapper<OrderRow>;
   OrderConnection: ResolverTypeWrapper<OrderPage>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
@@ -575,9 +646,10 @@ export type ResolversTypes = ResolversObject<{
   OrderStatusChange: ResolverTypeWrapper<OrderStatusChange>;
   OrderSummary: ResolverTypeWrapper<OrderSummary>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<{}>;
   RejectedOrder: ResolverTypeWrapper<RejectedOrder>;
+  ShopConnection: ResolverTypeWrapper<ShopConnection>;
+  ShopConnectionStatus: ShopConnectionStatus;
   UpsertOrdersResult: ResolverTypeWrapper<UpsertOrdersResult>;
   VND: ResolverTypeWrapper<Scalars['VND']['output']>;
   ZaloFollower: ResolverTypeWrapper<FollowerRef>;
@@ -591,6 +663,7 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Mutation: {};
+  Boolean: Scalars['Boolean']['output'];
   Order: OrderRow;
   OrderConnection: OrderPage;
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
@@ -603,9 +676,9 @@ export type ResolversParentTypes = ResolversObject<{
   OrderStatusChange: OrderStatusChange;
   OrderSummary: OrderSummary;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Query: {};
   RejectedOrder: RejectedOrder;
+  ShopConnection: ShopConnection;
   UpsertOrdersResult: UpsertOrdersResult;
   VND: Scalars['VND']['output'];
   ZaloFollower: FollowerRef;
@@ -626,6 +699,8 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   attachOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationAttachOrderArgs, 'customerId' | 'orderId'>>;
+  connectShop?: Resolver<ResolversTypes['ShopConnection'], ParentType, ContextType, RequireFields<MutationConnectShopArgs, 'partnerKey' | 'shopId' | 'source'>>;
+  disconnectShop?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDisconnectShopArgs, 'shopId' | 'source'>>;
   upsertOrders?: Resolver<ResolversTypes['UpsertOrdersResult'], ParentType, ContextType, RequireFields<MutationUpsertOrdersArgs, 'orders'>>;
 }>;
 
@@ -637,6 +712,7 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   buyerPhoneE164?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  detailsPending?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   discountTotal?: Resolver<ResolversTypes['VND'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
@@ -710,6 +786,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
+  shopConnections?: Resolver<Array<ResolversTypes['ShopConnection']>, ParentType, ContextType>;
 }>;
 
 export type RejectedOrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RejectedOrder'] = ResolversParentTypes['RejectedOrder']> = ResolversObject<{
@@ -718,6 +795,15 @@ export type RejectedOrderResolvers<ContextType = Context, ParentType extends Res
   index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ShopConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShopConnection'] = ResolversParentTypes['ShopConnection']> = ResolversObject<{
+  claimedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  shopId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['OrderSource'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ShopConnectionStatus'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -755,6 +841,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RejectedOrder?: RejectedOrderResolvers<ContextType>;
+  ShopConnection?: ShopConnectionResolvers<ContextType>;
   UpsertOrdersResult?: UpsertOrdersResultResolvers<ContextType>;
   VND?: GraphQLScalarType;
   ZaloFollower?: ZaloFollowerResolvers<ContextType>;

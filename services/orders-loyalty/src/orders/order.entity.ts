@@ -63,6 +63,11 @@ export interface OrderRow {
   orderedAt: Date;
   /** The source's time of this version. */
   sourceUpdatedAt: Date;
+  /**
+   * A stub: a status pushed by a marketplace before the order's details arrived (no
+   * items, money 0, never attached to a customer); its first upsert fills it in.
+   */
+  detailsPending: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -102,6 +107,7 @@ export const OrderEntity = new EntitySchema<OrderRow>({
     voucherCode: text('voucher_code'),
     orderedAt: { name: 'ordered_at', type: 'timestamptz', precision: 3 },
     sourceUpdatedAt: { name: 'source_updated_at', type: 'timestamptz', precision: 3 },
+    detailsPending: { name: 'details_pending', type: 'boolean', default: false },
     createdAt: { name: 'created_at', type: 'timestamptz', precision: 3, createDate: true },
     updatedAt: { name: 'updated_at', type: 'timestamptz', precision: 3 },
   },

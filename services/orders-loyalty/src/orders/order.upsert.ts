@@ -17,6 +17,9 @@
 // the summary of every customer whose orders changed is published
 // (order.summary-events.ts). Every way orders come in (the GraphQL mutation, a shop's
 // webhook, a file import) goes through upsertOrders and so gets all of that.
+// A stub (a status a marketplace pushed before the details, shops/shopee.ingest.ts)
+// takes the details of any version, stale or not; its status and version still follow
+// the rule above. The push writes through the same rule and history (order.versions.ts).
 // Rejected orders are listed with their field; nothing of them is written.
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RequestAccess } from '@customer-graph/runtime';
@@ -26,6 +29,7 @@ import { ORDER_STATUSES } from './order.entity';
 import { MAX_ORDERS_PER_CALL, checkOrder, isRejection } from './order.input';
 import { askAboutUnknownBuyers } from './order.buyer-seen';
 import { attachByPhone } from './order.matching';
+import { newerVersionSql, recordStatusHistory } from './order.versions';
 import { publishSummaries } from './order.summary-events';
 import type { CheckedOrder, Rejection } from './order.input';
 
@@ -36,8 +40,8 @@ export interface UpsertOrdersResult {
   rejected: Rejection[];
 }
 
-const RANK_SQL = (status: string) =>
-  `array_position(ARRAY[${ORDER_STATUSES.map((s) => `'${s}'`).join(', ')}]::text[], ${status})`;
+const NEWER = newerVersionSql('o', 'EXCLUDED');
+
 const rank = (o: CheckedOrder) => ORDER_STATUSES.indexOf(o.status);
 const keyOf = (o: { source: string; code: string }) => `${o.source}\u0000${o.code}`;
 const newer = (a: CheckedOrder, b: CheckedOrder) =>
@@ -106,17 +110,19 @@ export async function upsertOrders(
            "updatedAt" timestamptz)
          ON CONFLICT (workspace_id, source, code) DO UPDATE SET
            customer_id = COALESCE(o.customer_id, EXCLUDED.customer_id),
-           status = EXCLUDED.status, buyer_name = EXCLUDED.buyer_name,
+           status = CASE WHEN ${NEWER} THEN EXCLUDED.status ELSE o.status END,
+           buyer_name = EXCLUDED.buyer_name,
            buyer_phone = EXCLUDED.buyer_phone, buyer_phone_e164 = EXCLUDED.buyer_phone_e164,
            buyer_email = EXCLUDED.buyer_email, shipping_address = EXCLUDED.shipping_address,
            shipping_carrier = EXCLUDED.shipping_carrier, tracking_code = EXCLUDED.tracking_code,
            note = EXCLUDED.note, items = EXCLUDED.items, subtotal = EXCLUDED.subtotal,
            discount_total = EXCLUDED.discount_total, shipping_fee = EXCLUDED.shipping_fee,
            total = EXCLUDED.total, voucher_code = EXCLUDED.voucher_code,
-           ordered_at = EXCLUDED.ordered_at, source_updated_at = EXCLUDED.source_updated_at,
-           updated_at = now()
-         WHERE (o.source_updated_at, ${RANK_SQL('o.status')})
-             < (EXCLUDED.source_updated_at, ${RANK_SQL('EXCLUDED.status')})
+           ordered_at = EXCLUDED.ordered_at,
+           source_updated_at = CASE WHEN ${NEWER} THEN EXCLUDED.source_updated_at
+                                    ELSE o.source_updated_at END,
+           details_pending = false, updated_at = now()
+         WHERE ${NEWER} OR o.details_pending
          RETURNING o.id, o.source, o.code, o.customer_id AS "customerId", (xmax = 0) AS created`,
         [workspaceId, JSON.stringify([...winners.values()])],
       );
@@ -128,24 +134,10 @@ export async function upsertOrders(
         o.buyerPhoneE164 ? [o.buyerPhoneE164] : [],
       );
       const attached = await attachByPhone(tx, workspaceId, phones);
-      await tx.query(
-        `INSERT INTO customer_order_status AS h (workspace_id, order_id, status, changed_at)
-         SELECT $1, o.id, x.status, min(x.at)
-         FROM jsonb_to_recordset($2::jsonb) AS x(source text, code text, status text, at timestamptz)
-         JOIN customer_order o ON o.workspace_id = $1 AND o.source = x.source AND o.code = x.code
-         GROUP BY o.id, x.status
-         ON CONFLICT (order_id, status) DO UPDATE SET changed_at = LEAST(h.changed_at, EXCLUDED.changed_at)`,
-        [
-          workspaceId,
-          JSON.stringify(
-            valid.map((o) => ({
-              source: o.source,
-              code: o.code,
-              status: o.status,
-              at: o.updatedAt,
-            })),
-          ),
-        ],
+      await recordStatusHistory(
+        tx,
+        workspaceId,
+        valid.map((o) => ({ source: o.source, code: o.code, status: o.status, at: o.updatedAt })),
       );
       await askAboutUnknownBuyers(tx, workspaceId, valid);
       // Last: the figures are those of every change above.
