@@ -28,6 +28,7 @@ import type { OrderInput } from '../generated/graphql';
 import { ORDER_STATUSES } from './order.entity';
 import { MAX_ORDERS_PER_CALL, checkOrder, isRejection } from './order.input';
 import { askAboutUnknownBuyers } from './order.buyer-seen';
+import { lockPhoneMatching } from '../phone-directory/phone-directory.module';
 import { attachByPhone } from './order.matching';
 import { newerVersionSql, recordStatusHistory } from './order.versions';
 import { publishSummaries } from './order.summary-events';
@@ -93,6 +94,8 @@ export async function upsertOrders(
   let updated = 0;
   if (valid.length > 0) {
     await db.transaction(async (tx) => {
+      // First: matching by phone is serialised per workspace (phone-directory.lock.ts).
+      await lockPhoneMatching(tx, workspaceId);
       const rows: WrittenRow[] = await tx.query(
         `INSERT INTO customer_order AS o (workspace_id, customer_id, code, source, status,
            buyer_name, buyer_phone, buyer_phone_e164, buyer_email, shipping_address,

@@ -6,9 +6,11 @@
 // phones-changed of the customer: that one lists the customer's numbers as they are
 // now, and if it lacks this one, the number has left the customer since.
 import type { CUSTOMER_BUYER_MATCHED, EventHandler } from '@customer-graph/runtime';
+import { lockPhoneMatching } from './phone-directory.lock';
 
 export const onBuyerMatched: EventHandler<typeof CUSTOMER_BUYER_MATCHED> = async (tx, event) => {
   const { customerId, phoneE164 } = event.payload;
+  await lockPhoneMatching(tx, event.workspaceId);
   await tx.query(
     `INSERT INTO phone_directory AS d (workspace_id, e164, customer_id, occurred_at)
      SELECT $1, $3, $2, $4

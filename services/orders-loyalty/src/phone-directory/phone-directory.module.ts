@@ -16,6 +16,7 @@ import { CreatePhoneDirectory1763900000210 } from './migrations/1763900000210-Cr
 import { onPhonesChanged } from './phones-changed.handler';
 
 export { customerByPhone } from './phone-directory.lookup';
+export { lockPhoneMatching } from './phone-directory.lock';
 
 export const phoneDirectoryModule: DomainModule = {
   name: 'phoneDirectory',

@@ -7,9 +7,11 @@
 // it), on different partitions, so in either order: each only touches its own
 // customer's rows, so both orders end with the number at B.
 import type { CUSTOMER_PHONES_CHANGED, EventHandler } from '@customer-graph/runtime';
+import { lockPhoneMatching } from './phone-directory.lock';
 
 export const onPhonesChanged: EventHandler<typeof CUSTOMER_PHONES_CHANGED> = async (tx, event) => {
   const { customerId, phones } = event.payload;
+  await lockPhoneMatching(tx, event.workspaceId);
   const params = [event.workspaceId, customerId, event.occurredAt];
   // Ties go to the later arrival: on one partition that is the later commit.
   const newer: unknown[] = await tx.query(
