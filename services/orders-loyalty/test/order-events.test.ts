@@ -255,8 +255,8 @@ describe('orders.customer.summary-changed', () => {
     const ws = newWorkspace();
     const lan = randomUUID();
     await upsert(ws, { code: 'R-0', customerId: lan, total: 1_000 });
-    // Hold the customer's version row, so both upserts write their order and then
-    // queue behind it: the race, every time.
+    // Hold the customer's version row, so both upserts queue behind it (the first
+    // there, the second behind the first): the race, every time.
     const holder = subgraph.db.createQueryRunner();
     await holder.connect();
     await holder.startTransaction();
@@ -271,9 +271,10 @@ describe('orders.customer.summary-changed', () => {
       ]);
       for (;;) {
         const [{ n }] = await subgraph.db.query(
+          // One on the version row, the other on the workspace's phone-matching lock
+          // (phone-directory.lock.ts) the first holds.
           `SELECT count(*)::int AS n FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock'
-              AND query LIKE '%customer_order_version%'`,
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
         );
         if (n === 2) break;
         await new Promise((resolve) => setTimeout(resolve, 10));
