@@ -4,4 +4,6 @@ export const mappers: Record<string, string> = {
   Customer: '../orders/order.mappers#CustomerRef',
   Order: '../orders/order.entity#OrderRow',
   OrderConnection: '../orders/order.mappers#OrderPage',
+  OrderImport: '../imports/import.entity#OrderImportRow',
+  OrderImportError: '../imports/import.entity#OrderImportErrorRow',
 };

@@ -2,6 +2,7 @@
 // reviews), one domain module per folder.
 import { defineSubgraph } from '@customer-graph/runtime';
 import type { Loaders } from './context';
+import { importsModule } from './imports/imports.module';
 import { ordersModule } from './orders/orders.module';
 import { phoneDirectoryModule } from './phone-directory/phone-directory.module';
 import { CreateOrders1763900000200 } from './migrations/1763900000200-CreateOrders';
@@ -13,5 +14,5 @@ export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
   // Written before the modules.
   migrations: [CreateOrders1763900000200],
   // The directory first: orders' handlers of the same events read what it just learnt.
-  modules: [phoneDirectoryModule, ordersModule],
+  modules: [phoneDirectoryModule, ordersModule, importsModule],
 });
