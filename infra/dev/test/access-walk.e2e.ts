@@ -152,6 +152,7 @@ function requiredArguments(field: string): Record<string, unknown>[] {
     case 'customerList':
       return [{ id: listId }];
     case 'bulkJob':
+    case 'orderImport':
       return [{ id: randomUUID() }];
     case 'order':
       return [...owner.keys()]

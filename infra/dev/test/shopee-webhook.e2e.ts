@@ -141,9 +141,9 @@ describe('a signed push', () => {
         ],
       },
     });
-    const shops = await gql(as(wsA, 'admin'), '{ shopConnections { shopId status } }');
+    const shops = await gql(as(wsA, 'admin'), '{ shops { shopId status } }');
     expect(shops.data).toEqual({
-      shopConnections: [{ shopId: shopA.shopId, status: 'CONNECTED' }],
+      shops: [{ shopId: shopA.shopId, status: 'CONNECTED' }],
     });
   });
 });
@@ -257,8 +257,8 @@ describe('workspaces', () => {
     expect((await postSigned(real, pushBody(real, `R-${suffix}`, 'UNPAID'))).status).toBe(200);
     expect(await orderOf(owner, `R-${suffix}`)).toMatchObject({ status: 'PENDING' });
     expect(await orderOf(squatter, `R-${suffix}`)).toBeUndefined();
-    expect((await gql(as(squatter, 'admin'), '{ shopConnections { shopId } }')).data).toEqual({
-      shopConnections: [],
+    expect((await gql(as(squatter, 'admin'), '{ shops { shopId } }')).data).toEqual({
+      shops: [],
     });
   });
 });
@@ -282,10 +282,10 @@ describe('connecting a shop', () => {
   it('lists the workspace’s shops to every role, without a key', async () => {
     const list = await gql(
       as(wsA, 'staff'),
-      '{ shopConnections { source shopId status claimedAt connectedAt } }',
+      '{ shops { source shopId status claimedAt connectedAt } }',
     );
     expect(list.data).toEqual({
-      shopConnections: [
+      shops: [
         {
           source: 'SHOPEE',
           shopId: shopA.shopId,
@@ -295,7 +295,7 @@ describe('connecting a shop', () => {
         },
       ],
     });
-    const partnerKey = await gql(as(wsA, 'admin'), '{ shopConnections { partnerKey } }');
+    const partnerKey = await gql(as(wsA, 'admin'), '{ shops { partnerKey } }');
     expect(partnerKey.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 

@@ -1,6 +1,7 @@
 export * from './access';
 export * from './access-guard';
 export * from './config';
+export * from './csv';
 export * from './customer-access.module';
 export * from './demo';
 export * from './database';
@@ -20,6 +21,7 @@ export * from './files';
 export * from './http';
 export * from './ids';
 export * from './identity';
+export * from './job-worker';
 export * from './loaders';
 export * from './logger';
 export * from './migrate';

@@ -1,10 +1,11 @@
 // A background bulk job survives its service stopping mid-way: the restarted service
 // goes on from the last committed batch, so every customer is handled exactly once.
 import type { Identity } from '@customer-graph/runtime';
+import { JOB_FAILED_MESSAGE } from '@customer-graph/runtime';
 import { createTestDatabase, startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { contactsSubgraph } from '../src';
-import { BATCH_SIZE, JOB_FAILED_MESSAGE } from '../src/bulk/bulk-job.service';
+import { BATCH_SIZE } from '../src/bulk/bulk-job.service';
 
 const admin: Identity = { workspaceId: 'bulk-restart', userId: 'admin-1', role: 'admin' };
 const CUSTOMERS = 40 * BATCH_SIZE;

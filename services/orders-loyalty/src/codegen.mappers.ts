@@ -5,4 +5,6 @@ export const mappers: Record<string, string> = {
   Order: '../orders/order.entity#OrderRow',
   ZaloFollower: '../follower-orders/follower-orders.mappers#FollowerRef',
   OrderConnection: '../orders/order.mappers#OrderPage',
+  OrderImport: '../imports/import.entity#OrderImportRow',
+  OrderImportError: '../imports/import.entity#OrderImportErrorRow',
 };

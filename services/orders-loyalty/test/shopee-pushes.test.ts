@@ -145,9 +145,9 @@ describe('connectShop', () => {
     expect(body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'shopId' });
     // Re-keying one of the fifty is not a fifty-first.
     expect(await connect(ws, '900001', 'partner-key-2')).toMatchObject({ shopId: '900001' });
-    const list = await subgraph.query(admin(ws), '{ shopConnections { shopId } }');
-    expect(list.data!.shopConnections).toHaveLength(50);
-    expect(list.data!.shopConnections[0]).toEqual({ shopId: '900001' });
+    const list = await subgraph.query(admin(ws), '{ shops { shopId } }');
+    expect(list.data!.shops).toHaveLength(50);
+    expect(list.data!.shops[0]).toEqual({ shopId: '900001' });
   });
 
   it('disconnects a shop: its pushes are refused from then on, its orders kept', async () => {
@@ -323,10 +323,8 @@ it('reads the claims on an unknown shop once for a burst of forged pushes, and f
     status: 200,
     body: { ok: true, applied: true, stub: true },
   });
-  const list = await subgraph.query(admin(ws), '{ shopConnections { status connectedAt } }');
-  expect(list.data!.shopConnections).toEqual([
-    { status: 'CONNECTED', connectedAt: expect.any(String) },
-  ]);
+  const list = await subgraph.query(admin(ws), '{ shops { status connectedAt } }');
+  expect(list.data!.shops).toEqual([{ status: 'CONNECTED', connectedAt: expect.any(String) }]);
 });
 
 it('forgets deliveries too old to be accepted again, and keeps the others', async () => {

@@ -5,8 +5,8 @@
 // second worker) goes on from the last committed batch, so nothing applies twice.
 // Only customers that existed when the job started are considered.
 import type { DataSource, EntityManager } from 'typeorm';
-import { createWaker, staffScope } from '@customer-graph/runtime';
-import type { Identity, Logger } from '@customer-graph/runtime';
+import { staffScope, startJobWorker } from '@customer-graph/runtime';
+import type { BatchOutcome, Identity, Logger, Worker } from '@customer-graph/runtime';
 import type { CustomerFilterInput } from '../filter/filter.types';
 import { compileWhere, countWhere } from '../customers/customer.list';
 import type { ListScope } from '../customers/customer.list';
@@ -14,15 +14,9 @@ import { deleteWhere } from '../customers/customer.write';
 import { BulkJobEntity } from './bulk-job.entity';
 import type { BulkJobRow } from './bulk-job.entity';
 import { applyAction } from './bulk.action';
-import { createFairScheduler } from './bulk-job.schedule';
-import type { PendingJob } from './bulk-job.schedule';
 import type { BulkAction } from './bulk.action';
 
 export const BATCH_SIZE = 500;
-/** Failed batches in a row after which a job is given up (FAILED, with the error). */
-export const MAX_BATCH_FAILURES = 5;
-/** What a client reads of a job given up for an internal failure (details are logged). */
-export const JOB_FAILED_MESSAGE = `the job failed ${MAX_BATCH_FAILURES} times in a row and was stopped; run it again, or ask support with the job id`;
 
 /** What a job does: a bulk action, or deleting its customers. */
 export type JobAction = BulkAction | { delete: true };
@@ -57,7 +51,7 @@ export async function startJob(
 }
 
 /** One batch of a job: whether it has more to do, finished, or is another worker's now. */
-async function runBatch(db: DataSource, jobId: string): Promise<'more' | 'finished' | 'busy'> {
+async function runBatch(db: DataSource, jobId: string): Promise<BatchOutcome> {
   return db.transaction(async (tx) => {
     const [job] = (await tx.query(
       `SELECT id, workspace_id AS "workspaceId", created_by AS "createdBy",
@@ -118,72 +112,31 @@ async function applyToBatch(tx: EntityManager, job: BulkJobRow, ids: string[]) {
   return { done: ids.length, failed: applied.skipped.length };
 }
 
-export interface JobWorker {
-  stop(): Promise<void>;
-}
-
 /**
  * Runs queued and interrupted jobs one batch at a time: a workspace's oldest first,
- * workspaces in turn (bulk-job.schedule.ts). A job whose
- * filter no longer compiles (a custom field it names was deleted) fails with the
- * reason; any other error is retried at the next poll, MAX_BATCH_FAILURES times.
+ * workspaces in turn (the runtime's job worker). A job whose filter no longer
+ * compiles (a custom field it names was deleted) fails with the reason; any other
+ * error is retried at the next poll, MAX_BATCH_FAILURES times.
  */
-export function startJobWorker(db: DataSource, logger: Logger, pollMs = 250): JobWorker {
-  let stopped = false;
-  const waker = createWaker();
-  const scheduler = createFairScheduler();
-  const nextJob = async (): Promise<string | null> => {
-    // Each workspace's oldest pending job; the scheduler takes turns between workspaces.
-    const candidates: PendingJob[] = await db.query(
-      `SELECT DISTINCT ON (workspace_id) id, workspace_id AS "workspaceId", created_at AS "createdAt"
-         FROM bulk_job WHERE status IN ('QUEUED', 'RUNNING')
-        ORDER BY workspace_id, created_at, id`,
-    );
-    return scheduler.pick(candidates)?.id ?? null;
-  };
-  // A job's `error` is read by clients: a refusal of its filter says what is wrong; any
-  // other failure (SQL text, a host) is logged here and stored as a plain sentence.
-  const fail = (jobId: string, error: Error, publicReason: boolean) => {
-    if (!publicReason) logger.error('bulk job given up', { jobId, error });
-    return db.query(
-      `UPDATE bulk_job SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1`,
-      [jobId, publicReason ? error.message : JOB_FAILED_MESSAGE],
-    );
-  };
-  const failures = new Map<string, number>();
-  const warn = (error: unknown) =>
-    logger.warn('bulk job batch failed; will retry', { error: (error as Error).message });
-  const loop = async () => {
-    while (!stopped) {
-      let jobId: string | null = null;
-      let outcome: 'more' | 'finished' | 'busy' | 'idle' = 'idle';
-      try {
-        jobId = await nextJob();
-        if (jobId) outcome = await runBatch(db, jobId);
-        if (jobId) failures.delete(jobId);
-      } catch (error) {
-        const code = (error as { extensions?: { code?: string } }).extensions?.code;
-        // Other failures (the database is down, a deadlock) are retried at the next
-        // poll, up to MAX_BATCH_FAILURES in a row, so one broken job cannot hold the
-        // queue forever.
-        const failed = jobId ? (failures.get(jobId) ?? 0) + 1 : 0;
-        if (jobId) failures.set(jobId, failed);
-        if (jobId && (code === 'BAD_USER_INPUT' || failed >= MAX_BATCH_FAILURES)) {
-          await fail(jobId, error as Error, code === 'BAD_USER_INPUT').catch(warn);
-        } else {
-          warn(error);
-        }
-      }
-      if (outcome === 'more' || outcome === 'finished') continue;
-      await waker.sleep(pollMs);
-    }
-  };
-  const running = loop();
-  return {
-    stop: async () => {
-      stopped = true;
-      waker.wake();
-      await running;
+export function startBulkJobWorker(db: DataSource, logger: Logger, pollMs = 250): Worker {
+  return startJobWorker(
+    {
+      what: 'bulk job',
+      // Each workspace's oldest pending job; the worker takes turns between workspaces.
+      pending: () =>
+        db.query(
+          `SELECT DISTINCT ON (workspace_id) id, workspace_id AS "workspaceId", created_at AS "createdAt"
+             FROM bulk_job WHERE status IN ('QUEUED', 'RUNNING')
+            ORDER BY workspace_id, created_at, id`,
+        ),
+      runBatch: (jobId) => runBatch(db, jobId),
+      fail: (jobId, reason) =>
+        db.query(
+          `UPDATE bulk_job SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1`,
+          [jobId, reason],
+        ),
     },
-  };
+    logger,
+    pollMs,
+  );
 }

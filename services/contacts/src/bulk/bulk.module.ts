@@ -2,7 +2,7 @@
 // that survives restarts (deleting customers included).
 import type { DomainModule } from '@customer-graph/runtime';
 import { BulkJobEntity } from './bulk-job.entity';
-import { startJobWorker } from './bulk-job.service';
+import { startBulkJobWorker } from './bulk-job.service';
 import { bulkResolvers, bulkAccess } from './bulk.resolvers';
 
 export const bulkModule: DomainModule = {
@@ -10,5 +10,5 @@ export const bulkModule: DomainModule = {
   resolvers: [bulkResolvers],
   access: bulkAccess,
   entities: [BulkJobEntity],
-  workers: ({ db, logger }) => startJobWorker(db, logger),
+  workers: ({ db, logger }) => startBulkJobWorker(db, logger),
 };

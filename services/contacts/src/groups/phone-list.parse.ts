@@ -16,9 +16,10 @@
 //   string is parsed once (the request's phone memo).
 // - Quoted CSV fields cannot span lines: lines are split first, so row numbers are
 //   always file line numbers.
-// - Header cells also ignore "_", "-" and "." ("phone_number", "Đ.thoại" → phonenumber,
-//   dthoai); only the folded names in PHONE_HEADERS mark the phone column.
-import { badInput, inChunks, runToEnd, toE164 } from '@customer-graph/runtime';
+// - Header cells are folded by the runtime's foldHeader (no case, diacritics, spaces or
+//   punctuation: "phone_number", "Đ.thoại" → phonenumber, dthoai); only the folded
+//   names in PHONE_HEADERS mark the phone column.
+import { badInput, foldHeader, inChunks, runToEnd, toE164 } from '@customer-graph/runtime';
 import type { E164Of } from '../filter/phone-memo';
 
 export const MAX_PHONE_LIST = 100_000;
@@ -241,14 +242,4 @@ function splitLine(line: string, separator: string): string[] {
 
 function isPhoneHeader(cell: string): boolean {
   return PHONE_HEADERS.has(foldHeader(cell));
-}
-
-/** "Số điện thoại" → "sodienthoai": lowercase, no diacritics, spaces, "_", "-" or ".". */
-function foldHeader(cell: string): string {
-  return cell
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/\p{M}/gu, '')
-    .replace(/đ/g, 'd')
-    .replace(/[\s_.-]/g, '');
 }

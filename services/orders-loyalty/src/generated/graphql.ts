@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { CustomerRef, OrderPage } from '../orders/order.mappers';
 import type { OrderRow } from '../orders/order.entity';
 import type { FollowerRef } from '../follower-orders/follower-orders.mappers';
+import type { OrderImportRow, OrderImportErrorRow } from '../imports/import.entity';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -101,12 +102,27 @@ export type Mutation = {
    * (`CONFLICT` on `shopId`). The key is kept sealed and never returned. At most 50
    * shops per workspace. Needs `settings.manage` (admins).
    */
-  connectShop: ShopConnection;
+  connectShop: Shop;
   /**
    * Removes the workspace's connection to a shop (its pushes are refused from then on;
    * its orders are kept). False when there was none. Needs `settings.manage` (admins).
    */
   disconnectShop: Scalars['Boolean']['output'];
+  /**
+   * Imports an order export (CSV text: one row per line item, the rows of an order
+   * sharing its code) from `source`, as a background job: the answer is the job,
+   * QUEUED; read its progress with `orderImport(id)`. Vietnamese and English headers
+   * of Shopee, Lazada, Sapo, KiotViet and Haravan exports are recognised (the table is
+   * in docs/orders.md); the columns for the order code, order time, status, product
+   * name, quantity and unit price are required. At most 5 MiB (5,242,880 bytes of
+   * UTF-8) and 20,000 rows after the header, counted before anything is parsed: more,
+   * an unclosed quote or a missing column is BAD_USER_INPUT on `csv` and no job is
+   * made. A row with an error rejects its order (every row of it), not the file. The
+   * orders go through `upsertOrders`, keyed by (source, code): importing a file again
+   * leaves them unchanged. Toward the query budget it costs 1,000 plus 250 per 1,000
+   * lines. Needs `workspace.edit` (admins and editors).
+   */
+  importOrdersCsv: OrderImport;
   /**
    * Creates or updates orders from a shop connector or a script, keyed by (source, code);
    * at most 500 per call. Idempotent and safe to repeat or reorder: a version whose
@@ -135,6 +151,12 @@ export type MutationConnectShopArgs = {
 
 export type MutationDisconnectShopArgs = {
   shopId: Scalars['String']['input'];
+  source: OrderSource;
+};
+
+
+export type MutationImportOrdersCsvArgs = {
+  csv: Scalars['String']['input'];
   source: OrderSource;
 };
 
@@ -244,6 +266,132 @@ export type OrderFilter = {
   /** Total at least this, in đồng. */
   totalMin?: InputMaybe<Scalars['VND']['input']>;
 };
+
+/**
+ * A CSV import of an order export, run in the background. It survives a service
+ * restart: it goes on from its last written chunk, and an order written again is
+ * unchanged.
+ */
+export type OrderImport = {
+  __typename?: 'OrderImport';
+  /** When it was asked for. */
+  createdAt: Scalars['DateTime']['output'];
+  /** How many entries `errors` has. */
+  errorCount: Scalars['Int']['output'];
+  /**
+   * The errors, by line: each rejects its order (rows without an order code reject
+   * only themselves). `first` is at most 100.
+   */
+  errors: OrderImportErrorConnection;
+  /** Why the import failed, when it did. */
+  failure: Maybe<Scalars['String']['output']>;
+  /** When it finished. */
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Id of the import. */
+  id: Scalars['ID']['output'];
+  /** Headers of the file that were not read (unknown, or a second column for a field). */
+  ignoredColumns: Array<Scalars['String']['output']>;
+  /** Orders new to the workspace. */
+  ordersCreated: Scalars['Int']['output'];
+  /** Orders rejected for an error in one of their rows; nothing of them was written. */
+  ordersRejected: Scalars['Int']['output'];
+  /** Orders already stored as they are in the file (or newer). */
+  ordersUnchanged: Scalars['Int']['output'];
+  /** Orders that replaced an older stored version. */
+  ordersUpdated: Scalars['Int']['output'];
+  /** Rows whose order has been written or rejected so far. */
+  rowsProcessed: Scalars['Int']['output'];
+  /** Non-blank rows after the header. */
+  rowsTotal: Scalars['Int']['output'];
+  /** The sales channel the whole file comes from. */
+  source: OrderSource;
+  /** When the worker started reading it. */
+  startedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Where it is. */
+  status: OrderImportStatus;
+};
+
+
+/**
+ * A CSV import of an order export, run in the background. It survives a service
+ * restart: it goes on from its last written chunk, and an order written again is
+ * unchanged.
+ */
+export type OrderImportErrorsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of CSV imports. */
+export type OrderImportConnection = {
+  __typename?: 'OrderImportConnection';
+  /** The imports on this page with their cursors. */
+  edges: Array<OrderImportEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+};
+
+/** A CSV import and its cursor. */
+export type OrderImportEdge = {
+  __typename?: 'OrderImportEdge';
+  /** Opaque position of this import in the list. */
+  cursor: Scalars['String']['output'];
+  /** The import. */
+  node: OrderImport;
+};
+
+/** An error in a row of an imported file. */
+export type OrderImportError = {
+  __typename?: 'OrderImportError';
+  /** The row's order code; null when the row has none. */
+  code: Maybe<Scalars['String']['output']>;
+  /**
+   * The column at fault, as the file's header writes it; null when the row as a whole
+   * is at fault (more cells than the header).
+   */
+  column: Maybe<Scalars['String']['output']>;
+  /** The file line the row starts on (the header is usually line 1). */
+  line: Scalars['Int']['output'];
+  /**
+   * What is wrong, naming the column, e.g. `column "Số lượng": "hai" is not a whole
+   * number`.
+   */
+  message: Scalars['String']['output'];
+  /**
+   * The row as a spreadsheet numbers it; differs from `line` after a value holding a
+   * line break.
+   */
+  row: Scalars['Int']['output'];
+};
+
+/** A page of an import's errors. */
+export type OrderImportErrorConnection = {
+  __typename?: 'OrderImportErrorConnection';
+  /** The errors on this page with their cursors. */
+  edges: Array<OrderImportErrorEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+};
+
+/** An import error and its cursor. */
+export type OrderImportErrorEdge = {
+  __typename?: 'OrderImportErrorEdge';
+  /** Opaque position of this error in the list. */
+  cursor: Scalars['String']['output'];
+  /** The error. */
+  node: OrderImportError;
+};
+
+/** Where a CSV import is. */
+export type OrderImportStatus =
+  /** Every row handled (rejected orders are listed in `errors`). */
+  | 'DONE'
+  /** Stopped by an error (see `failure`); orders of chunks already written stay. */
+  | 'FAILED'
+  /** Waiting for the worker. */
+  | 'QUEUED'
+  /** Being read or written, chunk by chunk. */
+  | 'RUNNING';
 
 /** One order as a shop connector or script sends it. */
 export type OrderInput = {
@@ -441,6 +589,16 @@ export type Query = {
    */
   order: Maybe<Order>;
   /**
+   * One CSV import of this workspace by id; null when there is none. Needs
+   * `workspace.edit` (admins and editors).
+   */
+  orderImport: Maybe<OrderImport>;
+  /**
+   * The workspace's CSV imports, newest first. `first` is at most 50. Needs
+   * `workspace.edit` (admins and editors).
+   */
+  orderImports: OrderImportConnection;
+  /**
    * The workspace's orders the caller may see, filtered and sorted (newest first unless
    * `sort` says otherwise). `first` is at most 100.
    */
@@ -449,12 +607,23 @@ export type Query = {
    * The workspace's shop connections (at most 50), by source then shop id. Never
    * includes a partner key. Needs `settings.read` (every role of the workspace).
    */
-  shopConnections: Array<ShopConnection>;
+  shops: Array<Shop>;
 };
 
 
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrderImportArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrderImportsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -484,8 +653,8 @@ export type RejectedOrder = {
  * A workspace's connection to a shop on a marketplace, through which the shop pushes
  * order statuses. Its partner key is never readable.
  */
-export type ShopConnection = {
-  __typename?: 'ShopConnection';
+export type Shop = {
+  __typename?: 'Shop';
   /** When `connectShop` last set this shop's key. */
   claimedAt: Scalars['DateTime']['output'];
   /** When the first push signed with the key connected it; null while PENDING. */
@@ -634,6 +803,13 @@ export type ResolversTypes = ResolversObject<{
   OrderConnection: ResolverTypeWrapper<OrderPage>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
   OrderFilter: OrderFilter;
+  OrderImport: ResolverTypeWrapper<OrderImportRow>;
+  OrderImportConnection: ResolverTypeWrapper<Omit<OrderImportConnection, 'edges'> & { edges: Array<ResolversTypes['OrderImportEdge']> }>;
+  OrderImportEdge: ResolverTypeWrapper<Omit<OrderImportEdge, 'node'> & { node: ResolversTypes['OrderImport'] }>;
+  OrderImportError: ResolverTypeWrapper<OrderImportErrorRow>;
+  OrderImportErrorConnection: ResolverTypeWrapper<Omit<OrderImportErrorConnection, 'edges'> & { edges: Array<ResolversTypes['OrderImportErrorEdge']> }>;
+  OrderImportErrorEdge: ResolverTypeWrapper<Omit<OrderImportErrorEdge, 'node'> & { node: ResolversTypes['OrderImportError'] }>;
+  OrderImportStatus: OrderImportStatus;
   OrderInput: OrderInput;
   OrderItem: ResolverTypeWrapper<OrderItem>;
   OrderItemInput: OrderItemInput;
@@ -648,7 +824,7 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<{}>;
   RejectedOrder: ResolverTypeWrapper<RejectedOrder>;
-  ShopConnection: ResolverTypeWrapper<ShopConnection>;
+  Shop: ResolverTypeWrapper<Shop>;
   ShopConnectionStatus: ShopConnectionStatus;
   UpsertOrdersResult: ResolverTypeWrapper<UpsertOrdersResult>;
   VND: ResolverTypeWrapper<Scalars['VND']['output']>;
@@ -668,6 +844,12 @@ export type ResolversParentTypes = ResolversObject<{
   OrderConnection: OrderPage;
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
   OrderFilter: OrderFilter;
+  OrderImport: OrderImportRow;
+  OrderImportConnection: Omit<OrderImportConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderImportEdge']> };
+  OrderImportEdge: Omit<OrderImportEdge, 'node'> & { node: ResolversParentTypes['OrderImport'] };
+  OrderImportError: OrderImportErrorRow;
+  OrderImportErrorConnection: Omit<OrderImportErrorConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderImportErrorEdge']> };
+  OrderImportErrorEdge: Omit<OrderImportErrorEdge, 'node'> & { node: ResolversParentTypes['OrderImportError'] };
   OrderInput: OrderInput;
   OrderItem: OrderItem;
   OrderItemInput: OrderItemInput;
@@ -678,7 +860,7 @@ export type ResolversParentTypes = ResolversObject<{
   PageInfo: PageInfo;
   Query: {};
   RejectedOrder: RejectedOrder;
-  ShopConnection: ShopConnection;
+  Shop: Shop;
   UpsertOrdersResult: UpsertOrdersResult;
   VND: Scalars['VND']['output'];
   ZaloFollower: FollowerRef;
@@ -699,8 +881,9 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   attachOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationAttachOrderArgs, 'customerId' | 'orderId'>>;
-  connectShop?: Resolver<ResolversTypes['ShopConnection'], ParentType, ContextType, RequireFields<MutationConnectShopArgs, 'partnerKey' | 'shopId' | 'source'>>;
+  connectShop?: Resolver<ResolversTypes['Shop'], ParentType, ContextType, RequireFields<MutationConnectShopArgs, 'partnerKey' | 'shopId' | 'source'>>;
   disconnectShop?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDisconnectShopArgs, 'shopId' | 'source'>>;
+  importOrdersCsv?: Resolver<ResolversTypes['OrderImport'], ParentType, ContextType, RequireFields<MutationImportOrdersCsvArgs, 'csv' | 'source'>>;
   upsertOrders?: Resolver<ResolversTypes['UpsertOrdersResult'], ParentType, ContextType, RequireFields<MutationUpsertOrdersArgs, 'orders'>>;
 }>;
 
@@ -740,6 +923,59 @@ export type OrderConnectionResolvers<ContextType = Context, ParentType extends R
 export type OrderEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderEdge'] = ResolversParentTypes['OrderEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OrderImportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderImport'] = ResolversParentTypes['OrderImport']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  errorCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  errors?: Resolver<ResolversTypes['OrderImportErrorConnection'], ParentType, ContextType, RequireFields<OrderImportErrorsArgs, 'first'>>;
+  failure?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ignoredColumns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  ordersCreated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ordersRejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ordersUnchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ordersUpdated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rowsProcessed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rowsTotal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['OrderSource'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderImportStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OrderImportConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderImportConnection'] = ResolversParentTypes['OrderImportConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['OrderImportEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OrderImportEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderImportEdge'] = ResolversParentTypes['OrderImportEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OrderImport'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OrderImportErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderImportError'] = ResolversParentTypes['OrderImportError']> = ResolversObject<{
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  column?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OrderImportErrorConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderImportErrorConnection'] = ResolversParentTypes['OrderImportErrorConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['OrderImportErrorEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OrderImportErrorEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderImportErrorEdge'] = ResolversParentTypes['OrderImportErrorEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OrderImportError'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -785,8 +1021,10 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
+  orderImport?: Resolver<Maybe<ResolversTypes['OrderImport']>, ParentType, ContextType, RequireFields<QueryOrderImportArgs, 'id'>>;
+  orderImports?: Resolver<ResolversTypes['OrderImportConnection'], ParentType, ContextType, RequireFields<QueryOrderImportsArgs, 'first'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
-  shopConnections?: Resolver<Array<ResolversTypes['ShopConnection']>, ParentType, ContextType>;
+  shops?: Resolver<Array<ResolversTypes['Shop']>, ParentType, ContextType>;
 }>;
 
 export type RejectedOrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RejectedOrder'] = ResolversParentTypes['RejectedOrder']> = ResolversObject<{
@@ -798,7 +1036,7 @@ export type RejectedOrderResolvers<ContextType = Context, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type ShopConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ShopConnection'] = ResolversParentTypes['ShopConnection']> = ResolversObject<{
+export type ShopResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Shop'] = ResolversParentTypes['Shop']> = ResolversObject<{
   claimedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   shopId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -834,6 +1072,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
+  OrderImport?: OrderImportResolvers<ContextType>;
+  OrderImportConnection?: OrderImportConnectionResolvers<ContextType>;
+  OrderImportEdge?: OrderImportEdgeResolvers<ContextType>;
+  OrderImportError?: OrderImportErrorResolvers<ContextType>;
+  OrderImportErrorConnection?: OrderImportErrorConnectionResolvers<ContextType>;
+  OrderImportErrorEdge?: OrderImportErrorEdgeResolvers<ContextType>;
   OrderItem?: OrderItemResolvers<ContextType>;
   OrderShipping?: OrderShippingResolvers<ContextType>;
   OrderStatusChange?: OrderStatusChangeResolvers<ContextType>;
@@ -841,7 +1085,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RejectedOrder?: RejectedOrderResolvers<ContextType>;
-  ShopConnection?: ShopConnectionResolvers<ContextType>;
+  Shop?: ShopResolvers<ContextType>;
   UpsertOrdersResult?: UpsertOrdersResultResolvers<ContextType>;
   VND?: GraphQLScalarType;
   ZaloFollower?: ZaloFollowerResolvers<ContextType>;

@@ -9,12 +9,12 @@ import { sealPartnerKey } from './shop.secret';
 
 /** Shopee's shop_id: a positive integer, written in digits. */
 const SHOP_ID = /^[1-9][0-9]{0,19}$/;
-/** The most shops one workspace connects (Query.shopConnections is one list). */
+/** The most shops one workspace connects (Query.shops is one list). */
 export const MAX_SHOPS_PER_WORKSPACE = 50;
 
 export const shopResolvers: Resolvers = {
   Query: {
-    shopConnections: (_parent, _args, ctx) =>
+    shops: (_parent, _args, ctx) =>
       ctx.db.query(
         `SELECT ${SHOP_CONNECTION_PUBLIC} FROM shop_connection WHERE workspace_id = $1
           ORDER BY source, length(shop_id), shop_id`,
@@ -91,7 +91,7 @@ export const shopResolvers: Resolvers = {
 
 export const shopAccess: AccessRules = {
   // Names no customer: what every role of the workspace may read.
-  'Query.shopConnections': { can: 'settings.read' },
+  'Query.shops': { can: 'settings.read' },
   // Where the workspace's orders come from: admins.
   'Mutation.connectShop': { can: 'settings.manage' },
   'Mutation.disconnectShop': { can: 'settings.manage' },
