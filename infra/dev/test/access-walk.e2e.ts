@@ -66,6 +66,8 @@ beforeAll(async () => {
         input: {
           name: `Khách ${staff}`,
           phone: c.phone,
+          // A number they all share: each is in the others' sameNumberCustomers.
+          otherPhones: ['0901111000'],
           assignedStaff: staff === 'none' ? null : staff,
         },
       },
@@ -148,6 +150,7 @@ function requiredArguments(field: string): Record<string, unknown>[] {
     case 'customer':
       return all.map((c) => ({ id: c.id }));
     case 'customerByPhone':
+    case 'customersByPhone':
       return all.map((c) => ({ phone: c.phone }));
     case 'customerList':
       return [{ id: listId }];

@@ -3,6 +3,7 @@
 export const mappers: Record<string, string> = {
   Customer: '../customers/customer.entity#CustomerRow',
   CustomerConnection: '../customers/customer.list#CustomerPage',
+  SameNumberCustomerConnection: '../duplicates/same-number.loaders#SameNumberPage',
   CustomerNote: '../notes/note.entity#CustomerNoteRow',
   CustomFieldDefinition: '../custom-fields/custom-field.entity#CustomFieldRow',
   CustomerList: '../lists/list.entity#CustomerListRow',

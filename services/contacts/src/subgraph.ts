@@ -12,6 +12,7 @@ import { groupsModule } from './groups/groups.module';
 import { viewsModule } from './views/views.module';
 import { zaloModule } from './zalo/zalo.module';
 import { buyersModule } from './buyers/buyers.module';
+import { duplicatesModule } from './duplicates/duplicates.module';
 import { CreateCustomers1763900000100 } from './migrations/1763900000100-CreateCustomers';
 import { PhoneOwnerAndExternalIds1763900000110 } from './migrations/1763900000110-PhoneOwnerAndExternalIds';
 import { DeferPhoneOwnerCheck1763900000120 } from './migrations/1763900000120-DeferPhoneOwnerCheck';
@@ -20,6 +21,7 @@ import { FieldsListsJobsViews1763900000140 } from './migrations/1763900000140-Fi
 import { AnnounceAssignments1763900000150 } from './migrations/1763900000150-AnnounceAssignments';
 import { CustomerTypeRule1763900000160 } from './migrations/1763900000160-CustomerTypeRule';
 import { AnnouncePhones1763900000170 } from './migrations/1763900000170-AnnouncePhones';
+import { WorkspaceView1763900000175 } from './migrations/1763900000175-WorkspaceView';
 
 export const contactsSubgraph = defineSubgraph<Loaders>({
   name: 'contacts',
@@ -34,6 +36,7 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     AnnounceAssignments1763900000150,
     CustomerTypeRule1763900000160,
     AnnouncePhones1763900000170,
+    WorkspaceView1763900000175,
   ],
   modules: [
     customersModule,
@@ -45,5 +48,6 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     viewsModule,
     zaloModule,
     buyersModule,
+    duplicatesModule,
   ],
 });

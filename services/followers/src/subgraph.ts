@@ -9,6 +9,7 @@ import { CreateZaloFollowers1763900000400 } from './migrations/1763900000400-Cre
 import { CreateZaloOA1763900000410 } from './migrations/1763900000410-CreateZaloOA';
 import { ZaloOAClaims1763900000420 } from './migrations/1763900000420-ZaloOAClaims';
 import { ZaloWebhookReplay1763900000430 } from './migrations/1763900000430-ZaloWebhookReplay';
+import { FollowerLinkedAt1763900000440 } from './migrations/1763900000440-FollowerLinkedAt';
 
 export const followersSubgraph = defineSubgraph<Loaders>({
   name: 'followers',
@@ -20,6 +21,7 @@ export const followersSubgraph = defineSubgraph<Loaders>({
     CreateZaloOA1763900000410,
     ZaloOAClaims1763900000420,
     ZaloWebhookReplay1763900000430,
+    FollowerLinkedAt1763900000440,
   ],
   modules: [followersModule, oaModule, webhookModule],
 });

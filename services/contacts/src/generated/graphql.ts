@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CustomerRow } from '../customers/customer.entity';
 import type { CustomerPage } from '../customers/customer.list';
+import type { SameNumberPage } from '../duplicates/same-number.loaders';
 import type { CustomerNoteRow } from '../notes/note.entity';
 import type { CustomFieldRow } from '../custom-fields/custom-field.entity';
 import type { CustomerListRow } from '../lists/list.entity';
@@ -258,6 +259,16 @@ export type Customer = {
   phone: Maybe<Scalars['String']['output']>;
   /** Every phone number known for the customer, primary first. */
   phones: Array<CustomerPhone>;
+  /**
+   * Other customers of the workspace sharing one of this customer's phones (compared in
+   * E.164, so in any written form) or its email (ignoring case), newest first, each with
+   * what it shares ("Khách hàng trùng SĐT", seed `003_…`): one person entered twice, or a
+   * family on one number. `first` is at most 100. Staff see only customers assigned to
+   * them, and `totalCount` counts only those. Select it on the answer of `createCustomer`
+   * or `updateCustomer` to see the possible duplicates of what was just written (the
+   * write succeeds either way). Null when the caller may not see this customer.
+   */
+  sameNumberCustomers: Maybe<SameNumberCustomerConnection>;
   /** Free labels the seller puts on customers, in the order they were added. */
   tags: Array<Scalars['String']['output']>;
   /** IANA time zone of the customer, e.g. `Asia/Ho_Chi_Minh`. */
@@ -277,6 +288,16 @@ export type Customer = {
  * subgraph; every other subgraph adds its own tab of the customer detail page.
  */
 export type CustomerNotesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A person the seller sells to or talks with, on any channel. Owned by the contacts
+ * subgraph; every other subgraph adds its own tab of the customer detail page.
+ */
+export type CustomerSameNumberCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -310,15 +331,31 @@ export type CustomerConnection = {
 
 /** A tab of the customer detail page. */
 export type CustomerDetailTab =
+  /** Calls with the customer ("Liên hệ khách hàng"). */
+  | 'CALLS'
   /** The customer's own information. */
   | 'INFO'
   /** Marketing messages. */
   | 'MARKETING'
   /** Notes. */
   | 'NOTES'
+  /** Sales opportunities with the customer ("Cơ hội KD"). */
+  | 'OPPORTUNITIES'
   /** Orders. */
   | 'ORDERS'
-  /** The Zalo follower. */
+  /**
+   * Other customers sharing a phone or the email (`sameNumberCustomers`, "Khách hàng trùng
+   * SĐT").
+   */
+  | 'SAME_PHONE_CUSTOMERS'
+  /**
+   * Orders with one of the customer's phones that are attached elsewhere
+   * (`sameNumberOrders`, "Đơn hàng trùng SĐT").
+   */
+  | 'SAME_PHONE_ORDERS'
+  /** Tasks about the customer ("Công việc"). */
+  | 'TASKS'
+  /** The Zalo followers linked to the customer. */
   | 'ZALO';
 
 /** A customer and its cursor. */
@@ -726,6 +763,15 @@ export type DeleteCustomersResult = {
   job: Maybe<BulkJob>;
 };
 
+/** Where the detail tabs of a user's view come from. */
+export type DetailTabsSource =
+  /** The built-in default: neither the user nor the workspace chose any. */
+  | 'BUILT_IN'
+  /** The user saved their own. */
+  | 'USER'
+  /** The workspace's default, set by an admin (`saveWorkspaceView`). */
+  | 'WORKSPACE';
+
 /** An id of the customer on another platform. */
 export type ExternalId = {
   __typename?: 'ExternalId';
@@ -826,7 +872,11 @@ export type Mutation = {
   addCustomerNote: CustomerNote;
   /** Defines a custom field (admin; plan TRIAL, ADVANCED or PREMIUM; TABLE needs PREMIUM). */
   createCustomField: CustomFieldDefinition;
-  /** Creates a customer. Admin, editor, or staff (who is then assigned it). */
+  /**
+   * Creates a customer. Admin, editor, or staff (who is then assigned it). Other
+   * customers with one of its phones or its email do not stop it (a family may share a
+   * number): select `sameNumberCustomers` on the answer to see them.
+   */
   createCustomer: Customer;
   /** Saves a filter as a named list. */
   createCustomerList: CustomerList;
@@ -849,6 +899,11 @@ export type Mutation = {
   renameCustomerList: CustomerList;
   /** Saves the caller's own view of the customer screens. */
   saveMyView: UserView;
+  /**
+   * Saves the workspace's default view of the customer screens (admins:
+   * `settings.manage`). Users who saved tabs of their own keep theirs.
+   */
+  saveWorkspaceView: WorkspaceView;
   /** Sets the workspace's plan (the internal `platform` role only). */
   setWorkspacePlan: Plan;
   /**
@@ -862,7 +917,11 @@ export type Mutation = {
    * toward the query budget, as does deleteCustomers with a filter.
    */
   startBulkJob: BulkJob;
-  /** Changes a customer; fields left out stay as they are. */
+  /**
+   * Changes a customer; fields left out stay as they are. As for `createCustomer`, the
+   * change is made whoever else has the phones or the email; `sameNumberCustomers` on
+   * the answer lists them.
+   */
   updateCustomer: Customer;
   /**
    * Applies a bulk action to up to 100 customers at once; 101 is refused and nothing
@@ -925,6 +984,11 @@ export type MutationRenameCustomerListArgs = {
 
 export type MutationSaveMyViewArgs = {
   input: UserViewInput;
+};
+
+
+export type MutationSaveWorkspaceViewArgs = {
+  input: WorkspaceViewInput;
 };
 
 
@@ -1038,10 +1102,23 @@ export type Query = {
    * first), `first` at most 250. Staff see only customers assigned to them.
    */
   customers: CustomerConnection;
+  /**
+   * Every customer of the workspace having this phone number, whichever way it is
+   * written, oldest first (`first` at most 100): a family or a shop's accounts may share
+   * one number. `customerByPhone` answers the one among them that Zalo followers and
+   * orders are matched to. Staff see only customers assigned to them. An impossible
+   * number is BAD_USER_INPUT.
+   */
+  customersByPhone: CustomerConnection;
   /** The caller's own view of the customer screens. */
   myView: UserView;
   /** The workspace's plan. */
   workspacePlan: Plan;
+  /**
+   * The workspace's default view of the customer screens (what users who saved no tabs
+   * of their own see).
+   */
+  workspaceView: WorkspaceView;
 };
 
 
@@ -1070,6 +1147,49 @@ export type QueryCustomersArgs = {
   filter?: InputMaybe<CustomerFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   sort?: InputMaybe<Array<CustomerSort>>;
+};
+
+
+export type QueryCustomersByPhoneArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  phone: Scalars['String']['input'];
+};
+
+/** A page of the customers sharing a phone or the email of one customer, newest first. */
+export type SameNumberCustomerConnection = {
+  __typename?: 'SameNumberCustomerConnection';
+  /** The customers on this page, each with what it shares. */
+  edges: Array<SameNumberCustomerEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+  /**
+   * How many customers share a phone or the email, on every page together (for staff,
+   * only those assigned to them).
+   */
+  totalCount: Scalars['Int']['output'];
+};
+
+/**
+ * A customer sharing a phone or the email of the customer asked about, and what they
+ * share.
+ */
+export type SameNumberCustomerEdge = {
+  __typename?: 'SameNumberCustomerEdge';
+  /** Opaque position of this customer in the list. */
+  cursor: Scalars['String']['output'];
+  /** The other customer. */
+  node: Customer;
+  /**
+   * The email address both have (compared ignoring case), as the other customer's record
+   * holds it; null when they share none.
+   */
+  sharedEmail: Maybe<Scalars['String']['output']>;
+  /**
+   * The phone numbers both customers have, in E.164 (`+84…`); empty when they share only
+   * the email.
+   */
+  sharedPhones: Array<Scalars['String']['output']>;
 };
 
 /** Ascending or descending. */
@@ -1158,8 +1278,13 @@ export type UserView = {
   __typename?: 'UserView';
   /** Whether to apply the saved filter when the list opens. */
   applySavedFilter: Scalars['Boolean']['output'];
-  /** The detail page's tabs shown, in order. */
+  /**
+   * The detail page's tabs shown, in order: the user's own when they saved some, else
+   * the workspace's default, else the built-in one.
+   */
   detailTabs: Array<CustomerDetailTab>;
+  /** Where `detailTabs` come from. */
+  detailTabsSource: DetailTabsSource;
   /**
    * The list's visible columns, in order: system field names (`name`, `phone` …) or
    * `custom.<key>`.
@@ -1173,12 +1298,41 @@ export type UserView = {
 export type UserViewInput = {
   /** Whether to apply it when the list opens. */
   applySavedFilter?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Detail tabs shown, in order. */
+  /**
+   * Detail tabs shown, in order; null forgets the user's own, so the workspace's default
+   * applies again.
+   */
   detailTabs?: InputMaybe<Array<CustomerDetailTab>>;
   /** Visible list columns, in order. */
   listColumns?: InputMaybe<Array<Scalars['String']['input']>>;
   /** The filter to keep; null clears it. */
   savedFilter?: InputMaybe<CustomerFilter>;
+};
+
+/**
+ * The workspace's default view of the customer screens (seed `003_…`, "Cách 2"), set
+ * by an admin: its tabs apply to every user of the workspace who saved no tabs of their
+ * own.
+ */
+export type WorkspaceView = {
+  __typename?: 'WorkspaceView';
+  /** Whether an admin chose the tabs (false: the built-in default). */
+  custom: Scalars['Boolean']['output'];
+  /** The detail page's tabs shown by default, in order. */
+  detailTabs: Array<CustomerDetailTab>;
+  /** When it last changed; null while it was never changed. */
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+  /** User id of the admin who last changed the view; null while it was never changed. */
+  updatedBy: Maybe<Scalars['String']['output']>;
+};
+
+/** The workspace's default view to save. */
+export type WorkspaceViewInput = {
+  /**
+   * Detail tabs shown by default, in order (at least one, none twice); null goes back to
+   * the built-in default; left out stays as it is.
+   */
+  detailTabs?: InputMaybe<Array<CustomerDetailTab>>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -1305,6 +1459,7 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DateTimeFilter: DateTimeFilter;
   DeleteCustomersResult: ResolverTypeWrapper<Omit<DeleteCustomersResult, 'job'> & { job?: Maybe<ResolversTypes['BulkJob']> }>;
+  DetailTabsSource: DetailTabsSource;
   ExternalId: ResolverTypeWrapper<ExternalId>;
   ExternalIdInput: ExternalIdInput;
   ExternalIdSource: ExternalIdSource;
@@ -1321,6 +1476,8 @@ export type ResolversTypes = ResolversObject<{
   PhoneGroupResult: ResolverTypeWrapper<PhoneGroupResult>;
   Plan: Plan;
   Query: ResolverTypeWrapper<{}>;
+  SameNumberCustomerConnection: ResolverTypeWrapper<SameNumberPage>;
+  SameNumberCustomerEdge: ResolverTypeWrapper<Omit<SameNumberCustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
   SortDirection: SortDirection;
   StringFilter: StringFilter;
   TableColumn: ResolverTypeWrapper<TableColumn>;
@@ -1330,6 +1487,8 @@ export type ResolversTypes = ResolversObject<{
   UserView: ResolverTypeWrapper<UserView>;
   UserViewInput: UserViewInput;
   VND: ResolverTypeWrapper<Scalars['VND']['output']>;
+  WorkspaceView: ResolverTypeWrapper<WorkspaceView>;
+  WorkspaceViewInput: WorkspaceViewInput;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1382,6 +1541,8 @@ export type ResolversParentTypes = ResolversObject<{
   PhoneFilter: PhoneFilter;
   PhoneGroupResult: PhoneGroupResult;
   Query: {};
+  SameNumberCustomerConnection: SameNumberPage;
+  SameNumberCustomerEdge: Omit<SameNumberCustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
   StringFilter: StringFilter;
   TableColumn: TableColumn;
   TableColumnInput: TableColumnInput;
@@ -1389,6 +1550,8 @@ export type ResolversParentTypes = ResolversObject<{
   UserView: UserView;
   UserViewInput: UserViewInput;
   VND: Scalars['VND']['output'];
+  WorkspaceView: WorkspaceView;
+  WorkspaceViewInput: WorkspaceViewInput;
 }>;
 
 export type BulkJobResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BulkJob'] = ResolversParentTypes['BulkJob']> = ResolversObject<{
@@ -1447,6 +1610,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   notes?: Resolver<ResolversTypes['CustomerNoteConnection'], ParentType, ContextType, RequireFields<CustomerNotesArgs, 'first'>>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phones?: Resolver<Array<ResolversTypes['CustomerPhone']>, ParentType, ContextType>;
+  sameNumberCustomers?: Resolver<Maybe<ResolversTypes['SameNumberCustomerConnection']>, ParentType, ContextType, RequireFields<CustomerSameNumberCustomersArgs, 'first'>>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['CustomerType'], ParentType, ContextType>;
@@ -1567,6 +1731,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   markCustomersByPhones?: Resolver<ResolversTypes['PhoneGroupResult'], ParentType, ContextType, RequireFields<MutationMarkCustomersByPhonesArgs, 'group'>>;
   renameCustomerList?: Resolver<ResolversTypes['CustomerList'], ParentType, ContextType, RequireFields<MutationRenameCustomerListArgs, 'id' | 'name'>>;
   saveMyView?: Resolver<ResolversTypes['UserView'], ParentType, ContextType, RequireFields<MutationSaveMyViewArgs, 'input'>>;
+  saveWorkspaceView?: Resolver<ResolversTypes['WorkspaceView'], ParentType, ContextType, RequireFields<MutationSaveWorkspaceViewArgs, 'input'>>;
   setWorkspacePlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<MutationSetWorkspacePlanArgs, 'plan'>>;
   splitList?: Resolver<Array<ResolversTypes['CustomerListPart']>, ParentType, ContextType, RequireFields<MutationSplitListArgs, 'id' | 'parts'>>;
   startBulkJob?: Resolver<ResolversTypes['BulkJob'], ParentType, ContextType, RequireFields<MutationStartBulkJobArgs, 'action' | 'filter'>>;
@@ -1598,8 +1763,25 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   customerList?: Resolver<Maybe<ResolversTypes['CustomerList']>, ParentType, ContextType, RequireFields<QueryCustomerListArgs, 'id'>>;
   customerLists?: Resolver<Array<ResolversTypes['CustomerList']>, ParentType, ContextType>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
+  customersByPhone?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersByPhoneArgs, 'first' | 'phone'>>;
   myView?: Resolver<ResolversTypes['UserView'], ParentType, ContextType>;
   workspacePlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  workspaceView?: Resolver<ResolversTypes['WorkspaceView'], ParentType, ContextType>;
+}>;
+
+export type SameNumberCustomerConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SameNumberCustomerConnection'] = ResolversParentTypes['SameNumberCustomerConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['SameNumberCustomerEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SameNumberCustomerEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SameNumberCustomerEdge'] = ResolversParentTypes['SameNumberCustomerEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  sharedEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sharedPhones?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type TableColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TableColumn'] = ResolversParentTypes['TableColumn']> = ResolversObject<{
@@ -1613,6 +1795,7 @@ export type TableColumnResolvers<ContextType = Context, ParentType extends Resol
 export type UserViewResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserView'] = ResolversParentTypes['UserView']> = ResolversObject<{
   applySavedFilter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   detailTabs?: Resolver<Array<ResolversTypes['CustomerDetailTab']>, ParentType, ContextType>;
+  detailTabsSource?: Resolver<ResolversTypes['DetailTabsSource'], ParentType, ContextType>;
   listColumns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   savedFilter?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1621,6 +1804,14 @@ export type UserViewResolvers<ContextType = Context, ParentType extends Resolver
 export interface VndScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['VND'], any> {
   name: 'VND';
 }
+
+export type WorkspaceViewResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkspaceView'] = ResolversParentTypes['WorkspaceView']> = ResolversObject<{
+  custom?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  detailTabs?: Resolver<Array<ResolversTypes['CustomerDetailTab']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   BulkJob?: BulkJobResolvers<ContextType>;
@@ -1648,8 +1839,11 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PageInfo?: PageInfoResolvers<ContextType>;
   PhoneGroupResult?: PhoneGroupResultResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SameNumberCustomerConnection?: SameNumberCustomerConnectionResolvers<ContextType>;
+  SameNumberCustomerEdge?: SameNumberCustomerEdgeResolvers<ContextType>;
   TableColumn?: TableColumnResolvers<ContextType>;
   UserView?: UserViewResolvers<ContextType>;
   VND?: GraphQLScalarType;
+  WorkspaceView?: WorkspaceViewResolvers<ContextType>;
 }>;
 

@@ -1,14 +1,16 @@
 // Per-user views (seeds 001, 003): the columns a user shows in the customer list, a
 // filter to apply next time, and the detail tabs shown and their order. Keyed by the
-// signed user id, so nobody reads or changes anyone else's.
+// signed user id, so nobody reads or changes anyone else's. A user who saved no tabs
+// sees the workspace's default ones (workspace-view.service.ts), else the built-in.
 import type { DataSource } from 'typeorm';
 import { badInput } from '@customer-graph/runtime';
 import type { Identity } from '@customer-graph/runtime';
 import type { CustomerFilterInput } from '../filter/filter.types';
 import { compileWhere } from '../customers/customer.list';
 import type { CustomFieldRow } from '../custom-fields/custom-field.entity';
-
-export type DetailTab = 'INFO' | 'NOTES' | 'ZALO' | 'ORDERS' | 'MARKETING';
+import type { DetailTabsSource } from '../generated/graphql';
+import { BUILT_IN_TABS, checkTabs } from './workspace-view.service';
+import type { DetailTab } from './workspace-view.service';
 
 export const SYSTEM_COLUMNS = [
   'name',
@@ -34,28 +36,33 @@ export interface UserView {
   savedFilter: CustomerFilterInput | null;
   applySavedFilter: boolean;
   detailTabs: DetailTab[];
+  detailTabsSource: DetailTabsSource;
 }
 
-const DEFAULT_VIEW: UserView = {
-  listColumns: ['name', 'phone', 'email', 'type', 'tags', 'createdAt'],
-  savedFilter: null,
-  applySavedFilter: false,
-  detailTabs: ['INFO', 'NOTES', 'ZALO', 'ORDERS', 'MARKETING'],
-};
+const DEFAULT_COLUMNS = ['name', 'phone', 'email', 'type', 'tags', 'createdAt'];
 
+/** The user's view, the workspace's default tabs and the built-in ones in one statement. */
 export async function readView(db: DataSource, identity: Identity): Promise<UserView> {
   const [row] = await db.query(
-    `SELECT list_columns AS "listColumns", saved_filter AS "savedFilter",
-            apply_saved_filter AS "applySavedFilter", detail_tabs AS "detailTabs"
-       FROM user_view WHERE workspace_id = $1 AND user_id = $2`,
+    `SELECT u.list_columns AS "listColumns", u.saved_filter AS "savedFilter",
+            u.apply_saved_filter AS "applySavedFilter", u.detail_tabs AS "userTabs",
+            w.detail_tabs AS "workspaceTabs"
+       FROM (SELECT $1::text AS workspace_id) ws
+       LEFT JOIN user_view u ON u.workspace_id = ws.workspace_id AND u.user_id = $2
+       LEFT JOIN workspace_view w ON w.workspace_id = ws.workspace_id`,
     [identity.workspaceId, identity.userId],
   );
-  if (!row) return DEFAULT_VIEW;
+  const [detailTabs, detailTabsSource]: [DetailTab[], DetailTabsSource] = row.userTabs
+    ? [row.userTabs, 'USER']
+    : row.workspaceTabs
+      ? [row.workspaceTabs, 'WORKSPACE']
+      : [[...BUILT_IN_TABS], 'BUILT_IN'];
   return {
-    listColumns: row.listColumns ?? DEFAULT_VIEW.listColumns,
-    savedFilter: row.savedFilter,
-    applySavedFilter: row.applySavedFilter,
-    detailTabs: row.detailTabs ?? DEFAULT_VIEW.detailTabs,
+    listColumns: row.listColumns ?? DEFAULT_COLUMNS,
+    savedFilter: row.savedFilter ?? null,
+    applySavedFilter: row.applySavedFilter ?? false,
+    detailTabs,
+    detailTabsSource,
   };
 }
 
@@ -87,8 +94,8 @@ export async function saveView(
   input: ViewChanges,
 ): Promise<UserView> {
   if (input.listColumns != null) checkColumns(input.listColumns, customFields);
-  if (input.detailTabs != null && new Set(input.detailTabs).size !== input.detailTabs.length) {
-    throw badInput('input.detailTabs', 'a tab is listed twice');
+  if (input.detailTabs != null) {
+    checkTabs(input.detailTabs, 'input.detailTabs', { atLeastOne: false });
   }
   if (input.savedFilter != null) {
     // The filter must compile now; it is kept as JSON (dates as ISO strings).
@@ -108,7 +115,7 @@ export async function saveView(
        list_columns = COALESCE($3, user_view.list_columns),
        saved_filter = CASE WHEN $7 THEN $4::jsonb ELSE user_view.saved_filter END,
        apply_saved_filter = COALESCE($5, user_view.apply_saved_filter),
-       detail_tabs = COALESCE($6, user_view.detail_tabs),
+       detail_tabs = CASE WHEN $8 THEN $6 ELSE user_view.detail_tabs END,
        updated_at = now()`,
     [
       identity.workspaceId,
@@ -118,6 +125,8 @@ export async function saveView(
       input.applySavedFilter ?? null,
       input.detailTabs ?? null,
       'savedFilter' in input,
+      // Given as null, the user's own tabs are forgotten: the workspace's apply again.
+      'detailTabs' in input,
     ],
   );
   return readView(db, identity);

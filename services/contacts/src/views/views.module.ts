@@ -1,4 +1,5 @@
-// Each user's own view of the customer list (columns, sort, a saved filter).
+// Each user's own view of the customer list (columns, sort, a saved filter, detail
+// tabs), and the workspace's default tabs an admin sets for those who chose none.
 import type { DomainModule } from '@customer-graph/runtime';
 import { userViewResolvers, userViewAccess } from './user-view.resolvers';
 

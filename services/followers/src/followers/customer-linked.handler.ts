@@ -1,7 +1,12 @@
 // contacts.customer.zalo-linked: contacts matched (or created) the customer for a
-// follower's shared phone; the follower now points at that customer. A run of events
-// is one statement; a follower linked twice in it keeps its last link, as applying
-// them one by one would.
+// follower's shared phone; the follower now points at that customer, linked at the
+// event's time. Several followers may point at one customer (two Zalo accounts sharing
+// a phone): nothing here is unique per customer.
+//
+// A run of events is one statement; a follower linked twice in it keeps its last link,
+// as applying them one by one would. Events are keyed by customer, so two links of one
+// follower to two customers may arrive out of order: an older link never replaces a
+// newer one, and the follower ends where contacts last put its Zalo id.
 import type { BatchEventHandler, CUSTOMER_ZALO_LINKED, EventOf } from '@customer-graph/runtime';
 
 export const onCustomerZaloLinked: BatchEventHandler<typeof CUSTOMER_ZALO_LINKED> = {
@@ -12,13 +17,15 @@ export const onCustomerZaloLinked: BatchEventHandler<typeof CUSTOMER_ZALO_LINKED
     }
     const links = [...last.values()];
     await tx.query(
-      `UPDATE zalo_follower f SET customer_id = u.cid
-         FROM unnest($1::text[], $2::uuid[], $3::uuid[]) AS u(ws, fid, cid)
-        WHERE f.workspace_id = u.ws AND f.id = u.fid`,
+      `UPDATE zalo_follower f SET customer_id = u.cid, linked_at = u.at
+         FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::timestamptz[]) AS u(ws, fid, cid, at)
+        WHERE f.workspace_id = u.ws AND f.id = u.fid
+          AND (f.customer_id IS NULL OR f.linked_at <= u.at)`,
       [
         links.map((e) => e.workspaceId),
         links.map((e) => e.payload.followerId),
         links.map((e) => e.payload.customerId),
+        links.map((e) => e.occurredAt),
       ],
     );
   },

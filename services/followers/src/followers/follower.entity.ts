@@ -16,6 +16,8 @@ export interface ZaloFollowerRow {
   phone: string | null;
   /** The contacts customer this follower is linked to (another subgraph's id). */
   customerId: string | null;
+  /** When it was last linked (meaningful only while `customerId` is set). */
+  linkedAt: Date;
 }
 
 export const ZaloFollowerEntity = new EntitySchema<ZaloFollowerRow>({
@@ -31,5 +33,6 @@ export const ZaloFollowerEntity = new EntitySchema<ZaloFollowerRow>({
     status: { type: 'text' },
     phone: { type: 'text', nullable: true },
     customerId: { name: 'customer_id', type: 'uuid', nullable: true },
+    linkedAt: { name: 'linked_at', type: 'timestamptz', precision: 3, default: () => 'now()' },
   },
 });

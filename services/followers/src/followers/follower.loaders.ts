@@ -1,14 +1,26 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
-import { alignOne, isUuid, visibleRows } from '@customer-graph/runtime';
-import type { RequestScope } from '@customer-graph/runtime';
+import type { Connection, Page, RequestScope } from '@customer-graph/runtime';
+import {
+  alignOne,
+  findPagesPerParent,
+  isUuid,
+  loaderFamily,
+  newestFirst,
+  visibleRows,
+} from '@customer-graph/runtime';
 import { ZaloFollowerEntity } from './follower.entity';
 import type { ZaloFollowerRow } from './follower.entity';
 
+/** A customer's followers are listed by the most recent link first. */
+export const FOLLOWERS_NEWEST_LINK_FIRST = newestFirst('linked_at');
+
 export interface FollowerLoaders {
   byId: DataLoader<string, ZaloFollowerRow | null>;
-  /** The follower linked to a customer (the most recent follow, if several). */
+  /** The follower linked to a customer most recently (the first of `byCustomerPage`). */
   byCustomer: DataLoader<string, ZaloFollowerRow | null>;
+  /** A page of a customer's followers, newest link first; one query per distinct page. */
+  byCustomerPage: (page: Page) => DataLoader<string, Connection<ZaloFollowerRow>>;
 }
 
 declare module '../context' {
@@ -23,15 +35,30 @@ export function createFollowerLoaders({ db, workspaceId, access }: RequestScope)
   const loadBy = (key: 'id' | 'customerId') =>
     new DataLoader<string, ZaloFollowerRow | null>(async (ids) => {
       const valid = ids.filter(isUuid);
-      // Oldest first, so for a customer shared by two Zalo accounts the latest wins.
+      // Oldest link first, so for a customer with several followers the latest wins
+      // (the order of `zaloFollowers`, reversed: the id breaks ties the same way).
       const rows = valid.length
         ? await followers.find({
             where: { workspaceId, [key]: In(valid) },
-            order: { followedAt: 'ASC' },
+            order: { linkedAt: 'ASC', id: 'ASC' },
           })
         : [];
       const visible = await visibleRows(access, rows, (row) => row.customerId);
       return alignOne(ids, visible, (row) => row[key] as string);
     });
-  return { byId: loadBy('id'), byCustomer: loadBy('customerId') };
+  return {
+    byId: loadBy('id'),
+    byCustomer: loadBy('customerId'),
+    // The parent customer was checked by the field's rule: all its followers are seen.
+    byCustomerPage: loaderFamily((page: Page, customerIds: readonly string[]) =>
+      findPagesPerParent(followers, {
+        parentColumn: 'customer_id',
+        parentOf: (row) => row.customerId ?? '',
+        sortKeyOf: (row) => row.linkedAt,
+        workspaceId,
+        parentIds: customerIds,
+        page,
+      }),
+    ),
+  };
 }

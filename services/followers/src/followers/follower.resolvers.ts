@@ -2,6 +2,7 @@ import { pageOf } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { FOLLOWERS_NEWEST_FIRST, listFollowers, syncFollowers } from './follower.service';
+import { FOLLOWERS_NEWEST_LINK_FIRST } from './follower.loaders';
 
 export const followerResolvers: Resolvers = {
   Query: {
@@ -22,10 +23,15 @@ export const followerResolvers: Resolvers = {
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
     zaloFollower: (customer, _args, ctx) => ctx.loaders.followers.byCustomer.load(customer.id),
+    zaloFollowers: (customer, args, ctx, info) =>
+      ctx.loaders.followers
+        .byCustomerPage(pageOf(args, info, FOLLOWERS_NEWEST_LINK_FIRST))
+        .load(customer.id),
   },
   ZaloFollower: {
     __resolveReference: (ref, ctx) => ctx.loaders.followers.byId.load(ref.id),
     customer: (follower) => (follower.customerId ? { id: follower.customerId } : null),
+    linkedAt: (follower) => (follower.customerId ? follower.linkedAt : null),
   },
 };
 
@@ -38,9 +44,12 @@ export const followerAccess: AccessRules = {
     customer: (ref: { id: string }) => ref.id,
   },
   'Customer.zaloFollower': { can: 'customers.read', customer: (c: { id: string }) => c.id },
+  // Every follower of a customer the caller may see is the caller's to see.
+  'Customer.zaloFollowers': { can: 'customers.read', customer: (c: { id: string }) => c.id },
   'ZaloFollower.__resolveReference': { can: 'customers.read' },
   'ZaloFollower.customer': {
     can: 'customers.read',
     customer: (f: { customerId: string | null }) => f.customerId,
   },
+  'ZaloFollower.linkedAt': { inherit: 'a field of a follower already checked' },
 };

@@ -24,8 +24,9 @@ export async function seedDemoFollowers(db: DataSource, workspaceId: string): Pr
     for (const f of [...linked, ...anonymous]) {
       await tx.query(
         `INSERT INTO zalo_follower
-           (id, workspace_id, zalo_user_id, display_name, gender, followed_at, status, phone, customer_id)
-         VALUES ($1, $2, $3, $4, $5, $6, 'FOLLOWING', $7, $8)
+           (id, workspace_id, zalo_user_id, display_name, gender, followed_at, status, phone,
+            customer_id, linked_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'FOLLOWING', $7, $8, $6)
          ON CONFLICT (id) DO NOTHING`,
         [
           demoRowId(3, f.n),

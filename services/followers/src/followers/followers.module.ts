@@ -1,5 +1,5 @@
-// The OA's followers: the list, `Customer.zaloFollower`, `ZaloFollower.customer`, and
-// the links contacts announces.
+// The OA's followers: the list, `Customer.zaloFollowers` (and `zaloFollower`, the most
+// recent), `ZaloFollower.customer`, and the links contacts announces.
 import { CUSTOMER_DELETED, CUSTOMER_ZALO_LINKED } from '@customer-graph/runtime';
 import type { DomainModule } from '@customer-graph/runtime';
 import { onCustomerZaloLinked } from './customer-linked.handler';

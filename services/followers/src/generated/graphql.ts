@@ -32,8 +32,29 @@ export type Customer = {
   __typename?: 'Customer';
   /** Stable id of the customer (a UUID). */
   id: Scalars['ID']['output'];
-  /** The Zalo Official Account follower linked to this customer, if any. */
+  /**
+   * The Zalo Official Account follower linked to this customer most recently, if any:
+   * the first of `zaloFollowers`. Kept for clients written when a customer had one
+   * follower; a customer may have several.
+   */
   zaloFollower: Maybe<ZaloFollower>;
+  /**
+   * Every Zalo Official Account follower linked to this customer, the most recent link
+   * first: two Zalo accounts that share one phone (a couple, a shop's two accounts) are
+   * both linked to that phone's customer. `first` is at most 50. Null when the caller may
+   * not see this customer.
+   */
+  zaloFollowers: Maybe<ZaloFollowerConnection>;
+};
+
+
+/**
+ * A person the seller sells to or talks with, on any channel. Owned by the contacts
+ * subgraph; every other subgraph adds its own tab of the customer detail page.
+ */
+export type CustomerZaloFollowersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Gender of a Zalo follower, as Zalo reports it. */
@@ -119,6 +140,11 @@ export type ZaloFollower = {
   gender: Maybe<FollowerGender>;
   /** Stable id of the follower record. */
   id: Scalars['ID']['output'];
+  /**
+   * When the follower was last linked to its customer (contacts matched the phone the
+   * follower shared); null while not linked.
+   */
+  linkedAt: Maybe<Scalars['DateTime']['output']>;
   /** Phone number the user shared with the OA, as shared. */
   phone: Maybe<Scalars['String']['output']>;
   /** Whether the user still follows the OA. */
@@ -127,7 +153,10 @@ export type ZaloFollower = {
   zaloUserId: Scalars['String']['output'];
 };
 
-/** A page of followers, most recent follow first. */
+/**
+ * A page of followers: most recent follow first in the follower list, most recent link
+ * first in a customer's `zaloFollowers`.
+ */
 export type ZaloFollowerConnection = {
   __typename?: 'ZaloFollowerConnection';
   /** The followers on this page with their cursors. */
@@ -296,15 +325,15 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 export type ResolversTypes = ResolversObject<{
   Customer: ResolverTypeWrapper<CustomerRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   FollowerGender: FollowerGender;
   FollowerStatus: FollowerStatus;
   Mutation: ResolverTypeWrapper<{}>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<{}>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ZaloFollower: ResolverTypeWrapper<ZaloFollowerRow>;
   ZaloFollowerConnection: ResolverTypeWrapper<Omit<ZaloFollowerConnection, 'edges'> & { edges: Array<ResolversTypes['ZaloFollowerEdge']> }>;
   ZaloFollowerEdge: ResolverTypeWrapper<Omit<ZaloFollowerEdge, 'node'> & { node: ResolversTypes['ZaloFollower'] }>;
@@ -319,13 +348,13 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Customer: CustomerRef;
   ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Mutation: {};
-  String: Scalars['String']['output'];
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: {};
-  Int: Scalars['Int']['output'];
   ZaloFollower: ZaloFollowerRow;
   ZaloFollowerConnection: Omit<ZaloFollowerConnection, 'edges'> & { edges: Array<ResolversParentTypes['ZaloFollowerEdge']> };
   ZaloFollowerEdge: Omit<ZaloFollowerEdge, 'node'> & { node: ResolversParentTypes['ZaloFollower'] };
@@ -339,6 +368,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   zaloFollower?: Resolver<Maybe<ResolversTypes['ZaloFollower']>, ParentType, ContextType>;
+  zaloFollowers?: Resolver<Maybe<ResolversTypes['ZaloFollowerConnection']>, ParentType, ContextType, RequireFields<CustomerZaloFollowersArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -369,6 +399,7 @@ export type ZaloFollowerResolvers<ContextType = Context, ParentType extends Reso
   followedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   gender?: Resolver<Maybe<ResolversTypes['FollowerGender']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  linkedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['FollowerStatus'], ParentType, ContextType>;
   zaloUserId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
