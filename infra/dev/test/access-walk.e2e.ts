@@ -1,8 +1,9 @@
 // The access policy, walked (issue 10): every path of the composed graph that reaches
 // customer data — each root field, the tabs, ZaloFollower.customer, Order.customer —
 // and each subgraph's `_entities`, asked as each role, compared with the policy:
-// admin, editor and analyst see every customer; staff see their own; a staff member
-// with none, and `platform`, see none. The queries are derived from the graph the
+// admin, editor and analyst see every customer; staff see their own, and the tasks and
+// opportunities in their hands on anyone's customer (not that customer); a staff
+// member with none, and `platform`, see none. The queries are derived from the graph the
 // gateway serves (introspected), so a new root field or tab is walked without
 // touching this file; a new root field with required arguments fails here until the
 // walk is told what to pass.
@@ -37,7 +38,15 @@ const CALLERS: Record<string, Identity> = {
   platform: as('platform'),
 };
 /** The types that carry one customer's data, and how a row names its customer. */
-const CUSTOMER_DATA = ['Customer', 'ZaloFollower', 'Order', 'MarketingMessage', 'CustomerNote'];
+const CUSTOMER_DATA = [
+  'Customer',
+  'ZaloFollower',
+  'Order',
+  'MarketingMessage',
+  'CustomerNote',
+  'Task',
+  'Opportunity',
+];
 
 let stack: TestStack;
 let schema: GraphQLSchema;
@@ -48,6 +57,11 @@ const customers: Record<'sam' | 'kim' | 'none', { id: string; phone: string }> =
 };
 /** Every row of customer data seeded, by type and id → the customer it is about. */
 const owner = new Map<string, string | null>();
+/**
+ * Rows a staff member sees whatever customer they are about: a task assigned to them,
+ * an opportunity they own (of the customer itself, nothing). Row → that user id.
+ */
+const seenBy = new Map<string, string>();
 let listId = '';
 
 async function gql(who: Identity, query: string, variables?: object) {
@@ -80,7 +94,11 @@ beforeAll(async () => {
       { id: c.id },
     );
     owner.set(`CustomerNote:${(note.data!.addCustomerNote as { id: string }).id}`, c.id);
+    // A task and an opportunity of each customer, in the hands of someone else …
+    await seedWork(admin, c.id, 'lee');
   }
+  // … and on Kim's customer, one of each in Sam's hands: Sam sees them, not the customer.
+  await seedWork(admin, customers.kim.id, 'sam');
   const list = await gql(
     admin,
     `mutation($f: CustomerFilter!) { createCustomerList(name: "Kim's", filter: $f) { id } }`,
@@ -134,6 +152,25 @@ beforeAll(async () => {
   schema = buildClientSchema(introspection.data as never);
 }, 60_000);
 afterAll(() => stack?.stop());
+
+/** A task assigned to `person` and an opportunity they own, about a customer. */
+async function seedWork(admin: Identity, customerId: string, person: string) {
+  const body = await gql(
+    admin,
+    `mutation($task: TaskInput!, $opportunity: OpportunityInput!) {
+      createTask(input: $task) { id }
+      createOpportunity(input: $opportunity) { id } }`,
+    {
+      task: { title: 'Gọi lại', customerId, assignee: person },
+      opportunity: { name: 'Máy lọc nước', customerId, owner: person, value: 1000 },
+    },
+  );
+  const { createTask, createOpportunity } = body.data as Record<string, { id: string }>;
+  for (const row of [`Task:${createTask.id}`, `Opportunity:${createOpportunity.id}`]) {
+    owner.set(row, customerId);
+    seenBy.set(row, person);
+  }
+}
 
 async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -262,12 +299,13 @@ function rowsIn(value: unknown, found = new Set<string>()): Set<string> {
 
 /** The rows the policy lets this caller see. */
 function allowed(who: Identity): Set<string> {
-  const visible = (customerId: string | null) => {
+  const visible = (row: string, customerId: string | null) => {
     if (who.role === 'platform') return false;
     if (who.role !== 'staff') return true;
+    if (seenBy.get(row) === who.userId) return true;
     return customerId !== null && customerId === customers[who.userId as 'sam']?.id;
   };
-  return new Set([...owner].filter(([, c]) => visible(c)).map(([row]) => row));
+  return new Set([...owner].filter(([row, c]) => visible(row, c)).map(([row]) => row));
 }
 
 describe.each(Object.entries(CALLERS))('as %s', (_label, who) => {

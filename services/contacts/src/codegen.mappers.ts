@@ -8,4 +8,8 @@ export const mappers: Record<string, string> = {
   CustomFieldDefinition: '../custom-fields/custom-field.entity#CustomFieldRow',
   CustomerList: '../lists/list.entity#CustomerListRow',
   BulkJob: '../bulk/bulk-job.entity#BulkJobRow',
+  Task: '../tasks/task.entity#TaskRow',
+  TaskConnection: '../tasks/task.list#TaskPage',
+  Opportunity: '../opportunities/opportunity.entity#OpportunityRow',
+  OpportunityConnection: '../opportunities/opportunity.list#OpportunityPage',
 };

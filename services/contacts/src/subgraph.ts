@@ -13,6 +13,8 @@ import { viewsModule } from './views/views.module';
 import { zaloModule } from './zalo/zalo.module';
 import { buyersModule } from './buyers/buyers.module';
 import { duplicatesModule } from './duplicates/duplicates.module';
+import { tasksModule } from './tasks/tasks.module';
+import { opportunitiesModule } from './opportunities/opportunities.module';
 import { CreateCustomers1763900000100 } from './migrations/1763900000100-CreateCustomers';
 import { PhoneOwnerAndExternalIds1763900000110 } from './migrations/1763900000110-PhoneOwnerAndExternalIds';
 import { DeferPhoneOwnerCheck1763900000120 } from './migrations/1763900000120-DeferPhoneOwnerCheck';
@@ -49,5 +51,7 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     zaloModule,
     buyersModule,
     duplicatesModule,
+    tasksModule,
+    opportunitiesModule,
   ],
 });

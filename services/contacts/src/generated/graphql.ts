@@ -7,6 +7,10 @@ import type { CustomerNoteRow } from '../notes/note.entity';
 import type { CustomFieldRow } from '../custom-fields/custom-field.entity';
 import type { CustomerListRow } from '../lists/list.entity';
 import type { BulkJobRow } from '../bulk/bulk-job.entity';
+import type { TaskRow } from '../tasks/task.entity';
+import type { TaskPage } from '../tasks/task.list';
+import type { OpportunityRow } from '../opportunities/opportunity.entity';
+import type { OpportunityPage } from '../opportunities/opportunity.list';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -255,6 +259,11 @@ export type Customer = {
   name: Maybe<Scalars['String']['output']>;
   /** Notes written about this customer, newest first. `first` is at most 100. */
   notes: CustomerNoteConnection;
+  /**
+   * Sales opportunities with this customer ("Cơ hội KD"), newest first, whoever owns
+   * them; `first` is at most 100. Null when the contacts service cannot answer.
+   */
+  opportunities: Maybe<OpportunityConnection>;
   /** The primary phone number as typed, or null when none is known. */
   phone: Maybe<Scalars['String']['output']>;
   /** Every phone number known for the customer, primary first. */
@@ -271,6 +280,12 @@ export type Customer = {
   sameNumberCustomers: Maybe<SameNumberCustomerConnection>;
   /** Free labels the seller puts on customers, in the order they were added. */
   tags: Array<Scalars['String']['output']>;
+  /**
+   * Tasks about this customer ("Công việc"), newest first, whoever they are assigned
+   * to; `first` is at most 100. `filter.customerId` is ignored here (the customer is
+   * this one). Null when the contacts service cannot answer.
+   */
+  tasks: Maybe<TaskConnection>;
   /** IANA time zone of the customer, e.g. `Asia/Ho_Chi_Minh`. */
   timezone: Maybe<Scalars['String']['output']>;
   /**
@@ -297,8 +312,29 @@ export type CustomerNotesArgs = {
  * A person the seller sells to or talks with, on any channel. Owned by the contacts
  * subgraph; every other subgraph adds its own tab of the customer detail page.
  */
+export type CustomerOpportunitiesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A person the seller sells to or talks with, on any channel. Owned by the contacts
+ * subgraph; every other subgraph adds its own tab of the customer detail page.
+ */
 export type CustomerSameNumberCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A person the seller sells to or talks with, on any channel. Owned by the contacts
+ * subgraph; every other subgraph adds its own tab of the customer detail page.
+ */
+export type CustomerTasksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TaskFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -870,6 +906,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds a note to a customer, signed by the caller. */
   addCustomerNote: CustomerNote;
+  /** Marks a task DONE now; a task already DONE keeps its completion time. */
+  completeTask: Task;
   /** Defines a custom field (admin; plan TRIAL, ADVANCED or PREMIUM; TABLE needs PREMIUM). */
   createCustomField: CustomFieldDefinition;
   /**
@@ -880,6 +918,13 @@ export type Mutation = {
   createCustomer: Customer;
   /** Saves a filter as a named list. */
   createCustomerList: CustomerList;
+  /**
+   * Creates a sales opportunity with a customer the caller may change, in the first
+   * stage of the workspace's order unless `stage` says otherwise.
+   */
+  createOpportunity: Opportunity;
+  /** Creates a task about a customer the caller may change, created by the caller. */
+  createTask: Task;
   /** Deletes a custom field and every customer's value of it (admin). */
   deleteCustomField: Scalars['Boolean']['output'];
   /** Deletes a saved list; its customers stay. */
@@ -895,6 +940,11 @@ export type Mutation = {
    * 1,000 numbers (list items or CSV lines): one full list per request.
    */
   markCustomersByPhones: PhoneGroupResult;
+  /**
+   * Moves an open opportunity to another stage, recorded in its history. WON and LOST
+   * are terminal: a won or lost opportunity moves no more.
+   */
+  moveOpportunity: Opportunity;
   /** Renames a saved list. */
   renameCustomerList: CustomerList;
   /** Saves the caller's own view of the customer screens. */
@@ -904,6 +954,11 @@ export type Mutation = {
    * `settings.manage`). Users who saved tabs of their own keep theirs.
    */
   saveWorkspaceView: WorkspaceView;
+  /**
+   * Sets the workspace's order of the stages (admin): every stage once, the open ones
+   * first in the order wanted, WON and LOST last.
+   */
+  setOpportunityStageOrder: Array<OpportunityStage>;
   /** Sets the workspace's plan (the internal `platform` role only). */
   setWorkspacePlan: Plan;
   /**
@@ -928,12 +983,31 @@ export type Mutation = {
    * is written.
    */
   updateCustomers: BulkUpdateResult;
+  /**
+   * Changes an opportunity's details (not its stage: `moveOpportunity`): a field left
+   * out stays as it is, a field given as null is cleared (name, value and customerId
+   * cannot be cleared). Staff may change everything of the opportunities of their
+   * customers, and of one they only own everything but its owner and customer.
+   */
+  updateOpportunity: Opportunity;
+  /**
+   * Changes a task: a field left out stays as it is, a field given as null is cleared
+   * (title, status and customerId cannot be cleared). Staff may change everything of
+   * the tasks of their customers, and of a task only assigned to them everything but
+   * its assignee and customer.
+   */
+  updateTask: Task;
 };
 
 
 export type MutationAddCustomerNoteArgs = {
   customerId: Scalars['ID']['input'];
   text: Scalars['String']['input'];
+};
+
+
+export type MutationCompleteTaskArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -950,6 +1024,16 @@ export type MutationCreateCustomerArgs = {
 export type MutationCreateCustomerListArgs = {
   filter: CustomerFilter;
   name: Scalars['String']['input'];
+};
+
+
+export type MutationCreateOpportunityArgs = {
+  input: OpportunityInput;
+};
+
+
+export type MutationCreateTaskArgs = {
+  input: TaskInput;
 };
 
 
@@ -976,6 +1060,12 @@ export type MutationMarkCustomersByPhonesArgs = {
 };
 
 
+export type MutationMoveOpportunityArgs = {
+  id: Scalars['ID']['input'];
+  stage: OpportunityStage;
+};
+
+
 export type MutationRenameCustomerListArgs = {
   id: Scalars['ID']['input'];
   name: Scalars['String']['input'];
@@ -989,6 +1079,11 @@ export type MutationSaveMyViewArgs = {
 
 export type MutationSaveWorkspaceViewArgs = {
   input: WorkspaceViewInput;
+};
+
+
+export type MutationSetOpportunityStageOrderArgs = {
+  stages: Array<OpportunityStage>;
 };
 
 
@@ -1018,6 +1113,155 @@ export type MutationUpdateCustomerArgs = {
 export type MutationUpdateCustomersArgs = {
   action: CustomerBulkAction;
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationUpdateOpportunityArgs = {
+  id: Scalars['ID']['input'];
+  input: OpportunityPatch;
+};
+
+
+export type MutationUpdateTaskArgs = {
+  id: Scalars['ID']['input'];
+  input: TaskPatch;
+};
+
+/** A possible sale to a customer (seed `003_…`, "Cơ hội KD"). */
+export type Opportunity = {
+  __typename?: 'Opportunity';
+  /** When it reached WON or LOST; null while open. */
+  closedAt: Maybe<Scalars['DateTime']['output']>;
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** User id of who created it. */
+  createdBy: Scalars['String']['output'];
+  /**
+   * The customer. Null for a caller who may not see that customer: a staff member sees
+   * an opportunity they own on another's customer, and of the customer nothing.
+   */
+  customer: Maybe<Customer>;
+  /** When it is expected to close. */
+  expectedCloseDate: Maybe<Scalars['Date']['output']>;
+  /** Id of the opportunity. */
+  id: Scalars['ID']['output'];
+  /** What the sale is, e.g. "Nhu cầu mua máy lọc nước" (at most 500 characters). */
+  name: Scalars['String']['output'];
+  /** Free notes: needs, timing … */
+  note: Maybe<Scalars['String']['output']>;
+  /** User id of the staff member in charge; null when nobody is. */
+  owner: Maybe<Scalars['String']['output']>;
+  /** Where it is in the pipeline. */
+  stage: OpportunityStage;
+  /**
+   * Each stage the opportunity entered, with when and by whom, oldest first; the
+   * latest 50 changes.
+   */
+  stageHistory: Array<OpportunityStageChange>;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Estimated value in đồng. */
+  value: Scalars['VND']['output'];
+};
+
+/** A page of opportunities, newest first. */
+export type OpportunityConnection = {
+  __typename?: 'OpportunityConnection';
+  /** The opportunities on this page with their cursors. */
+  edges: Array<OpportunityEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+  /** How many opportunities match, on every page together. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An opportunity and its cursor. */
+export type OpportunityEdge = {
+  __typename?: 'OpportunityEdge';
+  /** Opaque position of this opportunity in the list. */
+  cursor: Scalars['String']['output'];
+  /** The opportunity. */
+  node: Opportunity;
+};
+
+/** Which opportunities: every condition given must hold. */
+export type OpportunityFilter = {
+  /** With this customer. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Expected to close on or after this day. */
+  expectedCloseFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Expected to close on or before this day. */
+  expectedCloseTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Owned by this user id. */
+  owner?: InputMaybe<Scalars['String']['input']>;
+  /** In one of these stages. */
+  stage?: InputMaybe<Array<OpportunityStage>>;
+  /** Worth at most this. */
+  valueMax?: InputMaybe<Scalars['VND']['input']>;
+  /** Worth at least this. */
+  valueMin?: InputMaybe<Scalars['VND']['input']>;
+};
+
+/** A new opportunity. */
+export type OpportunityInput = {
+  /** The customer: one the caller may change. */
+  customerId: Scalars['ID']['input'];
+  /** When it is expected to close. */
+  expectedCloseDate?: InputMaybe<Scalars['Date']['input']>;
+  /** What the sale is, 1–500 characters. */
+  name: Scalars['String']['input'];
+  /** Notes, at most 5,000 characters. */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** User id of who is in charge; the caller when left out, nobody when null. */
+  owner?: InputMaybe<Scalars['String']['input']>;
+  /** The stage to start in; the first of the workspace's order when left out. */
+  stage?: InputMaybe<OpportunityStage>;
+  /** Estimated value in đồng, 0 or more; 0 when left out. */
+  value?: InputMaybe<Scalars['VND']['input']>;
+};
+
+/** Changes to an opportunity: a field left out stays, a field given as null is cleared. */
+export type OpportunityPatch = {
+  /** Another customer the caller may change (cannot be cleared). */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Expected close date. */
+  expectedCloseDate?: InputMaybe<Scalars['Date']['input']>;
+  /** What the sale is, 1–500 characters (cannot be cleared). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Notes. */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** User id of who is in charge; null for nobody. */
+  owner?: InputMaybe<Scalars['String']['input']>;
+  /** Estimated value in đồng, 0 or more (cannot be cleared). */
+  value?: InputMaybe<Scalars['VND']['input']>;
+};
+
+/**
+ * The stages of a sales opportunity (seed `003_…`, "Cơ hội KD", "Giai đoạn"). WON and
+ * LOST are terminal; the order of the open ones is the workspace's
+ * (`opportunityStages`).
+ */
+export type OpportunityStage =
+  /** Finding out what the customer needs (Khám phá nhu cầu). */
+  | 'DISCOVERY'
+  /** Lost; terminal. */
+  | 'LOST'
+  /** Negotiating (Đàm phán). */
+  | 'NEGOTIATION'
+  /** A quote was sent (Báo giá). */
+  | 'QUOTE'
+  /** Won (Đã chốt); terminal. */
+  | 'WON';
+
+/** An opportunity entering a stage. */
+export type OpportunityStageChange = {
+  __typename?: 'OpportunityStageChange';
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** User id of who moved it (or created it in that stage). */
+  by: Scalars['String']['output'];
+  /** The stage entered. */
+  stage: OpportunityStage;
 };
 
 /** Pagination state of a connection. */
@@ -1063,6 +1307,31 @@ export type PhoneGroupResult = {
   received: Scalars['Int']['output'];
   /** Distinct valid numbers no customer has. */
   unmatched: Scalars['Int']['output'];
+};
+
+/** One stage of the pipeline in figures. */
+export type PipelineStageFigures = {
+  __typename?: 'PipelineStageFigures';
+  /** How many opportunities are in it. */
+  count: Scalars['Int']['output'];
+  /** The stage. */
+  stage: OpportunityStage;
+  /** Their value together, in đồng. */
+  value: Scalars['VND']['output'];
+};
+
+/** The pipeline in figures. */
+export type PipelineSummary = {
+  __typename?: 'PipelineSummary';
+  /**
+   * Every stage, in the workspace's order, with its count and value (0 for an empty
+   * stage).
+   */
+  stages: Array<PipelineStageFigures>;
+  /** How many opportunities were won in the period. */
+  wonCount: Scalars['Int']['output'];
+  /** The value won in the period, in đồng. */
+  wonValue: Scalars['VND']['output'];
 };
 
 /** The workspace's plan, which decides what custom fields it may create. */
@@ -1112,6 +1381,30 @@ export type Query = {
   customersByPhone: CustomerConnection;
   /** The caller's own view of the customer screens. */
   myView: UserView;
+  /**
+   * The opportunities the caller may see, newest first, `first` at most 100: every one
+   * for admins, editors and analysts; for staff, those of the customers assigned to
+   * them and those they own (on any customer).
+   */
+  opportunities: OpportunityConnection;
+  /**
+   * The workspace's order of the opportunity stages: the open stages as the workspace
+   * arranged them, then WON and LOST.
+   */
+  opportunityStages: Array<OpportunityStage>;
+  /**
+   * The pipeline in figures over the opportunities the caller may see that match
+   * `filter`: count and value per stage in the workspace's stage order, and what was
+   * won between `wonFrom` (included) and `wonTo` (excluded); either bound may be left
+   * out.
+   */
+  pipelineSummary: PipelineSummary;
+  /**
+   * The tasks the caller may see, newest first, `first` at most 100: every task for
+   * admins, editors and analysts; for staff, the tasks of the customers assigned to
+   * them and the tasks assigned to them (on any customer).
+   */
+  tasks: TaskConnection;
   /** The workspace's plan. */
   workspacePlan: Plan;
   /**
@@ -1154,6 +1447,27 @@ export type QueryCustomersByPhoneArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   phone: Scalars['String']['input'];
+};
+
+
+export type QueryOpportunitiesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<OpportunityFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPipelineSummaryArgs = {
+  filter?: InputMaybe<OpportunityFilter>;
+  wonFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  wonTo?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryTasksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TaskFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of the customers sharing a phone or the email of one customer, newest first. */
@@ -1272,6 +1586,131 @@ export type TagsFilter = {
   /** true: has some. */
   isNotEmpty?: InputMaybe<Scalars['Boolean']['input']>;
 };
+
+/** Something to do about a customer, assigned to a user (seed `003_…`, "Công việc"). */
+export type Task = {
+  __typename?: 'Task';
+  /** User id of who is to do it; null when nobody is. */
+  assignee: Maybe<Scalars['String']['output']>;
+  /** When it was last marked DONE; null unless it is DONE. */
+  completedAt: Maybe<Scalars['DateTime']['output']>;
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** User id of who created it. */
+  createdBy: Scalars['String']['output'];
+  /**
+   * The customer the task is about. Null for a caller who may not see that customer:
+   * a staff member sees a task assigned to them on another's customer, and of the
+   * customer nothing.
+   */
+  customer: Maybe<Customer>;
+  /** Details. */
+  description: Maybe<Scalars['String']['output']>;
+  /** When it is due. */
+  dueAt: Maybe<Scalars['DateTime']['output']>;
+  /** Id of the task. */
+  id: Scalars['ID']['output'];
+  /** When the work is planned to start. */
+  startAt: Maybe<Scalars['DateTime']['output']>;
+  /** Where it is. */
+  status: TaskStatus;
+  /** What is to be done (at most 500 characters). */
+  title: Scalars['String']['output'];
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A page of tasks, newest first. */
+export type TaskConnection = {
+  __typename?: 'TaskConnection';
+  /** The tasks on this page with their cursors. */
+  edges: Array<TaskEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+  /** How many tasks match, on every page together. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A task and its cursor. */
+export type TaskEdge = {
+  __typename?: 'TaskEdge';
+  /** Opaque position of this task in the list. */
+  cursor: Scalars['String']['output'];
+  /** The task. */
+  node: Task;
+};
+
+/**
+ * Which tasks: every condition given must hold. A Boolean condition applies when true;
+ * false is the same as leaving it out.
+ */
+export type TaskFilter = {
+  /** Assigned to this user id. */
+  assignee?: InputMaybe<Scalars['String']['input']>;
+  /** About this customer. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * true: due this week, Monday 00:00 to Sunday 24:00 in Vietnam time
+   * (Asia/Ho_Chi_Minh), whatever the status.
+   */
+  dueThisWeek?: InputMaybe<Scalars['Boolean']['input']>;
+  /** true: assigned to the caller. */
+  mine?: InputMaybe<Scalars['Boolean']['input']>;
+  /** true: due before now and neither DONE nor CANCELLED. */
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  /** In one of these statuses. */
+  status?: InputMaybe<Array<TaskStatus>>;
+};
+
+/** A new task. */
+export type TaskInput = {
+  /** User id of who is to do it; the caller when left out, nobody when null. */
+  assignee?: InputMaybe<Scalars['String']['input']>;
+  /** The customer it is about: one the caller may change. */
+  customerId: Scalars['ID']['input'];
+  /** Details, at most 5,000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** When it is due; not before `startAt`. */
+  dueAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** When the work is planned to start. */
+  startAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** TODO when left out; DONE sets `completedAt` to now. */
+  status?: InputMaybe<TaskStatus>;
+  /** What is to be done, 1–500 characters. */
+  title: Scalars['String']['input'];
+};
+
+/** Changes to a task: a field left out stays, a field given as null is cleared. */
+export type TaskPatch = {
+  /** User id of who is to do it; null for nobody. */
+  assignee?: InputMaybe<Scalars['String']['input']>;
+  /** Another customer the caller may change (cannot be cleared). */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Details. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Due time; not before the start. */
+  dueAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Planned start. */
+  startAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /**
+   * New status (cannot be cleared): DONE sets `completedAt` to now unless the task was
+   * DONE already; any other status clears it (reopening).
+   */
+  status?: InputMaybe<TaskStatus>;
+  /** What is to be done, 1–500 characters (cannot be cleared). */
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Where a task is (seed `003_…`, "Công việc"). */
+export type TaskStatus =
+  /** Dropped. */
+  | 'CANCELLED'
+  /** Done; `completedAt` says when. */
+  | 'DONE'
+  /** Being done. */
+  | 'IN_PROGRESS'
+  /** Not started. */
+  | 'TODO';
 
 /** How one user sees the customer screens (seeds `001_…`, `003_…`); nobody else sees it. */
 export type UserView = {
@@ -1471,9 +1910,19 @@ export type ResolversTypes = ResolversObject<{
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   MoneyFilter: MoneyFilter;
   Mutation: ResolverTypeWrapper<{}>;
+  Opportunity: ResolverTypeWrapper<OpportunityRow>;
+  OpportunityConnection: ResolverTypeWrapper<OpportunityPage>;
+  OpportunityEdge: ResolverTypeWrapper<Omit<OpportunityEdge, 'node'> & { node: ResolversTypes['Opportunity'] }>;
+  OpportunityFilter: OpportunityFilter;
+  OpportunityInput: OpportunityInput;
+  OpportunityPatch: OpportunityPatch;
+  OpportunityStage: OpportunityStage;
+  OpportunityStageChange: ResolverTypeWrapper<OpportunityStageChange>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PhoneFilter: PhoneFilter;
   PhoneGroupResult: ResolverTypeWrapper<PhoneGroupResult>;
+  PipelineStageFigures: ResolverTypeWrapper<PipelineStageFigures>;
+  PipelineSummary: ResolverTypeWrapper<PipelineSummary>;
   Plan: Plan;
   Query: ResolverTypeWrapper<{}>;
   SameNumberCustomerConnection: ResolverTypeWrapper<SameNumberPage>;
@@ -1484,6 +1933,13 @@ export type ResolversTypes = ResolversObject<{
   TableColumnInput: TableColumnInput;
   TableColumnType: TableColumnType;
   TagsFilter: TagsFilter;
+  Task: ResolverTypeWrapper<TaskRow>;
+  TaskConnection: ResolverTypeWrapper<TaskPage>;
+  TaskEdge: ResolverTypeWrapper<Omit<TaskEdge, 'node'> & { node: ResolversTypes['Task'] }>;
+  TaskFilter: TaskFilter;
+  TaskInput: TaskInput;
+  TaskPatch: TaskPatch;
+  TaskStatus: TaskStatus;
   UserView: ResolverTypeWrapper<UserView>;
   UserViewInput: UserViewInput;
   VND: ResolverTypeWrapper<Scalars['VND']['output']>;
@@ -1537,9 +1993,18 @@ export type ResolversParentTypes = ResolversObject<{
   JSON: Scalars['JSON']['output'];
   MoneyFilter: MoneyFilter;
   Mutation: {};
+  Opportunity: OpportunityRow;
+  OpportunityConnection: OpportunityPage;
+  OpportunityEdge: Omit<OpportunityEdge, 'node'> & { node: ResolversParentTypes['Opportunity'] };
+  OpportunityFilter: OpportunityFilter;
+  OpportunityInput: OpportunityInput;
+  OpportunityPatch: OpportunityPatch;
+  OpportunityStageChange: OpportunityStageChange;
   PageInfo: PageInfo;
   PhoneFilter: PhoneFilter;
   PhoneGroupResult: PhoneGroupResult;
+  PipelineStageFigures: PipelineStageFigures;
+  PipelineSummary: PipelineSummary;
   Query: {};
   SameNumberCustomerConnection: SameNumberPage;
   SameNumberCustomerEdge: Omit<SameNumberCustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
@@ -1547,6 +2012,12 @@ export type ResolversParentTypes = ResolversObject<{
   TableColumn: TableColumn;
   TableColumnInput: TableColumnInput;
   TagsFilter: TagsFilter;
+  Task: TaskRow;
+  TaskConnection: TaskPage;
+  TaskEdge: Omit<TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
+  TaskFilter: TaskFilter;
+  TaskInput: TaskInput;
+  TaskPatch: TaskPatch;
   UserView: UserView;
   UserViewInput: UserViewInput;
   VND: Scalars['VND']['output'];
@@ -1608,10 +2079,12 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   notes?: Resolver<ResolversTypes['CustomerNoteConnection'], ParentType, ContextType, RequireFields<CustomerNotesArgs, 'first'>>;
+  opportunities?: Resolver<Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, RequireFields<CustomerOpportunitiesArgs, 'first'>>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phones?: Resolver<Array<ResolversTypes['CustomerPhone']>, ParentType, ContextType>;
   sameNumberCustomers?: Resolver<Maybe<ResolversTypes['SameNumberCustomerConnection']>, ParentType, ContextType, RequireFields<CustomerSameNumberCustomersArgs, 'first'>>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  tasks?: Resolver<Maybe<ResolversTypes['TaskConnection']>, ParentType, ContextType, RequireFields<CustomerTasksArgs, 'first'>>;
   timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['CustomerType'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1722,21 +2195,65 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addCustomerNote?: Resolver<ResolversTypes['CustomerNote'], ParentType, ContextType, RequireFields<MutationAddCustomerNoteArgs, 'customerId' | 'text'>>;
+  completeTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCompleteTaskArgs, 'id'>>;
   createCustomField?: Resolver<ResolversTypes['CustomFieldDefinition'], ParentType, ContextType, RequireFields<MutationCreateCustomFieldArgs, 'input'>>;
   createCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationCreateCustomerArgs, 'input'>>;
   createCustomerList?: Resolver<ResolversTypes['CustomerList'], ParentType, ContextType, RequireFields<MutationCreateCustomerListArgs, 'filter' | 'name'>>;
+  createOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationCreateOpportunityArgs, 'input'>>;
+  createTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCreateTaskArgs, 'input'>>;
   deleteCustomField?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteCustomFieldArgs, 'key'>>;
   deleteCustomerList?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteCustomerListArgs, 'id'>>;
   deleteCustomers?: Resolver<ResolversTypes['DeleteCustomersResult'], ParentType, ContextType, Partial<MutationDeleteCustomersArgs>>;
   markCustomersByPhones?: Resolver<ResolversTypes['PhoneGroupResult'], ParentType, ContextType, RequireFields<MutationMarkCustomersByPhonesArgs, 'group'>>;
+  moveOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationMoveOpportunityArgs, 'id' | 'stage'>>;
   renameCustomerList?: Resolver<ResolversTypes['CustomerList'], ParentType, ContextType, RequireFields<MutationRenameCustomerListArgs, 'id' | 'name'>>;
   saveMyView?: Resolver<ResolversTypes['UserView'], ParentType, ContextType, RequireFields<MutationSaveMyViewArgs, 'input'>>;
   saveWorkspaceView?: Resolver<ResolversTypes['WorkspaceView'], ParentType, ContextType, RequireFields<MutationSaveWorkspaceViewArgs, 'input'>>;
+  setOpportunityStageOrder?: Resolver<Array<ResolversTypes['OpportunityStage']>, ParentType, ContextType, RequireFields<MutationSetOpportunityStageOrderArgs, 'stages'>>;
   setWorkspacePlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<MutationSetWorkspacePlanArgs, 'plan'>>;
   splitList?: Resolver<Array<ResolversTypes['CustomerListPart']>, ParentType, ContextType, RequireFields<MutationSplitListArgs, 'id' | 'parts'>>;
   startBulkJob?: Resolver<ResolversTypes['BulkJob'], ParentType, ContextType, RequireFields<MutationStartBulkJobArgs, 'action' | 'filter'>>;
   updateCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationUpdateCustomerArgs, 'id' | 'input'>>;
   updateCustomers?: Resolver<ResolversTypes['BulkUpdateResult'], ParentType, ContextType, RequireFields<MutationUpdateCustomersArgs, 'action' | 'ids'>>;
+  updateOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationUpdateOpportunityArgs, 'id' | 'input'>>;
+  updateTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationUpdateTaskArgs, 'id' | 'input'>>;
+}>;
+
+export type OpportunityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Opportunity'] = ResolversParentTypes['Opportunity']> = ResolversObject<{
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  expectedCloseDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  owner?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['OpportunityStage'], ParentType, ContextType>;
+  stageHistory?: Resolver<Array<ResolversTypes['OpportunityStageChange']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['VND'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OpportunityConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpportunityConnection'] = ResolversParentTypes['OpportunityConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['OpportunityEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OpportunityEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpportunityEdge'] = ResolversParentTypes['OpportunityEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OpportunityStageChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpportunityStageChange'] = ResolversParentTypes['OpportunityStageChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['OpportunityStage'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -1755,6 +2272,20 @@ export type PhoneGroupResultResolvers<ContextType = Context, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type PipelineStageFiguresResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PipelineStageFigures'] = ResolversParentTypes['PipelineStageFigures']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['OpportunityStage'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['VND'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PipelineSummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PipelineSummary'] = ResolversParentTypes['PipelineSummary']> = ResolversObject<{
+  stages?: Resolver<Array<ResolversTypes['PipelineStageFigures']>, ParentType, ContextType>;
+  wonCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  wonValue?: Resolver<ResolversTypes['VND'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   bulkJob?: Resolver<Maybe<ResolversTypes['BulkJob']>, ParentType, ContextType, RequireFields<QueryBulkJobArgs, 'id'>>;
   customFields?: Resolver<Array<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType>;
@@ -1765,6 +2296,10 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
   customersByPhone?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersByPhoneArgs, 'first' | 'phone'>>;
   myView?: Resolver<ResolversTypes['UserView'], ParentType, ContextType>;
+  opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, RequireFields<QueryOpportunitiesArgs, 'first'>>;
+  opportunityStages?: Resolver<Array<ResolversTypes['OpportunityStage']>, ParentType, ContextType>;
+  pipelineSummary?: Resolver<ResolversTypes['PipelineSummary'], ParentType, ContextType, Partial<QueryPipelineSummaryArgs>>;
+  tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, RequireFields<QueryTasksArgs, 'first'>>;
   workspacePlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
   workspaceView?: Resolver<ResolversTypes['WorkspaceView'], ParentType, ContextType>;
 }>;
@@ -1789,6 +2324,35 @@ export type TableColumnResolvers<ContextType = Context, ParentType extends Resol
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   options?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['TableColumnType'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type TaskResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task']> = ResolversObject<{
+  assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  startAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['TaskStatus'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type TaskConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TaskConnection'] = ResolversParentTypes['TaskConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['TaskEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type TaskEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TaskEdge'] = ResolversParentTypes['TaskEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1836,12 +2400,21 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   InvalidPhoneRow?: InvalidPhoneRowResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  Opportunity?: OpportunityResolvers<ContextType>;
+  OpportunityConnection?: OpportunityConnectionResolvers<ContextType>;
+  OpportunityEdge?: OpportunityEdgeResolvers<ContextType>;
+  OpportunityStageChange?: OpportunityStageChangeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PhoneGroupResult?: PhoneGroupResultResolvers<ContextType>;
+  PipelineStageFigures?: PipelineStageFiguresResolvers<ContextType>;
+  PipelineSummary?: PipelineSummaryResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SameNumberCustomerConnection?: SameNumberCustomerConnectionResolvers<ContextType>;
   SameNumberCustomerEdge?: SameNumberCustomerEdgeResolvers<ContextType>;
   TableColumn?: TableColumnResolvers<ContextType>;
+  Task?: TaskResolvers<ContextType>;
+  TaskConnection?: TaskConnectionResolvers<ContextType>;
+  TaskEdge?: TaskEdgeResolvers<ContextType>;
   UserView?: UserViewResolvers<ContextType>;
   VND?: GraphQLScalarType;
   WorkspaceView?: WorkspaceViewResolvers<ContextType>;
