@@ -7,4 +7,8 @@ export const mappers: Record<string, string> = {
   CustomFieldDefinition: '../custom-fields/custom-field.entity#CustomFieldRow',
   CustomerList: '../lists/list.entity#CustomerListRow',
   BulkJob: '../bulk/bulk-job.entity#BulkJobRow',
+  Call: '../calls/call.entity#CallRow',
+  CallConnection: '../calls/call.list#CallPage',
+  CallProvider: '../calls/call.provider#CallProviderView',
+  CallStats: '../calls/call.stats#CallStatsRow',
 };
