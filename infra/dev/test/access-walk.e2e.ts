@@ -37,7 +37,14 @@ const CALLERS: Record<string, Identity> = {
   platform: as('platform'),
 };
 /** The types that carry one customer's data, and how a row names its customer. */
-const CUSTOMER_DATA = ['Customer', 'ZaloFollower', 'Order', 'MarketingMessage', 'CustomerNote'];
+const CUSTOMER_DATA = [
+  'Customer',
+  'ZaloFollower',
+  'Order',
+  'MarketingMessage',
+  'CustomerNote',
+  'Call',
+];
 
 let stack: TestStack;
 let schema: GraphQLSchema;
@@ -78,6 +85,29 @@ beforeAll(async () => {
       { id: c.id },
     );
     owner.set(`CustomerNote:${(note.data!.addCustomerNote as { id: string }).id}`, c.id);
+  }
+  // A call with each customer, found by its number.
+  const calls = await gql(
+    admin,
+    `mutation($calls: [CallInput!]!) { recordCalls(calls: $calls) { created } }`,
+    {
+      calls: Object.values(customers).map((c, i) => ({
+        providerCallId: `walk-${i}`,
+        hotline: '1900 6868',
+        customerNumber: c.phone,
+        direction: 'INBOUND',
+        result: 'ANSWERED',
+        startedAt: new Date().toISOString(),
+        talkDuration: 30,
+        staff: 'sam',
+      })),
+    },
+  );
+  if (calls.errors) throw new Error(JSON.stringify(calls.errors));
+  for (const row of await stack
+    .db('contacts')
+    .query('SELECT id, customer_id FROM customer_call WHERE workspace_id = $1', [ws])) {
+    owner.set(`Call:${row.id}`, row.customer_id);
   }
   const list = await gql(
     admin,
@@ -151,6 +181,8 @@ function requiredArguments(field: string): Record<string, unknown>[] {
       return all.map((c) => ({ phone: c.phone }));
     case 'customerList':
       return [{ id: listId }];
+    case 'callStats':
+      return [{ groupBy: 'STAFF' }];
     case 'bulkJob':
     case 'orderImport':
       return [{ id: randomUUID() }];
