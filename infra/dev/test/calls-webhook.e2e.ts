@@ -164,6 +164,50 @@ describe('signed events', () => {
     });
   });
 
+  it('arriving together make the same call too, and one customer for a new number', async () => {
+    const number = { customer_number: '0912 300 002' };
+    const callIds = [`together-1-${suffix}`, `together-2-${suffix}`];
+    const answers = await Promise.all(
+      callIds.flatMap((callId) =>
+        (['ended', 'answered', 'started'] as const).map((event) =>
+          postSigned(a, eventBody(a, callId, event, number)),
+        ),
+      ),
+    );
+    expect(answers.every((r) => r.body === '{"ok":true,"applied":true}')).toBe(true);
+    const body = await gql(
+      as(wsA, 'admin'),
+      `{ calls(filter: { phone: "+84912300002" }) { edges { node {
+         result ringDuration talkDuration staff customer { id } } } } }`,
+    );
+    const nodes = (
+      body.data!.calls as { edges: { node: { customer: { id: string } } }[] }
+    ).edges.map((e) => e.node);
+    expect(nodes).toEqual([
+      {
+        result: 'ANSWERED',
+        ringDuration: 12,
+        talkDuration: 95,
+        staff: 'lan',
+        customer: nodes[0].customer,
+      },
+      {
+        result: 'ANSWERED',
+        ringDuration: 12,
+        talkDuration: 95,
+        staff: 'lan',
+        customer: nodes[0].customer,
+      },
+    ]);
+    const [{ n }] = await stack
+      .db('contacts')
+      .query(
+        `SELECT count(*)::int AS n FROM customer_phone WHERE workspace_id = $1 AND e164 = $2`,
+        [wsA, '+84912300002'],
+      );
+    expect(n).toBe(1);
+  });
+
   it('show a call in progress as far as its events go', async () => {
     const callId = `progress-${suffix}`;
     await postSigned(a, eventBody(a, callId, 'started', { customer_number: '+84912300001' }));

@@ -546,3 +546,24 @@ describe('merge helpers', () => {
     expect((await callsOf([calls[1].providerCallId]))[0].customerId).toBe(a);
   });
 });
+
+describe('the demo seed', () => {
+  it('gives the first demo customers a few calls, once however often it runs', async () => {
+    const demo = `${ws}-demo`;
+    await subgraph.db.query('INSERT INTO workspace (id) VALUES ($1)', [demo]);
+    await contactsSubgraph.seedDemo!(subgraph.db, demo);
+    await contactsSubgraph.seedDemo!(subgraph.db, demo);
+    const body = await subgraph.query(
+      as('admin', 'boss', demo),
+      `{ calls { totalCount edges { node { customer { name } talkDuration } } } }`,
+    );
+    expect(body.data!.calls).toEqual({
+      totalCount: 3,
+      edges: [
+        { node: { customer: { name: 'Trần Thị Mai' }, talkDuration: 62 } },
+        { node: { customer: { name: 'Nguyễn Văn Đức' }, talkDuration: 0 } },
+        { node: { customer: { name: 'Nguyễn Văn Đức' }, talkDuration: 185 } },
+      ],
+    });
+  });
+});

@@ -9,7 +9,7 @@
 //   3. unless the call was recorded whole by recordCalls (then it stays as it is),
 //      the call is computed from all its events (call.events.ts), its customer found
 //      or made by its number (call.match.ts), and written (call.write.ts).
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { CallEvent } from './call.events';
 import { foldCallEvents } from './call.events';
 import type { WireCallEvent } from './call-event.wire';
@@ -30,11 +30,7 @@ const EVENT_COLUMNS = `kind, at, hotline, customer_number AS "customerNumber",
   recording_url AS "recordingUrl", encode(body_sha256, 'hex') AS "bodySha256"`;
 
 /** Serialises the writers of one call (the webhook's events). */
-export async function lockCall(
-  tx: { query(sql: string, params: unknown[]): Promise<unknown> },
-  workspaceId: string,
-  providerCallId: string,
-): Promise<void> {
+async function lockCall(tx: EntityManager, workspaceId: string, providerCallId: string) {
   await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('call ' || $1 || ' ' || $2, 0))`, [
     workspaceId,
     providerCallId,

@@ -56,6 +56,11 @@ export async function writeCalls(
   from: 'recorded' | 'events',
 ): Promise<{ providerCallId: string; created: boolean }[]> {
   if (calls.length === 0) return [];
+  // In one order (the id's), so two writers of overlapping calls lock their rows in the
+  // same order and never wait on each other in a circle.
+  const sorted = [...calls].sort((a, b) =>
+    a.providerCallId < b.providerCallId ? -1 : a.providerCallId > b.providerCallId ? 1 : 0,
+  );
   const guard = from === 'events' ? `NOT c.recorded AND ${differs}` : differs;
   return tx.query(
     `INSERT INTO customer_call AS c (workspace_id, customer_id, provider_call_id, hotline,
@@ -74,6 +79,6 @@ export async function writeCalls(
        ${VALUES.map((v) => `${v} = EXCLUDED.${v}`).join(', ')}, updated_at = now()
      WHERE ${guard}
      RETURNING c.provider_call_id AS "providerCallId", (xmax = 0) AS created`,
-    [workspaceId, JSON.stringify(calls), from === 'recorded'],
+    [workspaceId, JSON.stringify(sorted), from === 'recorded'],
   );
 }
