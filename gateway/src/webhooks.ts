@@ -20,6 +20,8 @@ export interface WebhookSource {
 export const WEBHOOK_SOURCES: Record<string, WebhookSource> = {
   zalo: { owner: 'followers' },
   shopee: { owner: 'orders-loyalty', signedIn: ['authorization'] },
+  // Signed in X-Signature, which passes as any sender's x- header does.
+  calls: { owner: 'contacts' },
 };
 
 // Only the sender's description of its request is passed on: an allow-list, so that

@@ -46,6 +46,7 @@ const CUSTOMER_DATA = [
   'CustomerNote',
   'Task',
   'Opportunity',
+  'Call',
 ];
 
 let stack: TestStack;
@@ -99,6 +100,29 @@ beforeAll(async () => {
   }
   // … and on Kim's customer, one of each in Sam's hands: Sam sees them, not the customer.
   await seedWork(admin, customers.kim.id, 'sam');
+  // A call with each customer, found by its number.
+  const calls = await gql(
+    admin,
+    `mutation($calls: [CallInput!]!) { recordCalls(calls: $calls) { created } }`,
+    {
+      calls: Object.values(customers).map((c, i) => ({
+        providerCallId: `walk-${i}`,
+        hotline: '1900 6868',
+        customerNumber: c.phone,
+        direction: 'INBOUND',
+        result: 'ANSWERED',
+        startedAt: new Date().toISOString(),
+        talkDuration: 30,
+        staff: 'sam',
+      })),
+    },
+  );
+  if (calls.errors) throw new Error(JSON.stringify(calls.errors));
+  for (const row of await stack
+    .db('contacts')
+    .query('SELECT id, customer_id FROM customer_call WHERE workspace_id = $1', [ws])) {
+    owner.set(`Call:${row.id}`, row.customer_id);
+  }
   const list = await gql(
     admin,
     `mutation($f: CustomerFilter!) { createCustomerList(name: "Kim's", filter: $f) { id } }`,
@@ -191,6 +215,8 @@ function requiredArguments(field: string): Record<string, unknown>[] {
       return all.map((c) => ({ phone: c.phone }));
     case 'customerList':
       return [{ id: listId }];
+    case 'callStats':
+      return [{ groupBy: 'STAFF' }];
     case 'bulkJob':
     case 'orderImport':
       return [{ id: randomUUID() }];

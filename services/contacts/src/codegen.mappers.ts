@@ -12,4 +12,8 @@ export const mappers: Record<string, string> = {
   TaskConnection: '../tasks/task.list#TaskPage',
   Opportunity: '../opportunities/opportunity.entity#OpportunityRow',
   OpportunityConnection: '../opportunities/opportunity.list#OpportunityPage',
+  Call: '../calls/call.entity#CallRow',
+  CallConnection: '../calls/call.list#CallPage',
+  CallProvider: '../calls/call.provider#CallProviderView',
+  CallStats: '../calls/call.stats#CallStatsRow',
 };

@@ -4,3 +4,5 @@ export { customerPageQuery } from './customers/customer.list';
 export type { ListArgs, ListScope, PageQuery } from './customers/customer.list';
 // How much heavy work a workspace may run and queue at once, for tests and benchmarks.
 export { HEAVY_CONCURRENCY, HEAVY_QUEUE } from './customers/heavy-work';
+// How phone systems sign their call events, and how fresh they must be; for test senders.
+export { EVENT_FRESHNESS_MS, callEventSignature } from './calls/call-event.wire';

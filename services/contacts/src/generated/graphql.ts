@@ -11,6 +11,10 @@ import type { TaskRow } from '../tasks/task.entity';
 import type { TaskPage } from '../tasks/task.list';
 import type { OpportunityRow } from '../opportunities/opportunity.entity';
 import type { OpportunityPage } from '../opportunities/opportunity.list';
+import type { CallRow } from '../calls/call.entity';
+import type { CallPage } from '../calls/call.list';
+import type { CallProviderView } from '../calls/call.provider';
+import type { CallStatsRow } from '../calls/call.stats';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -94,6 +98,186 @@ export type BulkUpdateResult = {
   /** How many customers were updated. */
   updated: Scalars['Int']['output'];
 };
+
+/** A phone call between the business (a hotline) and a customer. */
+export type Call = {
+  __typename?: 'Call';
+  /** When it was picked up; null when it was not (or not yet known). */
+  answeredAt: Maybe<Scalars['DateTime']['output']>;
+  /** The customer the call was with. */
+  customer: Maybe<Customer>;
+  /** The customer's number as the phone system gave it. */
+  customerNumber: Scalars['String']['output'];
+  /** The customer's number in E.164 form (`+84…`). */
+  customerNumberE164: Scalars['String']['output'];
+  /** Inbound or outbound. */
+  direction: CallDirection;
+  /** When it ended; null while in progress. */
+  endedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The hotline number ("Số tổng đài") that placed or took the call, as given. */
+  hotline: Scalars['String']['output'];
+  /** Id of the call. */
+  id: Scalars['ID']['output'];
+  /** A note on the call. */
+  note: Maybe<Scalars['String']['output']>;
+  /** The phone system's id of the call (unique in the workspace). */
+  providerCallId: Scalars['String']['output'];
+  /** Where the recording can be played (an https URL). */
+  recordingUrl: Maybe<Scalars['String']['output']>;
+  /** How it ended; null while the call is in progress (no `ended` event yet). */
+  result: Maybe<CallResult>;
+  /** Seconds it rang: until picked up, or until it ended unanswered. Null while not known. */
+  ringDuration: Maybe<Scalars['Int']['output']>;
+  /** User id of the staff member who handled the call. */
+  staff: Maybe<Scalars['String']['output']>;
+  /** When the call started (began ringing). */
+  startedAt: Scalars['DateTime']['output'];
+  /**
+   * Seconds the parties talked ("Thời lượng"); 0 for a call not answered, null while not
+   * known.
+   */
+  talkDuration: Maybe<Scalars['Int']['output']>;
+};
+
+/** A page of calls, newest first. */
+export type CallConnection = {
+  __typename?: 'CallConnection';
+  /** The calls on this page with their cursors. */
+  edges: Array<CallEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+  /** How many calls match, on every page (counted only when asked for). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** Which way a call went. */
+export type CallDirection =
+  /** The customer called the business. */
+  | 'INBOUND'
+  /** The business called the customer. */
+  | 'OUTBOUND';
+
+/** A call and its cursor. */
+export type CallEdge = {
+  __typename?: 'CallEdge';
+  /** Opaque position of this call in the list. */
+  cursor: Scalars['String']['output'];
+  /** The call. */
+  node: Call;
+};
+
+/** Which calls to list or count; every part given must hold (AND). */
+export type CallFilter = {
+  /**
+   * true: answered calls; false: calls that ended without an answer (missed, busy,
+   * failed, voicemail). Calls in progress match neither.
+   */
+  answered?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * The customer's name contains this, without regard to case or diacritics
+   * ("nguyen van" finds "Nguyễn Văn Đức").
+   */
+  customerName?: InputMaybe<Scalars['String']['input']>;
+  /** Inbound or outbound calls only. */
+  direction?: InputMaybe<CallDirection>;
+  /** The customer's number on the call, in any written form (0912 345 678, +84912345678 …). */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  /** Any of these results. */
+  result?: InputMaybe<Array<CallResult>>;
+  /** Handled by this staff member (user id). */
+  staff?: InputMaybe<Scalars['String']['input']>;
+  /** Started at or after this instant. */
+  startedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Started before this instant. */
+  startedTo?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/**
+ * One call for `recordCalls`. `direction` and `result` are strings so that one unknown
+ * value rejects that call, not the whole batch.
+ */
+export type CallInput = {
+  /** The customer's number, in any written form. */
+  customerNumber: Scalars['String']['input'];
+  /** INBOUND or OUTBOUND. */
+  direction: Scalars['String']['input'];
+  /** The hotline number that placed or took the call. */
+  hotline: Scalars['String']['input'];
+  /** A note, at most 2,000 characters. */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** The phone system's id of the call: what makes recording it again idempotent. */
+  providerCallId: Scalars['String']['input'];
+  /** Where the recording can be played: an https URL. */
+  recordingUrl?: InputMaybe<Scalars['String']['input']>;
+  /** ANSWERED, MISSED, BUSY, FAILED or VOICEMAIL. */
+  result: Scalars['String']['input'];
+  /** Seconds it rang (0 when left out). */
+  ringDuration?: InputMaybe<Scalars['Int']['input']>;
+  /** User id of the staff member who handled it. */
+  staff?: InputMaybe<Scalars['String']['input']>;
+  /** When the call started ringing. */
+  startedAt: Scalars['DateTime']['input'];
+  /** Seconds the parties talked (0 when left out); only an answered call has talk time. */
+  talkDuration?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * The workspace's phone-system connection. The secret it signs events with is never
+ * returned.
+ */
+export type CallProvider = {
+  __typename?: 'CallProvider';
+  /** When the workspace first connected it. */
+  connectedAt: Scalars['DateTime']['output'];
+  /** The connection id: the phone system sends it as `connection_id` in every event. */
+  connectionId: Scalars['ID']['output'];
+  /** The phone system's name, as the admin gave it. */
+  provider: Scalars['String']['output'];
+  /** When its secret was last set. */
+  secretSetAt: Scalars['DateTime']['output'];
+};
+
+/** How a call ended. */
+export type CallResult =
+  /** Someone picked up and the parties talked. */
+  | 'ANSWERED'
+  /** The line was busy. */
+  | 'BUSY'
+  /** The call could not be placed. */
+  | 'FAILED'
+  /** Nobody picked up. */
+  | 'MISSED'
+  /** It went to voicemail. */
+  | 'VOICEMAIL';
+
+/** Call figures of one staff member or one day. */
+export type CallStats = {
+  __typename?: 'CallStats';
+  /** answered / (answered + missed), from 0 to 1; null when no call has ended. */
+  answerRate: Maybe<Scalars['Float']['output']>;
+  /** Calls answered. */
+  answered: Scalars['Int']['output'];
+  /** Calls, in progress ones included. */
+  count: Scalars['Int']['output'];
+  /** The day in Vietnam time (grouped by DAY; null when grouped by STAFF). */
+  day: Maybe<Scalars['Date']['output']>;
+  /** Calls that ended without an answer (missed, busy, failed, voicemail). */
+  missed: Scalars['Int']['output'];
+  /**
+   * The staff member (grouped by STAFF; null for calls handled by nobody, and when
+   * grouped by DAY).
+   */
+  staff: Maybe<Scalars['String']['output']>;
+  /** Total talk time, in seconds. */
+  talkTime: Scalars['Int']['output'];
+};
+
+/** What call figures are grouped by. */
+export type CallStatsGroup =
+  /** The day the call started, in Vietnam time (Asia/Ho_Chi_Minh). */
+  | 'DAY'
+  /** The staff member who handled the call (calls handled by nobody in one group). */
+  | 'STAFF';
 
 /** Conditions on a count, which is never missing (0 when there is nothing to count). */
 export type CountFilter = {
@@ -234,6 +418,12 @@ export type Customer = {
   avatarUrl: Maybe<Scalars['String']['output']>;
   /** Date of birth. */
   birthday: Maybe<Scalars['Date']['output']>;
+  /**
+   * Calls between the business and this customer ("Liên hệ khách hàng"), newest first,
+   * optionally filtered. `first` is at most 100. Null when the caller may not see this
+   * customer.
+   */
+  calls: Maybe<CallConnection>;
   /** City or province. */
   city: Maybe<Scalars['String']['output']>;
   /** When the customer record was created. */
@@ -295,6 +485,17 @@ export type Customer = {
   type: CustomerType;
   /** When the customer record last changed. */
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/**
+ * A person the seller sells to or talks with, on any channel. Owned by the contacts
+ * subgraph; every other subgraph adds its own tab of the customer detail page.
+ */
+export type CustomerCallsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CallFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -908,6 +1109,15 @@ export type Mutation = {
   addCustomerNote: CustomerNote;
   /** Marks a task DONE now; a task already DONE keeps its completion time. */
   completeTask: Task;
+  /**
+   * Connects the workspace's phone system: its call events are then accepted at
+   * `POST /webhooks/calls`, signed with `secret` (16 to 256 characters, chosen by the
+   * admin and entered in the phone system too). Returns the connection id the phone
+   * system sends with each event. Connecting again keeps the id and replaces the
+   * provider name and the secret. The secret is kept sealed and never returned. Needs
+   * `settings.manage` (admins).
+   */
+  connectCallProvider: CallProvider;
   /** Defines a custom field (admin; plan TRIAL, ADVANCED or PREMIUM; TABLE needs PREMIUM). */
   createCustomField: CustomFieldDefinition;
   /**
@@ -935,6 +1145,11 @@ export type Mutation = {
    */
   deleteCustomers: DeleteCustomersResult;
   /**
+   * Disconnects the workspace's phone system: its events are refused from then on (the
+   * calls stay). False when none was connected. Needs `settings.manage` (admins).
+   */
+  disconnectCallProvider: Scalars['Boolean']['output'];
+  /**
    * Marks the customers having any of up to 100,000 phones (a list, or CSV text with a
    * phone column) as PRIORITY or RESTRICTED. Toward the query budget it costs 250 per
    * 1,000 numbers (list items or CSV lines): one full list per request.
@@ -945,6 +1160,17 @@ export type Mutation = {
    * are terminal: a won or lost opportunity moves no more.
    */
   moveOpportunity: Opportunity;
+  /**
+   * Records calls from a phone system's call log or a script, keyed by `providerCallId`;
+   * at most 500 per call (else BAD_USER_INPUT on `calls`, nothing written). Each call is
+   * matched to the customer with its number, in any written form; an unknown number
+   * makes a LEAD (one customer per number). Idempotent: recording a call again with the
+   * same values changes nothing, with other values replaces it. A bad call is listed in
+   * `rejected` with the field at fault and nothing of it is written. A call recorded
+   * here is complete: later webhook events for it change nothing. Needs
+   * `workspace.edit` (admins and editors).
+   */
+  recordCalls: RecordCallsResult;
   /** Renames a saved list. */
   renameCustomerList: CustomerList;
   /** Saves the caller's own view of the customer screens. */
@@ -1011,6 +1237,12 @@ export type MutationCompleteTaskArgs = {
 };
 
 
+export type MutationConnectCallProviderArgs = {
+  provider: Scalars['String']['input'];
+  secret: Scalars['String']['input'];
+};
+
+
 export type MutationCreateCustomFieldArgs = {
   input: CustomFieldInput;
 };
@@ -1063,6 +1295,11 @@ export type MutationMarkCustomersByPhonesArgs = {
 export type MutationMoveOpportunityArgs = {
   id: Scalars['ID']['input'];
   stage: OpportunityStage;
+};
+
+
+export type MutationRecordCallsArgs = {
+  calls: Array<CallInput>;
 };
 
 
@@ -1349,6 +1586,22 @@ export type Query = {
   __typename?: 'Query';
   /** A background bulk job of this workspace; null when there is none with this id. */
   bulkJob: Maybe<BulkJob>;
+  /**
+   * The workspace's phone-system connection, or null when none. Never includes the
+   * secret. Needs `settings.read` (every role of the workspace).
+   */
+  callProvider: Maybe<CallProvider>;
+  /**
+   * Call figures per staff member or per day (Vietnam time) over the calls of `filter`
+   * the caller may see ("đánh giá hiệu suất"), ordered by staff or day. At most 366
+   * groups: more is BAD_USER_INPUT on `filter` (narrow the time range).
+   */
+  callStats: Array<CallStats>;
+  /**
+   * The workspace's calls the caller may see, newest first, filtered. `first` is at most
+   * 100. Staff see only calls with customers assigned to them.
+   */
+  calls: CallConnection;
   /** The workspace's custom fields, in the order they were defined. */
   customFields: Array<CustomFieldDefinition>;
   /**
@@ -1420,6 +1673,19 @@ export type QueryBulkJobArgs = {
 };
 
 
+export type QueryCallStatsArgs = {
+  filter?: InputMaybe<CallFilter>;
+  groupBy: CallStatsGroup;
+};
+
+
+export type QueryCallsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CallFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryCustomerArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1468,6 +1734,32 @@ export type QueryTasksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TaskFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** What `recordCalls` did. */
+export type RecordCallsResult = {
+  __typename?: 'RecordCallsResult';
+  /** Calls new to the workspace. */
+  created: Scalars['Int']['output'];
+  /** Calls refused, with why; nothing of them was written. */
+  rejected: Array<RejectedCall>;
+  /** Calls recorded before with the same values (nothing changed). */
+  unchanged: Scalars['Int']['output'];
+  /** Calls whose stored values were replaced. */
+  updated: Scalars['Int']['output'];
+};
+
+/** A call `recordCalls` refused. */
+export type RejectedCall = {
+  __typename?: 'RejectedCall';
+  /** The input field at fault, e.g. `customerNumber` or `recordingUrl`. */
+  field: Scalars['String']['output'];
+  /** Its position in the `calls` argument (from 0). */
+  index: Scalars['Int']['output'];
+  /** Its providerCallId as sent. */
+  providerCallId: Scalars['String']['output'];
+  /** What is wrong with it. */
+  reason: Scalars['String']['output'];
 };
 
 /** A page of the customers sharing a phone or the email of one customer, newest first. */
@@ -1863,10 +2155,21 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   BulkJobStatus: BulkJobStatus;
   BulkUpdateResult: ResolverTypeWrapper<BulkUpdateResult>;
+  Call: ResolverTypeWrapper<CallRow>;
+  CallConnection: ResolverTypeWrapper<CallPage>;
+  CallDirection: CallDirection;
+  CallEdge: ResolverTypeWrapper<Omit<CallEdge, 'node'> & { node: ResolversTypes['Call'] }>;
+  CallFilter: CallFilter;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CallInput: CallInput;
+  CallProvider: ResolverTypeWrapper<CallProviderView>;
+  CallResult: CallResult;
+  CallStats: ResolverTypeWrapper<CallStatsRow>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  CallStatsGroup: CallStatsGroup;
   CountFilter: CountFilter;
   CustomFieldDefinition: ResolverTypeWrapper<CustomFieldRow>;
   CustomFieldFilter: CustomFieldFilter;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CustomFieldInput: CustomFieldInput;
   CustomFieldType: CustomFieldType;
   CustomFieldValue: ResolverTypeWrapper<CustomFieldValue>;
@@ -1925,6 +2228,8 @@ export type ResolversTypes = ResolversObject<{
   PipelineSummary: ResolverTypeWrapper<PipelineSummary>;
   Plan: Plan;
   Query: ResolverTypeWrapper<{}>;
+  RecordCallsResult: ResolverTypeWrapper<RecordCallsResult>;
+  RejectedCall: ResolverTypeWrapper<RejectedCall>;
   SameNumberCustomerConnection: ResolverTypeWrapper<SameNumberPage>;
   SameNumberCustomerEdge: ResolverTypeWrapper<Omit<SameNumberCustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
   SortDirection: SortDirection;
@@ -1954,10 +2259,18 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
   BulkUpdateResult: BulkUpdateResult;
+  Call: CallRow;
+  CallConnection: CallPage;
+  CallEdge: Omit<CallEdge, 'node'> & { node: ResolversParentTypes['Call'] };
+  CallFilter: CallFilter;
+  Boolean: Scalars['Boolean']['output'];
+  CallInput: CallInput;
+  CallProvider: CallProviderView;
+  CallStats: CallStatsRow;
+  Float: Scalars['Float']['output'];
   CountFilter: CountFilter;
   CustomFieldDefinition: CustomFieldRow;
   CustomFieldFilter: CustomFieldFilter;
-  Boolean: Scalars['Boolean']['output'];
   CustomFieldInput: CustomFieldInput;
   CustomFieldValue: CustomFieldValue;
   Customer: CustomerRow;
@@ -2006,6 +2319,8 @@ export type ResolversParentTypes = ResolversObject<{
   PipelineStageFigures: PipelineStageFigures;
   PipelineSummary: PipelineSummary;
   Query: {};
+  RecordCallsResult: RecordCallsResult;
+  RejectedCall: RejectedCall;
   SameNumberCustomerConnection: SameNumberPage;
   SameNumberCustomerEdge: Omit<SameNumberCustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
   StringFilter: StringFilter;
@@ -2045,6 +2360,58 @@ export type BulkUpdateResultResolvers<ContextType = Context, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type CallResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Call'] = ResolversParentTypes['Call']> = ResolversObject<{
+  answeredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  customerNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  customerNumberE164?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['CallDirection'], ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  hotline?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  providerCallId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordingUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  result?: Resolver<Maybe<ResolversTypes['CallResult']>, ParentType, ContextType>;
+  ringDuration?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  staff?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  talkDuration?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CallConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallConnection'] = ResolversParentTypes['CallConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CallEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CallEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallEdge'] = ResolversParentTypes['CallEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Call'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CallProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallProvider'] = ResolversParentTypes['CallProvider']> = ResolversObject<{
+  connectedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  connectionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  secretSetAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CallStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallStats'] = ResolversParentTypes['CallStats']> = ResolversObject<{
+  answerRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  answered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  day?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  missed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  staff?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  talkTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type CustomFieldDefinitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomFieldDefinition'] = ResolversParentTypes['CustomFieldDefinition']> = ResolversObject<{
   columns?: Resolver<Array<ResolversTypes['TableColumn']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2068,6 +2435,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   assignedStaff?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   avatarUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   birthday?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  calls?: Resolver<Maybe<ResolversTypes['CallConnection']>, ParentType, ContextType, RequireFields<CustomerCallsArgs, 'first'>>;
   city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   custom?: Resolver<Array<ResolversTypes['CustomFieldValue']>, ParentType, ContextType>;
@@ -2196,6 +2564,7 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addCustomerNote?: Resolver<ResolversTypes['CustomerNote'], ParentType, ContextType, RequireFields<MutationAddCustomerNoteArgs, 'customerId' | 'text'>>;
   completeTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCompleteTaskArgs, 'id'>>;
+  connectCallProvider?: Resolver<ResolversTypes['CallProvider'], ParentType, ContextType, RequireFields<MutationConnectCallProviderArgs, 'provider' | 'secret'>>;
   createCustomField?: Resolver<ResolversTypes['CustomFieldDefinition'], ParentType, ContextType, RequireFields<MutationCreateCustomFieldArgs, 'input'>>;
   createCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationCreateCustomerArgs, 'input'>>;
   createCustomerList?: Resolver<ResolversTypes['CustomerList'], ParentType, ContextType, RequireFields<MutationCreateCustomerListArgs, 'filter' | 'name'>>;
@@ -2204,8 +2573,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteCustomField?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteCustomFieldArgs, 'key'>>;
   deleteCustomerList?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteCustomerListArgs, 'id'>>;
   deleteCustomers?: Resolver<ResolversTypes['DeleteCustomersResult'], ParentType, ContextType, Partial<MutationDeleteCustomersArgs>>;
+  disconnectCallProvider?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   markCustomersByPhones?: Resolver<ResolversTypes['PhoneGroupResult'], ParentType, ContextType, RequireFields<MutationMarkCustomersByPhonesArgs, 'group'>>;
   moveOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationMoveOpportunityArgs, 'id' | 'stage'>>;
+  recordCalls?: Resolver<ResolversTypes['RecordCallsResult'], ParentType, ContextType, RequireFields<MutationRecordCallsArgs, 'calls'>>;
   renameCustomerList?: Resolver<ResolversTypes['CustomerList'], ParentType, ContextType, RequireFields<MutationRenameCustomerListArgs, 'id' | 'name'>>;
   saveMyView?: Resolver<ResolversTypes['UserView'], ParentType, ContextType, RequireFields<MutationSaveMyViewArgs, 'input'>>;
   saveWorkspaceView?: Resolver<ResolversTypes['WorkspaceView'], ParentType, ContextType, RequireFields<MutationSaveWorkspaceViewArgs, 'input'>>;
@@ -2288,6 +2659,9 @@ export type PipelineSummaryResolvers<ContextType = Context, ParentType extends R
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   bulkJob?: Resolver<Maybe<ResolversTypes['BulkJob']>, ParentType, ContextType, RequireFields<QueryBulkJobArgs, 'id'>>;
+  callProvider?: Resolver<Maybe<ResolversTypes['CallProvider']>, ParentType, ContextType>;
+  callStats?: Resolver<Array<ResolversTypes['CallStats']>, ParentType, ContextType, RequireFields<QueryCallStatsArgs, 'groupBy'>>;
+  calls?: Resolver<ResolversTypes['CallConnection'], ParentType, ContextType, RequireFields<QueryCallsArgs, 'first'>>;
   customFields?: Resolver<Array<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customerByPhone?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerByPhoneArgs, 'phone'>>;
@@ -2302,6 +2676,22 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, RequireFields<QueryTasksArgs, 'first'>>;
   workspacePlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
   workspaceView?: Resolver<ResolversTypes['WorkspaceView'], ParentType, ContextType>;
+}>;
+
+export type RecordCallsResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RecordCallsResult'] = ResolversParentTypes['RecordCallsResult']> = ResolversObject<{
+  created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejected?: Resolver<Array<ResolversTypes['RejectedCall']>, ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RejectedCallResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RejectedCall'] = ResolversParentTypes['RejectedCall']> = ResolversObject<{
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  providerCallId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type SameNumberCustomerConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SameNumberCustomerConnection'] = ResolversParentTypes['SameNumberCustomerConnection']> = ResolversObject<{
@@ -2380,6 +2770,11 @@ export type WorkspaceViewResolvers<ContextType = Context, ParentType extends Res
 export type Resolvers<ContextType = Context> = ResolversObject<{
   BulkJob?: BulkJobResolvers<ContextType>;
   BulkUpdateResult?: BulkUpdateResultResolvers<ContextType>;
+  Call?: CallResolvers<ContextType>;
+  CallConnection?: CallConnectionResolvers<ContextType>;
+  CallEdge?: CallEdgeResolvers<ContextType>;
+  CallProvider?: CallProviderResolvers<ContextType>;
+  CallStats?: CallStatsResolvers<ContextType>;
   CustomFieldDefinition?: CustomFieldDefinitionResolvers<ContextType>;
   CustomFieldValue?: CustomFieldValueResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
@@ -2409,6 +2804,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PipelineStageFigures?: PipelineStageFiguresResolvers<ContextType>;
   PipelineSummary?: PipelineSummaryResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RecordCallsResult?: RecordCallsResultResolvers<ContextType>;
+  RejectedCall?: RejectedCallResolvers<ContextType>;
   SameNumberCustomerConnection?: SameNumberCustomerConnectionResolvers<ContextType>;
   SameNumberCustomerEdge?: SameNumberCustomerEdgeResolvers<ContextType>;
   TableColumn?: TableColumnResolvers<ContextType>;
