@@ -25,6 +25,9 @@ const BUILT_IN = [
   'ZALO',
   'ORDERS',
   'MARKETING',
+  'CALLS',
+  'TASKS',
+  'OPPORTUNITIES',
   'SAME_PHONE_CUSTOMERS',
   'SAME_PHONE_ORDERS',
 ];

@@ -16,6 +16,9 @@ export const BUILT_IN_TABS: readonly DetailTab[] = [
   'ZALO',
   'ORDERS',
   'MARKETING',
+  'CALLS',
+  'TASKS',
+  'OPPORTUNITIES',
   'SAME_PHONE_CUSTOMERS',
   'SAME_PHONE_ORDERS',
 ];
