@@ -7,4 +7,6 @@ export const mappers: Record<string, string> = {
   CustomFieldDefinition: '../custom-fields/custom-field.entity#CustomFieldRow',
   CustomerList: '../lists/list.entity#CustomerListRow',
   BulkJob: '../bulk/bulk-job.entity#BulkJobRow',
+  CustomerMerge: '../merge/merge.types#MergeOutcome',
+  MergeAudit: '../merge/merge.audit#MergeAuditRow',
 };

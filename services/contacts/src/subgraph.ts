@@ -12,6 +12,7 @@ import { groupsModule } from './groups/groups.module';
 import { viewsModule } from './views/views.module';
 import { zaloModule } from './zalo/zalo.module';
 import { buyersModule } from './buyers/buyers.module';
+import { mergeModule } from './merge/merge.module';
 import { CreateCustomers1763900000100 } from './migrations/1763900000100-CreateCustomers';
 import { PhoneOwnerAndExternalIds1763900000110 } from './migrations/1763900000110-PhoneOwnerAndExternalIds';
 import { DeferPhoneOwnerCheck1763900000120 } from './migrations/1763900000120-DeferPhoneOwnerCheck';
@@ -45,5 +46,6 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     viewsModule,
     zaloModule,
     buyersModule,
+    mergeModule,
   ],
 });

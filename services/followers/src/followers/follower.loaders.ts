@@ -9,6 +9,8 @@ export interface FollowerLoaders {
   byId: DataLoader<string, ZaloFollowerRow | null>;
   /** The follower linked to a customer (the most recent follow, if several). */
   byCustomer: DataLoader<string, ZaloFollowerRow | null>;
+  /** How many followers are linked to each customer: one grouped query. */
+  countByCustomer: DataLoader<string, number>;
 }
 
 declare module '../context' {
@@ -33,5 +35,14 @@ export function createFollowerLoaders({ db, workspaceId, access }: RequestScope)
       const visible = await visibleRows(access, rows, (row) => row.customerId);
       return alignOne(ids, visible, (row) => row[key] as string);
     });
-  return { byId: loadBy('id'), byCustomer: loadBy('customerId') };
+  const countByCustomer = new DataLoader<string, number>(async (ids) => {
+    const rows: { customer_id: string; n: number }[] = await db.query(
+      `SELECT customer_id, count(*)::int AS n FROM zalo_follower
+        WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[]) GROUP BY customer_id`,
+      [workspaceId, ids.filter(isUuid)],
+    );
+    const byId = new Map(rows.map((r) => [r.customer_id, r.n]));
+    return ids.map((id) => byId.get(id) ?? 0);
+  });
+  return { byId: loadBy('id'), byCustomer: loadBy('customerId'), countByCustomer };
 }

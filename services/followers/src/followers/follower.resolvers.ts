@@ -20,8 +20,13 @@ export const followerResolvers: Resolvers = {
     },
   },
   Customer: {
-    __resolveReference: (ref) => ({ id: ref.id }),
+    // A merged customer's id names its survivor (docs/merge.md).
+    __resolveReference: async (ref, ctx) => ({
+      id: await ctx.loaders.customerAccess.currentId.load(ref.id),
+    }),
     zaloFollower: (customer, _args, ctx) => ctx.loaders.followers.byCustomer.load(customer.id),
+    zaloFollowerCount: (customer, _args, ctx) =>
+      ctx.loaders.followers.countByCustomer.load(customer.id),
   },
   ZaloFollower: {
     __resolveReference: (ref, ctx) => ctx.loaders.followers.byId.load(ref.id),
@@ -38,6 +43,7 @@ export const followerAccess: AccessRules = {
     customer: (ref: { id: string }) => ref.id,
   },
   'Customer.zaloFollower': { can: 'customers.read', customer: (c: { id: string }) => c.id },
+  'Customer.zaloFollowerCount': { can: 'customers.read', customer: (c: { id: string }) => c.id },
   'ZaloFollower.__resolveReference': { can: 'customers.read' },
   'ZaloFollower.customer': {
     can: 'customers.read',

@@ -34,6 +34,12 @@ export type Customer = {
   id: Scalars['ID']['output'];
   /** The Zalo Official Account follower linked to this customer, if any. */
   zaloFollower: Maybe<ZaloFollower>;
+  /**
+   * How many Zalo followers are linked to this customer: more than one when one person
+   * follows from two Zalo accounts, as after merging duplicate customers
+   * (`zaloFollower` is the latest follow).
+   */
+  zaloFollowerCount: Maybe<Scalars['Int']['output']>;
 };
 
 /** Gender of a Zalo follower, as Zalo reports it. */
@@ -296,6 +302,7 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 export type ResolversTypes = ResolversObject<{
   Customer: ResolverTypeWrapper<CustomerRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   FollowerGender: FollowerGender;
   FollowerStatus: FollowerStatus;
@@ -304,7 +311,6 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<{}>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ZaloFollower: ResolverTypeWrapper<ZaloFollowerRow>;
   ZaloFollowerConnection: ResolverTypeWrapper<Omit<ZaloFollowerConnection, 'edges'> & { edges: Array<ResolversTypes['ZaloFollowerEdge']> }>;
   ZaloFollowerEdge: ResolverTypeWrapper<Omit<ZaloFollowerEdge, 'node'> & { node: ResolversTypes['ZaloFollower'] }>;
@@ -319,13 +325,13 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Customer: CustomerRef;
   ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Mutation: {};
   String: Scalars['String']['output'];
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: {};
-  Int: Scalars['Int']['output'];
   ZaloFollower: ZaloFollowerRow;
   ZaloFollowerConnection: Omit<ZaloFollowerConnection, 'edges'> & { edges: Array<ResolversParentTypes['ZaloFollowerEdge']> };
   ZaloFollowerEdge: Omit<ZaloFollowerEdge, 'node'> & { node: ResolversParentTypes['ZaloFollower'] };
@@ -339,6 +345,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   zaloFollower?: Resolver<Maybe<ResolversTypes['ZaloFollower']>, ParentType, ContextType>;
+  zaloFollowerCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
