@@ -44,13 +44,16 @@ export class CreateCustomerMerges1764700000000 implements MigrationInterface {
   }
 }
 
-/** Merged ids among `ids` → the survivor each names now (ids never merged are absent). */
+/**
+ * Merged ids among `ids` → the survivor each names now (ids never merged are absent);
+ * keys as Postgres writes uuids, in lower case.
+ */
 export async function survivorsOf(
   db: DataSource | EntityManager,
   workspaceId: string,
   ids: readonly string[],
 ): Promise<Map<string, string>> {
-  const valid = [...new Set(ids.filter(isUuid))];
+  const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
   if (valid.length === 0) return new Map();
   const rows: { merged_id: string; survivor_id: string }[] = await db.query(
     `SELECT merged_id, survivor_id FROM customer_merge
@@ -114,7 +117,7 @@ export function createCustomerAccessLoaders({
   return {
     currentId: new DataLoader(async (ids) => {
       const survivors = await survivorsOf(db, workspaceId, ids);
-      return ids.map((id) => survivors.get(id) ?? id);
+      return ids.map((id) => survivors.get(id.toLowerCase()) ?? id);
     }),
   };
 }

@@ -219,3 +219,30 @@ it('lands a merge on the customer its survivor was merged into since, in either 
     });
   }
 });
+
+it('attaches an order given a merged customer’s id to the survivor', async () => {
+  const ws = newWorkspace();
+  const [survivor, dup] = [randomUUID(), randomUUID()];
+  await apply(merged(ws, survivor, [dup], 1));
+  const body = await subgraph.query(
+    editor(ws),
+    `mutation($o: [OrderInput!]!) { upsertOrders(orders: $o) { created } }`,
+    {
+      o: [
+        {
+          source: 'POS',
+          code: 'P-1',
+          status: 'COMPLETED',
+          customerId: dup.toUpperCase(),
+          items: [{ productName: 'Áo', quantity: 1, unitPrice: 1000 }],
+          subtotal: 1000,
+          total: 1000,
+          orderedAt: at(2),
+          updatedAt: at(2),
+        },
+      ],
+    },
+  );
+  expect(body.errors).toBeUndefined();
+  expect(await owners(ws)).toEqual({ 'P-1': survivor });
+});
