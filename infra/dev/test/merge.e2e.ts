@@ -32,7 +32,7 @@ const SPENT = ALL_ORDERS.reduce((a, b) => a + b, 0);
 async function gql(query: string, variables?: object, who = editor) {
   const { body } = await stack.query(await stack.token(who), query, variables);
   if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return body.data as Record<string, any>;
 }
 
 const PAGE = `query($id: ID!) { customer(id: $id) {
@@ -170,7 +170,6 @@ it('merges: the survivor’s page shows both customers’ orders, follower, mess
   );
   expect(data.mergeCustomers.survivor.id).toBe(ids.survivor);
   const complete = (page: Record<string, any>) =>
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     page.customer.orders.totalCount === ALL_ORDERS.length &&
     page.customer.orderSummary.totalSpent === SPENT &&
     page.customer.marketing.totalCount === 5 &&
