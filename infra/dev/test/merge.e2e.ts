@@ -59,9 +59,10 @@ async function mergedLag(): Promise<number> {
     const { events } = (await res.json()) as {
       events: { consumerLag: { topic: string; lag: number }[] };
     };
-    lag += events.consumerLag
-      .filter((p) => p.topic.endsWith(CUSTOMER_MERGED))
-      .reduce((n, p) => n + p.lag, 0);
+    const partitions = events.consumerLag.filter((p) => p.topic.endsWith(CUSTOMER_MERGED));
+    // No partition reported yet is not "no lag".
+    if (partitions.length === 0) return -1;
+    lag += partitions.reduce((n, p) => n + p.lag, 0);
   }
   return lag;
 }
