@@ -3,7 +3,7 @@
 // survivor's, a merged id's tab is the survivor's, and a second delivery changes
 // nothing.
 import { randomUUID } from 'node:crypto';
-import { CUSTOMER_MERGED, createEvent } from '@customer-graph/runtime';
+import { CUSTOMER_MERGED, CUSTOMER_ZALO_LINKED, createEvent } from '@customer-graph/runtime';
 import type { Identity } from '@customer-graph/runtime';
 import { applyEvents, startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
@@ -70,4 +70,31 @@ it('links the merged customers’ followers to the survivor, once', async () => 
       [ws],
     ),
   ).toEqual([{ merged_id: dup, survivor_id: survivor }]);
+});
+
+it('links a follower to the survivor when its link to a merged customer arrives late', async () => {
+  const [followerId] = (
+    await subgraph.db.query(
+      `INSERT INTO zalo_follower (workspace_id, zalo_user_id, followed_at, status)
+       VALUES ($1, 'z-late', now(), 'FOLLOWING') RETURNING id`,
+      [ws],
+    )
+  ).map((r: { id: string }) => r.id);
+  await applyEvents(
+    subgraph.db,
+    followersSubgraph,
+    createEvent({
+      type: CUSTOMER_ZALO_LINKED,
+      workspaceId: ws,
+      key: dup,
+      payload: {
+        customerId: dup,
+        followerId,
+        zaloUserId: 'z-late',
+        phoneE164: '+84912000001',
+        created: false,
+      },
+    }),
+  );
+  expect((await links())['z-late']).toBe(survivor);
 });
