@@ -549,7 +549,11 @@ export type CustomerMerge = {
    * order of the customers; a number two customers have is kept once.
    */
   phones: Array<MergedPhone>;
-  /** The customer kept: as it is now for a dry run, as it became for a merge. */
+  /**
+   * The customer kept: as it is now for a dry run, as it became for a merge (the other
+   * subgraphs' tabs show the merged customers' rows once they have applied the merge's
+   * event, moments later).
+   */
   survivor: Customer;
 };
 
