@@ -6,12 +6,20 @@
 // customer_access(workspace_id, customer_id, assigned_staff, deleted, occurred_at):
 // one row per customer ever assigned. A row changes only for a newer event than the
 // one it holds (events of two topics may arrive in either order), and a deleted
-// customer leaves a tombstone, so a late assignment cannot bring it back.
+// customer leaves a tombstone, so a late assignment cannot bring it back. A merged
+// customer leaves one too, and its id maps to the survivor (customer-merges.ts): the
+// access to a merged id is the survivor's.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { AssignedCustomers, CustomerScope } from './access';
-import { CUSTOMER_ASSIGNED, CUSTOMER_DELETED } from './events/catalog.generated';
+import { CUSTOMER_ASSIGNED, CUSTOMER_DELETED, CUSTOMER_MERGED } from './events/catalog.generated';
+import {
+  CreateCustomerMerges1764700000000,
+  createCustomerAccessLoaders,
+  projectMerge,
+} from './customer-merges';
 import type { EventHandler } from './events/consumer';
 import type { EventEnvelope } from './events/envelope';
+import { isUuid } from './ids';
 import type { DomainModule } from './subgraph.types';
 
 export class CreateCustomerAccess1763900000060 implements MigrationInterface {
@@ -65,25 +73,35 @@ const onDeleted: EventHandler<typeof CUSTOMER_DELETED> = (tx, event) =>
 
 export const customerAccessModule: DomainModule = {
   name: 'customerAccess',
-  migrations: [CreateCustomerAccess1763900000060],
+  migrations: [CreateCustomerAccess1763900000060, CreateCustomerMerges1764700000000],
+  loaders: createCustomerAccessLoaders,
   consumes: {
     [CUSTOMER_ASSIGNED]: onAssigned,
     [CUSTOMER_DELETED]: onDeleted,
+    [CUSTOMER_MERGED]: projectMerge,
   },
 };
 
-/** The staff member's customers among `customerIds`, from the projection. */
+/**
+ * The staff member's customers among `customerIds`, from the projection; a merged id
+ * counts as its survivor.
+ */
 export const projectedAssignments: AssignedCustomers = async (
   db,
   workspaceId,
   staffUserId,
   customerIds,
 ) => {
+  // An id that is not a uuid names no customer (and would not cast).
+  const ids = customerIds.filter(isUuid);
+  if (ids.length === 0) return new Set();
   const rows: { customer_id: string }[] = await db.query(
-    `SELECT customer_id FROM customer_access
-      WHERE workspace_id = $1 AND assigned_staff = $2 AND NOT deleted
-        AND customer_id::text = ANY($3::text[])`,
-    [workspaceId, staffUserId, [...customerIds]],
+    `SELECT u.id AS customer_id FROM unnest($3::text[]) AS u(id)
+       LEFT JOIN customer_merge m ON m.workspace_id = $1 AND m.merged_id = u.id::uuid
+       JOIN customer_access a ON a.workspace_id = $1
+        AND a.customer_id = COALESCE(m.survivor_id, u.id::uuid)
+      WHERE a.assigned_staff = $2 AND NOT a.deleted`,
+    [workspaceId, staffUserId, ids],
   );
   return new Set(rows.map((r) => r.customer_id));
 };

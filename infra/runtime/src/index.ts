@@ -3,6 +3,7 @@ export * from './access-guard';
 export * from './config';
 export * from './csv';
 export * from './customer-access.module';
+export * from './customer-merges';
 export * from './demo';
 export * from './database';
 export * from './env';

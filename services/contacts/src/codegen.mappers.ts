@@ -16,4 +16,6 @@ export const mappers: Record<string, string> = {
   CallConnection: '../calls/call.list#CallPage',
   CallProvider: '../calls/call.provider#CallProviderView',
   CallStats: '../calls/call.stats#CallStatsRow',
+  CustomerMerge: '../merge/merge.types#MergeOutcome',
+  MergeAudit: '../merge/merge.audit#MergeAuditRow',
 };

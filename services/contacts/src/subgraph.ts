@@ -16,6 +16,7 @@ import { duplicatesModule } from './duplicates/duplicates.module';
 import { tasksModule } from './tasks/tasks.module';
 import { opportunitiesModule } from './opportunities/opportunities.module';
 import { callsModule } from './calls/calls.module';
+import { mergeModule } from './merge/merge.module';
 import { CreateCustomers1763900000100 } from './migrations/1763900000100-CreateCustomers';
 import { PhoneOwnerAndExternalIds1763900000110 } from './migrations/1763900000110-PhoneOwnerAndExternalIds';
 import { DeferPhoneOwnerCheck1763900000120 } from './migrations/1763900000120-DeferPhoneOwnerCheck';
@@ -55,5 +56,6 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     tasksModule,
     opportunitiesModule,
     callsModule,
+    mergeModule,
   ],
 });

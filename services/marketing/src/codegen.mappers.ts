@@ -3,4 +3,5 @@
 export const mappers: Record<string, string> = {
   Customer: '../messages/message.mappers#CustomerRef',
   MarketingMessage: '../messages/message.entity#MarketingMessageRow',
+  MarketingMessageConnection: '../messages/message.mappers#MessagePage',
 };

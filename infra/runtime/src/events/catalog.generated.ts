@@ -44,6 +44,31 @@ export interface CustomerDeletedPayload {
 }
 
 /**
+ * contacts.customer.merged v1: Duplicate customers were merged into one (seed 003, "Khách hàng trùng SĐT"): the merged customers no longer exist, and every id of them now names the survivor. Each subgraph moves what it holds of the merged customers to the survivor (orders, followers, messages) and maps the merged ids to it. Sent once per merge, in the transaction of the merge, before the survivor's own contacts.customer.phones-changed and contacts.customer.assigned when those changed. Key: the survivor's id.
+ */
+export const CUSTOMER_MERGED = 'contacts.customer.merged';
+
+/** The payload of contacts.customer.merged v1. */
+export interface CustomerMergedPayload {
+  /**
+   * Id of the merge (its row in contacts' merge_audit).
+   * Format: uuid.
+   */
+  mergeId: string;
+  /**
+   * The customer kept: everything of the merged customers is now its.
+   * Format: uuid.
+   */
+  survivorId: string;
+  /**
+   * The customers merged into the survivor, now gone; each id names the survivor from now on.
+   */
+  mergedIds: string[];
+  /** User id of who merged them. */
+  mergedBy: string;
+}
+
+/**
  * contacts.customer.phones-changed v1: A customer's phones, now: sent when a customer is created with phones and whenever the set of its phones changes (the Zalo flow creating a customer included). Other subgraphs keep a directory of who has which number (orders-loyalty matches orders to customers with it); a deletion is contacts.customer.deleted. Key: the customer id.
  */
 export const CUSTOMER_PHONES_CHANGED = 'contacts.customer.phones-changed';
@@ -143,6 +168,7 @@ export interface EventPayloads {
   [CUSTOMER_ASSIGNED]: CustomerAssignedPayload;
   [CUSTOMER_BUYER_MATCHED]: CustomerBuyerMatchedPayload;
   [CUSTOMER_DELETED]: CustomerDeletedPayload;
+  [CUSTOMER_MERGED]: CustomerMergedPayload;
   [CUSTOMER_PHONES_CHANGED]: CustomerPhonesChangedPayload;
   [CUSTOMER_ZALO_LINKED]: CustomerZaloLinkedPayload;
   [FOLLOWER_PHONE_SHARED]: FollowerPhoneSharedPayload;
@@ -158,6 +184,7 @@ export const EVENT_VERSIONS = {
   [CUSTOMER_ASSIGNED]: 1,
   [CUSTOMER_BUYER_MATCHED]: 1,
   [CUSTOMER_DELETED]: 1,
+  [CUSTOMER_MERGED]: 1,
   [CUSTOMER_PHONES_CHANGED]: 1,
   [CUSTOMER_ZALO_LINKED]: 1,
   [FOLLOWER_PHONE_SHARED]: 1,

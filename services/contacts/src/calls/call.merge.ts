@@ -1,5 +1,5 @@
-// For merging customers (another module's work; nothing here calls these): the calls
-// of the merged customers move to the survivor, in the merge's transaction, before the
+// For merging customers (merge/merge.participants.ts): the calls of the merged
+// customers move to the survivor, in the merge's transaction, before the
 // merged customers are deleted (which would delete their calls). A moved call keeps
 // the survivor while its number stays the same (call.write.ts), whichever customer
 // that number's owner is later.

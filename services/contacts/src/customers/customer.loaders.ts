@@ -3,6 +3,7 @@ import { In } from 'typeorm';
 import type { RequestScope } from '@customer-graph/runtime';
 import { alignMany, alignOne, isUuid, staffScope } from '@customer-graph/runtime';
 import { createPhoneMemo } from '../filter/phone-memo';
+import { survivorsOf } from '../merge/merged-ids';
 import type { E164Of } from '../filter/phone-memo';
 import type { CompiledWhere } from './customer.list';
 import { CustomerEntity } from './customer.entity';
@@ -14,8 +15,9 @@ import type { ExternalIdRow } from './external-id.entity';
 
 export interface CustomerLoaders {
   /**
-   * The workspace's customer by id; null for unknown ids, other workspaces' ids and,
-   * for staff, customers not assigned to them.
+   * The workspace's customer by id (a merged customer's id gives the survivor); null
+   * for unknown ids, other workspaces' ids and, for staff, customers not assigned to
+   * them.
    */
   customerById: DataLoader<string, CustomerRow | null>;
   /** A customer's phones, primary first. */
@@ -47,14 +49,28 @@ export function createCustomerLoaders({
   const externalIds = db.getRepository(ExternalIdEntity);
   return {
     customerById: new DataLoader(async (ids) => {
-      // An id that is not a uuid names no customer; Postgres would reject the cast.
-      const valid = ids.filter(isUuid);
-      const rows = valid.length
-        ? await customers.find({
-            where: { workspaceId, id: In(valid), ...(staff ? { assignedStaff: staff } : {}) },
-          })
-        : [];
-      return alignOne(ids, rows, (row) => row.id);
+      const find = async (wanted: readonly string[]) => {
+        // An id that is not a uuid names no customer; Postgres would reject the cast.
+        const valid = wanted.filter(isUuid);
+        return valid.length
+          ? await customers.find({
+              where: { workspaceId, id: In(valid), ...(staff ? { assignedStaff: staff } : {}) },
+            })
+          : [];
+      };
+      const found = alignOne(ids, await find(ids), (row) => row.id);
+      // An id not found may be a merged customer's: it names the survivor now
+      // (merge/merged-ids.ts). Looked up only on a miss.
+      const missing = ids.filter((id, i) => found[i] === null && isUuid(id));
+      if (missing.length === 0) return found;
+      const survivors = await survivorsOf(db, workspaceId, missing);
+      if (survivors.size === 0) return found;
+      const kept = await find([...new Set(survivors.values())]);
+      const byId = new Map(kept.map((row) => [row.id, row]));
+      return ids.map((id, i) => {
+        const survivor = survivors.get(id.toLowerCase());
+        return found[i] ?? (survivor ? (byId.get(survivor) ?? null) : null);
+      });
     }),
     phonesByCustomer: new DataLoader(async (customerIds) => {
       const rows = await phones.find({

@@ -15,6 +15,8 @@ import type { CallRow } from '../calls/call.entity';
 import type { CallPage } from '../calls/call.list';
 import type { CallProviderView } from '../calls/call.provider';
 import type { CallStatsRow } from '../calls/call.stats';
+import type { MergeOutcome } from '../merge/merge.types';
+import type { MergeAuditRow } from '../merge/merge.audit';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -783,6 +785,52 @@ export type CustomerListPart = {
   size: Scalars['Int']['output'];
 };
 
+/**
+ * A merge of duplicate customers into one: the resulting profile field by field, and
+ * what moves. A dry run shows it and changes nothing.
+ */
+export type CustomerMerge = {
+  __typename?: 'CustomerMerge';
+  /**
+   * Values of the merged customers the result does not keep (a second email, another
+   * name): the audit row keeps the merged customers' records whole.
+   */
+  discarded: Array<MergedField>;
+  /** Whether this was only a dry run: nothing was changed. */
+  dryRun: Scalars['Boolean']['output'];
+  /**
+   * The resulting profile, one entry per field that any of the customers has (and
+   * every system field), with the customer each value comes from.
+   */
+  fields: Array<MergedField>;
+  /** Id of the merge (its audit row); null for a dry run. */
+  id: Maybe<Scalars['ID']['output']>;
+  /** Tags, process labels and external ids of the result, each once, with its origin. */
+  items: Array<MergedItem>;
+  /**
+   * For a dry run, the customers to be merged as they are now: ask each subgraph's
+   * counts on them in the same request (`orders(first: 0) { totalCount }`,
+   * `marketing(first: 0) { totalCount }`, `zaloFollowerCount`). Empty after a merge:
+   * their ids name the survivor from then on.
+   */
+  mergedCustomers: Array<Customer>;
+  /** The ids merged into the survivor. */
+  mergedIds: Array<Scalars['ID']['output']>;
+  /** The rows held in contacts that move to the survivor, per kind and customer. */
+  moves: Array<MergeMove>;
+  /**
+   * Every phone of the result, the survivor's primary first, then the others in the
+   * order of the customers; a number two customers have is kept once.
+   */
+  phones: Array<MergedPhone>;
+  /**
+   * The customer kept: as it is now for a dry run, as it became for a merge (the other
+   * subgraphs' tabs show the merged customers' rows once they have applied the merge's
+   * event, moments later).
+   */
+  survivor: Customer;
+};
+
 /** A note written about a customer. */
 export type CustomerNote = {
   __typename?: 'CustomerNote';
@@ -1081,6 +1129,116 @@ export type InvalidPhoneRow = {
   value: Scalars['String']['output'];
 };
 
+/** A merge as the audit keeps it (admins only). */
+export type MergeAudit = {
+  __typename?: 'MergeAudit';
+  /** The choices given, as `[{ field, from }]`. */
+  choices: Scalars['JSON']['output'];
+  /** Id of the merge. */
+  id: Scalars['ID']['output'];
+  /**
+   * The merged customers' records as they were just before the merge (fields,
+   * phones, external ids), so nothing they held is lost.
+   */
+  merged: Scalars['JSON']['output'];
+  /** When. */
+  mergedAt: Scalars['DateTime']['output'];
+  /** User id of who merged them. */
+  mergedBy: Scalars['String']['output'];
+  /** The customers merged into it. */
+  mergedIds: Array<Scalars['ID']['output']>;
+  /** The rows held in contacts that moved, as `{ part: count }`. */
+  moved: Scalars['JSON']['output'];
+  /** The customer kept. */
+  survivorId: Scalars['ID']['output'];
+};
+
+/** A page of merges, newest first. */
+export type MergeAuditConnection = {
+  __typename?: 'MergeAuditConnection';
+  /** The merges on this page with their cursors. */
+  edges: Array<MergeAuditEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+};
+
+/** A merge and its cursor. */
+export type MergeAuditEdge = {
+  __typename?: 'MergeAuditEdge';
+  /** Opaque position of this merge in the list. */
+  cursor: Scalars['String']['output'];
+  /** The merge. */
+  node: MergeAudit;
+};
+
+/**
+ * Which customer one field of a merged profile is taken from (seed `003_…`,
+ * "Khách hàng trùng SĐT").
+ */
+export type MergeChoice = {
+  /**
+   * The field: `name`, `email`, `address`, `city`, `birthday`, `gender`, `timezone`,
+   * `avatarUrl`, `assignedStaff`, `group`, or a custom field as `custom.<key>`.
+   */
+  field: Scalars['String']['input'];
+  /**
+   * The customer to take it from: the survivor or one of `mergedIds`. Its value is
+   * taken even when it is empty (choosing an empty value clears the field).
+   */
+  from: Scalars['ID']['input'];
+};
+
+/**
+ * What a merge moves of one kind of row held in contacts (notes, external ids; later
+ * calls, tasks, opportunities) from one customer. Rows of the other subgraphs (orders,
+ * followers, messages) are counted by their own fields on each customer of
+ * `mergedCustomers`.
+ */
+export type MergeMove = {
+  __typename?: 'MergeMove';
+  /** How many rows move (or moved) to the survivor. */
+  count: Scalars['Int']['output'];
+  /** The customer the rows belong to now. */
+  customerId: Scalars['ID']['output'];
+  /** The kind of row: `notes`, `externalIds` … */
+  part: Scalars['String']['output'];
+};
+
+/** One field of the profile a merge gives, and the customer its value comes from. */
+export type MergedField = {
+  __typename?: 'MergedField';
+  /** The field, as in `MergeChoice.field`. */
+  field: Scalars['String']['output'];
+  /** The customer the value comes from; null when no customer has one. */
+  from: Maybe<Scalars['ID']['output']>;
+  /** The value; null when no customer has one. */
+  value: Maybe<Scalars['JSON']['output']>;
+};
+
+/** One tag, process label or external id of the merged customer, and where it comes from. */
+export type MergedItem = {
+  __typename?: 'MergedItem';
+  /** `tags`, `labels` or `externalIds`. */
+  field: Scalars['String']['output'];
+  /** The customer it comes from. */
+  from: Scalars['ID']['output'];
+  /** The tag or label, or the external id as `SOURCE:id`. */
+  value: Scalars['String']['output'];
+};
+
+/** One phone of the merged customer, and the customer it comes from. */
+export type MergedPhone = {
+  __typename?: 'MergedPhone';
+  /** The number in E.164 form, null when it is not a valid number. */
+  e164: Maybe<Scalars['String']['output']>;
+  /** The customer it comes from. */
+  from: Scalars['ID']['output'];
+  /** The number as it was typed. */
+  number: Scalars['String']['output'];
+  /** Whether it is the primary number (the survivor's primary stays primary). */
+  primary: Scalars['Boolean']['output'];
+};
+
 /** Conditions on an amount in whole đồng, which is never missing (0 when nothing was spent). */
 export type MoneyFilter = {
   /** Between two amounts, both included: `[from, to]`. */
@@ -1155,6 +1313,16 @@ export type Mutation = {
    * 1,000 numbers (list items or CSV lines): one full list per request.
    */
   markCustomersByPhones: PhoneGroupResult;
+  /**
+   * Merges duplicate customers (seed `003_…`) into `survivorId`: it keeps its values,
+   * takes each empty field from the first merged customer that has one (or the customer
+   * a choice names), unions phones (its primary stays primary), tags, labels, external
+   * ids and custom values, and takes over notes and every other subgraph's rows
+   * (orders, followers, messages). The merged customers are removed; their ids name
+   * the survivor from then on. 1–9 `mergedIds`. With `dryRun`, shows the result and
+   * what moves, and changes nothing. Admins and editors; each merge is audited.
+   */
+  mergeCustomers: CustomerMerge;
   /**
    * Moves an open opportunity to another stage, recorded in its history. WON and LOST
    * are terminal: a won or lost opportunity moves no more.
@@ -1289,6 +1457,14 @@ export type MutationMarkCustomersByPhonesArgs = {
   csv?: InputMaybe<Scalars['String']['input']>;
   group: CustomerGroup;
   phones?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type MutationMergeCustomersArgs = {
+  choices?: InputMaybe<Array<MergeChoice>>;
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  mergedIds: Array<Scalars['ID']['input']>;
+  survivorId: Scalars['ID']['input'];
 };
 
 
@@ -1606,7 +1782,8 @@ export type Query = {
   customFields: Array<CustomFieldDefinition>;
   /**
    * One customer of the caller's workspace by id; null when there is no such
-   * customer in this workspace (or, for staff, it is not assigned to them).
+   * customer in this workspace (or, for staff, it is not assigned to them). The id of
+   * a customer merged into another gives that one (`mergeCustomers`).
    */
   customer: Maybe<Customer>;
   /**
@@ -1632,6 +1809,11 @@ export type Query = {
    * number is BAD_USER_INPUT.
    */
   customersByPhone: CustomerConnection;
+  /**
+   * The workspace's merges of duplicate customers, newest first, optionally those a
+   * customer took part in (as survivor or merged). Admins only.
+   */
+  mergeAudits: MergeAuditConnection;
   /** The caller's own view of the customer screens. */
   myView: UserView;
   /**
@@ -1713,6 +1895,13 @@ export type QueryCustomersByPhoneArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   phone: Scalars['String']['input'];
+};
+
+
+export type QueryMergeAuditsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2184,6 +2373,7 @@ export type ResolversTypes = ResolversObject<{
   CustomerInput: CustomerInput;
   CustomerList: ResolverTypeWrapper<CustomerListRow>;
   CustomerListPart: ResolverTypeWrapper<CustomerListPart>;
+  CustomerMerge: ResolverTypeWrapper<MergeOutcome>;
   CustomerNote: ResolverTypeWrapper<CustomerNoteRow>;
   CustomerNoteConnection: ResolverTypeWrapper<Omit<CustomerNoteConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerNoteEdge']> }>;
   CustomerNoteEdge: ResolverTypeWrapper<Omit<CustomerNoteEdge, 'node'> & { node: ResolversTypes['CustomerNote'] }>;
@@ -2211,6 +2401,14 @@ export type ResolversTypes = ResolversObject<{
   IdFilter: IdFilter;
   InvalidPhoneRow: ResolverTypeWrapper<InvalidPhoneRow>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  MergeAudit: ResolverTypeWrapper<MergeAuditRow>;
+  MergeAuditConnection: ResolverTypeWrapper<Omit<MergeAuditConnection, 'edges'> & { edges: Array<ResolversTypes['MergeAuditEdge']> }>;
+  MergeAuditEdge: ResolverTypeWrapper<Omit<MergeAuditEdge, 'node'> & { node: ResolversTypes['MergeAudit'] }>;
+  MergeChoice: MergeChoice;
+  MergeMove: ResolverTypeWrapper<MergeMove>;
+  MergedField: ResolverTypeWrapper<MergedField>;
+  MergedItem: ResolverTypeWrapper<MergedItem>;
+  MergedPhone: ResolverTypeWrapper<MergedPhone>;
   MoneyFilter: MoneyFilter;
   Mutation: ResolverTypeWrapper<{}>;
   Opportunity: ResolverTypeWrapper<OpportunityRow>;
@@ -2282,6 +2480,7 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerInput: CustomerInput;
   CustomerList: CustomerListRow;
   CustomerListPart: CustomerListPart;
+  CustomerMerge: MergeOutcome;
   CustomerNote: CustomerNoteRow;
   CustomerNoteConnection: Omit<CustomerNoteConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerNoteEdge']> };
   CustomerNoteEdge: Omit<CustomerNoteEdge, 'node'> & { node: ResolversParentTypes['CustomerNote'] };
@@ -2304,6 +2503,14 @@ export type ResolversParentTypes = ResolversObject<{
   IdFilter: IdFilter;
   InvalidPhoneRow: InvalidPhoneRow;
   JSON: Scalars['JSON']['output'];
+  MergeAudit: MergeAuditRow;
+  MergeAuditConnection: Omit<MergeAuditConnection, 'edges'> & { edges: Array<ResolversParentTypes['MergeAuditEdge']> };
+  MergeAuditEdge: Omit<MergeAuditEdge, 'node'> & { node: ResolversParentTypes['MergeAudit'] };
+  MergeChoice: MergeChoice;
+  MergeMove: MergeMove;
+  MergedField: MergedField;
+  MergedItem: MergedItem;
+  MergedPhone: MergedPhone;
   MoneyFilter: MoneyFilter;
   Mutation: {};
   Opportunity: OpportunityRow;
@@ -2493,6 +2700,20 @@ export type CustomerListPartResolvers<ContextType = Context, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type CustomerMergeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerMerge'] = ResolversParentTypes['CustomerMerge']> = ResolversObject<{
+  discarded?: Resolver<Array<ResolversTypes['MergedField']>, ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['MergedField']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['MergedItem']>, ParentType, ContextType>;
+  mergedCustomers?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType>;
+  mergedIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  moves?: Resolver<Array<ResolversTypes['MergeMove']>, ParentType, ContextType>;
+  phones?: Resolver<Array<ResolversTypes['MergedPhone']>, ParentType, ContextType>;
+  survivor?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type CustomerNoteResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerNote'] = ResolversParentTypes['CustomerNote']> = ResolversObject<{
   author?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2561,6 +2782,59 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type MergeAuditResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MergeAudit'] = ResolversParentTypes['MergeAudit']> = ResolversObject<{
+  choices?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  merged?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  mergedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  mergedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  mergedIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  moved?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  survivorId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MergeAuditConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MergeAuditConnection'] = ResolversParentTypes['MergeAuditConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['MergeAuditEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MergeAuditEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MergeAuditEdge'] = ResolversParentTypes['MergeAuditEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['MergeAudit'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MergeMoveResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MergeMove'] = ResolversParentTypes['MergeMove']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  part?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MergedFieldResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MergedField'] = ResolversParentTypes['MergedField']> = ResolversObject<{
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MergedItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MergedItem'] = ResolversParentTypes['MergedItem']> = ResolversObject<{
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MergedPhoneResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MergedPhone'] = ResolversParentTypes['MergedPhone']> = ResolversObject<{
+  e164?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  primary?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addCustomerNote?: Resolver<ResolversTypes['CustomerNote'], ParentType, ContextType, RequireFields<MutationAddCustomerNoteArgs, 'customerId' | 'text'>>;
   completeTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCompleteTaskArgs, 'id'>>;
@@ -2575,6 +2849,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteCustomers?: Resolver<ResolversTypes['DeleteCustomersResult'], ParentType, ContextType, Partial<MutationDeleteCustomersArgs>>;
   disconnectCallProvider?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   markCustomersByPhones?: Resolver<ResolversTypes['PhoneGroupResult'], ParentType, ContextType, RequireFields<MutationMarkCustomersByPhonesArgs, 'group'>>;
+  mergeCustomers?: Resolver<ResolversTypes['CustomerMerge'], ParentType, ContextType, RequireFields<MutationMergeCustomersArgs, 'dryRun' | 'mergedIds' | 'survivorId'>>;
   moveOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationMoveOpportunityArgs, 'id' | 'stage'>>;
   recordCalls?: Resolver<ResolversTypes['RecordCallsResult'], ParentType, ContextType, RequireFields<MutationRecordCallsArgs, 'calls'>>;
   renameCustomerList?: Resolver<ResolversTypes['CustomerList'], ParentType, ContextType, RequireFields<MutationRenameCustomerListArgs, 'id' | 'name'>>;
@@ -2669,6 +2944,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   customerLists?: Resolver<Array<ResolversTypes['CustomerList']>, ParentType, ContextType>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
   customersByPhone?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersByPhoneArgs, 'first' | 'phone'>>;
+  mergeAudits?: Resolver<ResolversTypes['MergeAuditConnection'], ParentType, ContextType, RequireFields<QueryMergeAuditsArgs, 'first'>>;
   myView?: Resolver<ResolversTypes['UserView'], ParentType, ContextType>;
   opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, RequireFields<QueryOpportunitiesArgs, 'first'>>;
   opportunityStages?: Resolver<Array<ResolversTypes['OpportunityStage']>, ParentType, ContextType>;
@@ -2782,6 +3058,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
   CustomerList?: CustomerListResolvers<ContextType>;
   CustomerListPart?: CustomerListPartResolvers<ContextType>;
+  CustomerMerge?: CustomerMergeResolvers<ContextType>;
   CustomerNote?: CustomerNoteResolvers<ContextType>;
   CustomerNoteConnection?: CustomerNoteConnectionResolvers<ContextType>;
   CustomerNoteEdge?: CustomerNoteEdgeResolvers<ContextType>;
@@ -2794,6 +3071,13 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   FilterValue?: GraphQLScalarType;
   InvalidPhoneRow?: InvalidPhoneRowResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  MergeAudit?: MergeAuditResolvers<ContextType>;
+  MergeAuditConnection?: MergeAuditConnectionResolvers<ContextType>;
+  MergeAuditEdge?: MergeAuditEdgeResolvers<ContextType>;
+  MergeMove?: MergeMoveResolvers<ContextType>;
+  MergedField?: MergedFieldResolvers<ContextType>;
+  MergedItem?: MergedItemResolvers<ContextType>;
+  MergedPhone?: MergedPhoneResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Opportunity?: OpportunityResolvers<ContextType>;
   OpportunityConnection?: OpportunityConnectionResolvers<ContextType>;

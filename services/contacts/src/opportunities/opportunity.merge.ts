@@ -1,6 +1,6 @@
-// For merging customers (built elsewhere): the opportunities of the merged customers
-// go to the survivor, with their stage history, in the merge's transaction. Not wired
-// here.
+// For merging customers (merge/merge.participants.ts): the opportunities of the
+// merged customers go to the survivor, with their stage history, in the merge's
+// transaction.
 import type { EntityManager } from 'typeorm';
 
 /** Moves every opportunity of `mergedIds` to `survivorId`; returns how many moved. */

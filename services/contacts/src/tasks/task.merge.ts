@@ -1,5 +1,5 @@
-// For merging customers (built elsewhere): the tasks of the merged customers go to the
-// survivor, in the merge's transaction. Not wired here.
+// For merging customers (merge/merge.participants.ts): the tasks of the merged
+// customers go to the survivor, in the merge's transaction.
 import type { EntityManager } from 'typeorm';
 
 /** Moves every task of `mergedIds` to `survivorId`; returns how many moved. */

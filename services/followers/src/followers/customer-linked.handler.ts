@@ -7,6 +7,10 @@
 // as applying them one by one would. Events are keyed by customer, so two links of one
 // follower to two customers may arrive out of order: an older link never replaces a
 // newer one, and the follower ends where contacts last put its Zalo id.
+//
+// A link to a customer merged since (the link was published before the merge, and the
+// two events took different partitions) goes to the survivor, through the runtime's
+// projection of merges (customer-merges.ts).
 import type { BatchEventHandler, CUSTOMER_ZALO_LINKED, EventOf } from '@customer-graph/runtime';
 
 export const onCustomerZaloLinked: BatchEventHandler<typeof CUSTOMER_ZALO_LINKED> = {
@@ -17,8 +21,9 @@ export const onCustomerZaloLinked: BatchEventHandler<typeof CUSTOMER_ZALO_LINKED
     }
     const links = [...last.values()];
     await tx.query(
-      `UPDATE zalo_follower f SET customer_id = u.cid, linked_at = u.at
+      `UPDATE zalo_follower f SET customer_id = COALESCE(m.survivor_id, u.cid), linked_at = u.at
          FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::timestamptz[]) AS u(ws, fid, cid, at)
+         LEFT JOIN customer_merge m ON m.workspace_id = u.ws AND m.merged_id = u.cid
         WHERE f.workspace_id = u.ws AND f.id = u.fid
           AND (f.customer_id IS NULL OR f.linked_at <= u.at)`,
       [

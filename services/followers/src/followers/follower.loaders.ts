@@ -21,6 +21,8 @@ export interface FollowerLoaders {
   byCustomer: DataLoader<string, ZaloFollowerRow | null>;
   /** A page of a customer's followers, newest link first; one query per distinct page. */
   byCustomerPage: (page: Page) => DataLoader<string, Connection<ZaloFollowerRow>>;
+  /** How many followers are linked to each customer: one grouped query. */
+  countByCustomer: DataLoader<string, number>;
 }
 
 declare module '../context' {
@@ -46,9 +48,19 @@ export function createFollowerLoaders({ db, workspaceId, access }: RequestScope)
       const visible = await visibleRows(access, rows, (row) => row.customerId);
       return alignOne(ids, visible, (row) => row[key] as string);
     });
+  const countByCustomer = new DataLoader<string, number>(async (ids) => {
+    const rows: { customer_id: string; n: number }[] = await db.query(
+      `SELECT customer_id, count(*)::int AS n FROM zalo_follower
+        WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[]) GROUP BY customer_id`,
+      [workspaceId, ids.filter(isUuid)],
+    );
+    const byId = new Map(rows.map((r) => [r.customer_id, r.n]));
+    return ids.map((id) => byId.get(id) ?? 0);
+  });
   return {
     byId: loadBy('id'),
     byCustomer: loadBy('customerId'),
+    countByCustomer,
     // The parent customer was checked by the field's rule: all its followers are seen.
     byCustomerPage: loaderFamily((page: Page, customerIds: readonly string[]) =>
       findPagesPerParent(followers, {

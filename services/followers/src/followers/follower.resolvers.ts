@@ -21,12 +21,17 @@ export const followerResolvers: Resolvers = {
     },
   },
   Customer: {
-    __resolveReference: (ref) => ({ id: ref.id }),
+    // A merged customer's id names its survivor (docs/merge.md).
+    __resolveReference: async (ref, ctx) => ({
+      id: await ctx.loaders.customerAccess.currentId.load(ref.id),
+    }),
     zaloFollower: (customer, _args, ctx) => ctx.loaders.followers.byCustomer.load(customer.id),
     zaloFollowers: (customer, args, ctx, info) =>
       ctx.loaders.followers
         .byCustomerPage(pageOf(args, info, FOLLOWERS_NEWEST_LINK_FIRST))
         .load(customer.id),
+    zaloFollowerCount: (customer, _args, ctx) =>
+      ctx.loaders.followers.countByCustomer.load(customer.id),
   },
   ZaloFollower: {
     __resolveReference: (ref, ctx) => ctx.loaders.followers.byId.load(ref.id),
@@ -46,6 +51,7 @@ export const followerAccess: AccessRules = {
   'Customer.zaloFollower': { can: 'customers.read', customer: (c: { id: string }) => c.id },
   // Every follower of a customer the caller may see is the caller's to see.
   'Customer.zaloFollowers': { can: 'customers.read', customer: (c: { id: string }) => c.id },
+  'Customer.zaloFollowerCount': { can: 'customers.read', customer: (c: { id: string }) => c.id },
   'ZaloFollower.__resolveReference': { can: 'customers.read' },
   'ZaloFollower.customer': {
     can: 'customers.read',

@@ -39,6 +39,12 @@ export type Customer = {
    */
   zaloFollower: Maybe<ZaloFollower>;
   /**
+   * How many Zalo followers are linked to this customer: more than one when one person
+   * follows from two Zalo accounts, as after merging duplicate customers
+   * (`zaloFollower` is the latest follow).
+   */
+  zaloFollowerCount: Maybe<Scalars['Int']['output']>;
+  /**
    * Every Zalo Official Account follower linked to this customer, the most recent link
    * first: two Zalo accounts that share one phone (a couple, a shop's two accounts) are
    * both linked to that phone's customer. `first` is at most 50. Null when the caller may
@@ -325,8 +331,8 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 export type ResolversTypes = ResolversObject<{
   Customer: ResolverTypeWrapper<CustomerRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   FollowerGender: FollowerGender;
   FollowerStatus: FollowerStatus;
@@ -348,8 +354,8 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Customer: CustomerRef;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
+  String: Scalars['String']['output'];
   DateTime: Scalars['DateTime']['output'];
   Mutation: {};
   PageInfo: PageInfo;
@@ -368,6 +374,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   zaloFollower?: Resolver<Maybe<ResolversTypes['ZaloFollower']>, ParentType, ContextType>;
+  zaloFollowerCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   zaloFollowers?: Resolver<Maybe<ResolversTypes['ZaloFollowerConnection']>, ParentType, ContextType, RequireFields<CustomerZaloFollowersArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;

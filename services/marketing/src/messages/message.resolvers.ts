@@ -5,14 +5,23 @@ import { MESSAGES_NEWEST_FIRST } from './message.loaders';
 
 export const messageResolvers: Resolvers = {
   Customer: {
-    __resolveReference: (ref) => ({ id: ref.id }),
-    marketing: (customer, args, ctx, info) =>
-      ctx.loaders.messages
-        .byCustomer({
-          page: pageOf(args, info, MESSAGES_NEWEST_FIRST),
-          channel: args.channel ?? null,
-        })
-        .load(customer.id),
+    // A merged customer's id names its survivor (docs/merge.md).
+    __resolveReference: async (ref, ctx) => ({
+      id: await ctx.loaders.customerAccess.currentId.load(ref.id),
+    }),
+    marketing: async (customer, args, ctx, info) => {
+      const channel = args.channel ?? null;
+      const connection = await ctx.loaders.messages
+        .byCustomer({ page: pageOf(args, info, MESSAGES_NEWEST_FIRST), channel })
+        .load(customer.id);
+      return {
+        ...connection,
+        count: () => ctx.loaders.messages.countByCustomer(channel).load(customer.id),
+      };
+    },
+  },
+  MarketingMessageConnection: {
+    totalCount: (page) => page.count(),
   },
 };
 
@@ -22,4 +31,5 @@ export const messageAccess: AccessRules = {
     customer: (ref: { id: string }) => ref.id,
   },
   'Customer.marketing': { can: 'customers.read', customer: (c: { id: string }) => c.id },
+  'MarketingMessageConnection.totalCount': { inherit: 'counts the tab its parent field checked' },
 };

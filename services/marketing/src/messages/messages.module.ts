@@ -1,5 +1,8 @@
-// The Marketing tab: the campaign messages a customer received (`Customer.marketing`).
+// The Marketing tab: the campaign messages a customer received (`Customer.marketing`);
+// a merge of customers moves them to the survivor.
+import { CUSTOMER_MERGED } from '@customer-graph/runtime';
 import type { DomainModule } from '@customer-graph/runtime';
+import { onCustomerMerged } from './customer-merged.handler';
 import { MarketingMessageEntity } from './message.entity';
 import { createMessageLoaders } from './message.loaders';
 import { messageAccess, messageResolvers } from './message.resolvers';
@@ -12,4 +15,5 @@ export const messagesModule: DomainModule = {
   entities: [MarketingMessageEntity],
   loaders: createMessageLoaders,
   seedDemo: seedDemoMessages,
+  consumes: { [CUSTOMER_MERGED]: onCustomerMerged },
 };

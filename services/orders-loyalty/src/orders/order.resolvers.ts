@@ -10,8 +10,10 @@ export const orderResolvers: Resolvers = {
   Customer: {
     // Contacts owns customers; this subgraph only needs the id to find its orders,
     // which are always filtered by the caller's workspace (and the caller's access,
-    // by the rules below).
-    __resolveReference: (ref) => ({ id: ref.id }),
+    // by the rules below). A merged customer's id names its survivor (docs/merge.md).
+    __resolveReference: async (ref, ctx) => ({
+      id: await ctx.loaders.customerAccess.currentId.load(ref.id),
+    }),
     orderSummary: (customer, _args, ctx) => ctx.loaders.orders.summary.load(customer.id),
     orders: async (customer, args, ctx, info) => {
       const filter = args.filter ?? null;

@@ -9,9 +9,10 @@
 //      on the order versions arrive in.
 //   2. Each version's status, stale ones too, into customer_order_status with the
 //      earliest time it was seen (LEAST): also independent of arrival order.
-// An input's customerId attaches the order; one that moves an order from another
-// customer is applied by a second statement, so the previous customer is known (the
-// first statement locked the row) and gets its summary too.
+// An input's customerId attaches the order (a merged customer's id: its survivor); one
+// that moves an order from another customer is applied by a second statement, so the
+// previous customer is known (the first statement locked the row) and gets its summary
+// too.
 // Then, in the same transaction: orders whose phone the directory knows are attached
 // (order.matching.ts), unknown buyers are asked about (order.buyer-seen.ts), and last
 // the summary of every customer whose orders changed is published
@@ -23,7 +24,7 @@
 // Rejected orders are listed with their field; nothing of them is written.
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RequestAccess } from '@customer-graph/runtime';
-import { badInput } from '@customer-graph/runtime';
+import { badInput, survivorsOf } from '@customer-graph/runtime';
 import type { OrderInput } from '../generated/graphql';
 import { ORDER_STATUSES } from './order.entity';
 import { MAX_ORDERS_PER_CALL, checkOrder, isRejection } from './order.input';
@@ -96,6 +97,7 @@ export async function upsertOrders(
     await db.transaction(async (tx) => {
       // First: matching by phone is serialised per workspace (phone-directory.lock.ts).
       await lockPhoneMatching(tx, workspaceId);
+      await toSurvivors(tx, workspaceId, winners);
       const rows: WrittenRow[] = await tx.query(
         `INSERT INTO customer_order AS o (workspace_id, customer_id, code, source, status,
            buyer_name, buyer_phone, buyer_phone_e164, buyer_email, shipping_address,
@@ -152,6 +154,24 @@ export async function upsertOrders(
     });
   }
   return { created, updated, unchanged: valid.length - created - updated, rejected };
+}
+
+/**
+ * A merged customer's id names its survivor (docs/merge.md): an order given one goes to
+ * the survivor. Read under the phone-matching lock, which the merge's handler takes
+ * too, so an order never lands on a customer merged meanwhile.
+ */
+async function toSurvivors(
+  tx: EntityManager,
+  workspaceId: string,
+  winners: Map<string, CheckedOrder>,
+): Promise<void> {
+  const given = [...winners.values()].flatMap((o) => (o.customerId ? [o.customerId] : []));
+  const survivors = await survivorsOf(tx, workspaceId, given);
+  for (const [key, order] of winners) {
+    const survivor = order.customerId && survivors.get(order.customerId.toLowerCase());
+    if (survivor) winners.set(key, { ...order, customerId: survivor });
+  }
 }
 
 /** An order the INSERT created or updated, with its customer before any move. */

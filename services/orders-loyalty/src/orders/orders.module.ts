@@ -4,6 +4,7 @@
 import {
   CUSTOMER_BUYER_MATCHED,
   CUSTOMER_DELETED,
+  CUSTOMER_MERGED,
   CUSTOMER_PHONES_CHANGED,
 } from '@customer-graph/runtime';
 import type { DomainModule } from '@customer-graph/runtime';
@@ -12,6 +13,7 @@ import {
   attachOnPhonesChanged,
   detachOnCustomerDeleted,
 } from './order.matching';
+import { moveOnCustomerMerged } from './order.merge';
 import { OrderEntity } from './order.entity';
 import { createOrderLoaders } from './order.loaders';
 import { orderAccess, orderResolvers } from './order.resolvers';
@@ -37,5 +39,6 @@ export const ordersModule: DomainModule = {
     [CUSTOMER_PHONES_CHANGED]: attachOnPhonesChanged,
     [CUSTOMER_DELETED]: detachOnCustomerDeleted,
     [CUSTOMER_BUYER_MATCHED]: attachOnBuyerMatched,
+    [CUSTOMER_MERGED]: moveOnCustomerMerged,
   },
 };
