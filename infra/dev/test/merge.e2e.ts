@@ -1,6 +1,6 @@
 // Merging duplicate customers through the gateway (issue 12, seed 003): two customers,
-// each with orders, a Zalo follower, marketing messages and notes. The dry run shows
-// the result and each subgraph's counts in one response; after the merge the
+// each with orders, a Zalo follower, marketing messages, notes, calls and tasks. The
+// dry run shows the result and each subgraph's counts in one response; after the merge the
 // survivor's page shows everything of both (totals equal to the sums, contacts'
 // projected figures too), the merged id resolves to the survivor in every subgraph,
 // and the merge event delivered a second time changes nothing more.
@@ -21,10 +21,24 @@ const ws = `ws-merge-${randomUUID().slice(0, 8)}`;
 const editor: Identity = { workspaceId: ws, userId: 'editor-1', role: 'editor' };
 let stack: TestStack;
 const ids = { survivor: '', dup: '' };
-/** What each customer holds: orders (total each), followers, messages, notes. */
+/** What each customer holds: orders (total each), followers, messages, notes, calls, tasks. */
 const HOLDS = {
-  survivor: { orders: [100_000, 250_000], messages: 2, notes: 1, phone: '0916000001' },
-  dup: { orders: [300_000, 50_000, 75_000], messages: 3, notes: 2, phone: '0916000002' },
+  survivor: {
+    orders: [100_000, 250_000],
+    messages: 2,
+    notes: 1,
+    calls: 1,
+    tasks: 2,
+    phone: '0916000001',
+  },
+  dup: {
+    orders: [300_000, 50_000, 75_000],
+    messages: 3,
+    notes: 2,
+    calls: 2,
+    tasks: 1,
+    phone: '0916000002',
+  },
 };
 const ALL_ORDERS = [...HOLDS.survivor.orders, ...HOLDS.dup.orders];
 const SPENT = ALL_ORDERS.reduce((a, b) => a + b, 0);
@@ -38,6 +52,8 @@ async function gql(query: string, variables?: object, who = editor) {
 const PAGE = `query($id: ID!) { customer(id: $id) {
   id name phones { number primary }
   notes(first: 20) { edges { node { text } } }
+  calls(first: 20) { totalCount }
+  tasks(first: 20) { totalCount }
   orders(first: 20) { totalCount edges { node { code } } }
   orderSummary { orderCount totalSpent }
   marketing(first: 20) { totalCount }
@@ -100,6 +116,22 @@ beforeAll(async () => {
         },
       );
     }
+    await gql(`mutation($c: [CallInput!]!) { recordCalls(calls: $c) { created } }`, {
+      c: Array.from({ length: holds.calls }, (_, n) => ({
+        providerCallId: `${who}-call-${n}`,
+        hotline: '1900 6868',
+        customerNumber: holds.phone,
+        direction: 'INBOUND',
+        result: 'ANSWERED',
+        startedAt: new Date(Date.UTC(2026, 0, 5, n)).toISOString(),
+        talkDuration: 60,
+      })),
+    });
+    for (let n = 0; n < holds.tasks; n++) {
+      await gql('mutation($i: TaskInput!) { createTask(input: $i) { id } }', {
+        i: { title: `Gọi lại ${who} ${n}`, customerId: id },
+      });
+    }
     // A follower and messages, written straight to their subgraphs' tables (no API
     // writes them one by one).
     for (const db of ['followers', 'marketing']) {
@@ -149,7 +181,11 @@ it('shows the result and every subgraph’s counts in a dry run, changing nothin
     [true, ids.survivor],
     [false, ids.dup],
   ]);
-  expect(dry.moves).toEqual([{ part: 'notes', customerId: ids.dup, count: 2 }]);
+  expect(dry.moves).toEqual([
+    { part: 'notes', customerId: ids.dup, count: 2 },
+    { part: 'calls', customerId: ids.dup, count: 2 },
+    { part: 'tasks', customerId: ids.dup, count: 1 },
+  ]);
   expect(dry.survivor).toEqual({ id: ids.survivor, orders: { totalCount: 2 } });
   expect(dry.mergedCustomers).toEqual([
     {
@@ -164,7 +200,7 @@ it('shows the result and every subgraph’s counts in a dry run, changing nothin
   expect(still.customer.id).toBe(ids.dup);
 });
 
-it('merges: the survivor’s page shows both customers’ orders, follower, messages and notes', async () => {
+it('merges: the survivor’s page shows both customers’ orders, follower, messages, notes, calls and tasks', async () => {
   const data = await gql(
     `mutation($s: ID!, $m: [ID!]!) { mergeCustomers(survivorId: $s, mergedIds: $m) { id survivor { id } } }`,
     { s: ids.survivor, m: [ids.dup] },
@@ -186,6 +222,8 @@ it('merges: the survivor’s page shows both customers’ orders, follower, mess
     orderSummary: { orderCount: ALL_ORDERS.length, totalSpent: SPENT },
   });
   expect(page.customer.notes.edges).toHaveLength(3);
+  expect(page.customer.calls.totalCount).toBe(3);
+  expect(page.customer.tasks.totalCount).toBe(3);
   expect(
     page.customer.orders.edges.map((e: { node: { code: string } }) => e.node.code).sort(),
   ).toEqual(['dup-0', 'dup-1', 'dup-2', 'survivor-0', 'survivor-1']);
