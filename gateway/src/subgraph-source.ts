@@ -1,4 +1,4 @@
-// How the gateway calls a subgraph: over keep-alive HTTP, with the caller's verified
+// How the gateway calls a subgraph: over keep-alive HTTP (http-fetch.ts), with the caller's verified
 // identity in signed headers naming that subgraph (see @customer-graph/runtime
 // identity.ts). Nothing the client sent is forwarded: only the headers set here reach
 // a subgraph, so a client cannot smuggle its own context headers through.
@@ -12,6 +12,7 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { PublicErrorCode, signIdentity } from '@customer-graph/runtime';
+import { DeadlineError, httpFetch } from './http-fetch';
 import type { Identity, Logger } from '@customer-graph/runtime';
 
 export interface GatewayContext {
@@ -36,24 +37,24 @@ function unavailable(serviceName: string, reason: string): GraphQLError {
   });
 }
 
-/**
- * Node's fetch (undici) pools and keeps connections alive per origin, so each
- * subgraph is reached over a few warm sockets rather than a new one per request.
- */
-function deadlineFetch(serviceName: string): Fetcher {
-  const fetcher = async (url: string, init: RequestInit & { headers: Record<string, string> }) => {
+/** Calls over keep-alive HTTP (http-fetch.ts), each with its deadline. */
+function deadlineFetch(serviceName: string, url: string): Fetcher {
+  const post = httpFetch(new URL(url).origin);
+  const fetcher = async (
+    target: string,
+    init: { headers: Record<string, string>; body?: string },
+  ) => {
     const { [DEADLINE_HEADER]: deadline, ...headers } = init.headers;
     const timeoutMs = Number(deadline);
     try {
-      return await fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+      return await post(target, { ...init, headers }, timeoutMs);
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError') {
+      if (error instanceof DeadlineError) {
         throw new GraphQLError(`the ${serviceName} service did not answer within ${timeoutMs} ms`, {
           extensions: { code: PublicErrorCode.SUBGRAPH_TIMEOUT, serviceName },
         });
       }
-      const cause = (error as Error).cause;
-      throw unavailable(serviceName, cause ? String(cause) : (error as Error).message);
+      throw unavailable(serviceName, (error as Error).message);
     }
   };
   return fetcher as unknown as Fetcher;
@@ -106,7 +107,7 @@ export function createSubgraphSource(options: SubgraphSourceOptions) {
   const { serviceName, url, signingSecret, timeoutMs } = options;
   return new SignedSubgraphSource(options, {
     url,
-    fetcher: deadlineFetch(serviceName),
+    fetcher: deadlineFetch(serviceName, url),
     willSendRequest({ request, context }) {
       if (!context.identity) throw new Error('no identity in gateway context');
       const headers = signIdentity(context.identity, signingSecret, serviceName);

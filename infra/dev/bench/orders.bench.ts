@@ -19,6 +19,7 @@ import { Client } from 'pg';
 import { signDevToken } from '@customer-graph/gateway';
 import { startBenchStack, writeResults } from './bench-stack';
 import { projectionLag } from './orders-lag';
+import { cpuPer, sampleCpu } from './process-cpu';
 import type { BenchData } from './orders-lag';
 import { seedOrders } from './orders-seed';
 import { postgresUrl } from '../src/postgres';
@@ -36,6 +37,12 @@ export function stats(values: number[]) {
 
 const TAB = `query($id: ID!) { customer(id: $id) { id orders(first: 10) { totalCount
   edges { node { id code source status total orderedAt } } } } }`;
+/** The tab's two hops, each alone: the customer from contacts, its orders from orders-loyalty. */
+const HOPS = {
+  contacts: `query($id: ID!) { customer(id: $id) { id } }`,
+  orders: `query($id: ID!) { orders(first: 10, filter: { customerId: $id }) { totalCount
+    edges { node { id code source status total orderedAt } } } }`,
+};
 const page = (size: number) => `query($after: String) {
   customers(first: ${size}, after: $after) { pageInfo { endCursor hasNextPage }
     edges { node { id name
@@ -99,19 +106,31 @@ async function main(): Promise<void> {
     for (let i = 0; i < 50; i++) await post(TAB, { id: randomCustomer() });
     const tab: number[] = [];
     let tabOrders = 0;
+    const pid = stack.process.pid!;
+    const tabCpuBefore = sampleCpu(pid);
     for (let i = 0; i < SAMPLES; i++) {
       const { ms, data } = await post(TAB, { id: randomCustomer() });
       tab.push(ms);
       tabOrders += data.customer.orders.totalCount;
     }
 
+    const tabCpu = cpuPer(tabCpuBefore, sampleCpu(pid), SAMPLES);
+    const hops: Record<string, number[]> = { contacts: [], orders: [] };
+    for (let i = 0; i < SAMPLES; i++) {
+      for (const hop of ['contacts', 'orders'] as const) {
+        hops[hop].push((await post(HOPS[hop], { id: randomCustomer() })).ms);
+      }
+    }
     const pages: number[] = [];
     let after: string | null = null;
+    let pageCpuBefore = null;
     for (let i = 0; i < SAMPLES + 20; i++) {
+      if (i === 20) pageCpuBefore = sampleCpu(pid);
       const { ms, data } = await post(page(20), { after });
       if (i >= 20) pages.push(ms);
       after = data.customers.pageInfo.hasNextPage ? data.customers.pageInfo.endCursor : null;
     }
+    const pageCpu = cpuPer(pageCpuBefore, sampleCpu(pid), SAMPLES);
 
     // The floor: the same reads with no gateway, no subgraph, no GraphQL.
     const floorTab: number[] = [];
@@ -163,8 +182,12 @@ async function main(): Promise<void> {
       },
       goals: { tabP95Ms: 20, pageP95Ms: 50, projectionLagP99Ms: 1000 },
       tab: { ...stats(tab), averageOrdersPerCustomer: Math.round((tabOrders / SAMPLES) * 10) / 10 },
+      // The tab's hops each alone, through the gateway: where its time goes.
+      tabHopsAlone: { contacts: stats(hops.contacts), orders: stats(hops.orders) },
       page20: stats(pages),
       floor: { tab: stats(floorTab), page20: stats(floorPage) },
+      // CPU ms per request of each process of the stack (the bench client not counted).
+      cpuMsPerRequest: { tab: tabCpu, page20: pageCpu },
       statementsPerRequest: statements,
       projectionLag: lag,
       totalSeconds: (Date.now() - started) / 1000,

@@ -1,0 +1,84 @@
+// The gateway's calls to its subgraphs, over node:http with a keep-alive agent per
+// subgraph: a plain request and a buffered answer. Node's fetch (undici) did the same
+// job with web streams, abort signals and transferable objects around every call,
+// which cost more CPU per request than the rest of the gateway together
+// (bench:orders' cpuMsPerRequest, docs/orders.md); the answers here are small JSON
+// documents, read whole.
+import http from 'node:http';
+import https from 'node:https';
+
+export interface Answer {
+  ok: boolean;
+  status: number;
+  statusText: string;
+  url: string;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  clone(): Answer;
+}
+
+export class DeadlineError extends Error {
+  override name = 'TimeoutError';
+}
+
+function answer(url: string, res: http.IncomingMessage, body: Buffer): Answer {
+  const status = res.statusCode ?? 0;
+  const self: Answer = {
+    ok: status >= 200 && status < 300,
+    status,
+    statusText: res.statusMessage ?? '',
+    url,
+    headers: {
+      get: (name) => {
+        const value = res.headers[name.toLowerCase()];
+        return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+      },
+    },
+    text: async () => body.toString('utf8'),
+    json: async () => JSON.parse(body.toString('utf8')),
+    clone: () => self,
+  };
+  return self;
+}
+
+/** A POST-and-read-all client for one origin, keeping its sockets alive between calls. */
+export function httpFetch(origin: string) {
+  const secure = origin.startsWith('https:');
+  const agent = new (secure ? https : http).Agent({ keepAlive: true, maxSockets: 256 });
+  const request = secure ? https.request : http.request;
+  return (
+    url: string,
+    init: { method?: string; headers: Record<string, string>; body?: string },
+    timeoutMs: number,
+  ): Promise<Answer> =>
+    new Promise((resolve, reject) => {
+      const body = init.body === undefined ? undefined : Buffer.from(init.body);
+      const req = request(url, {
+        method: init.method ?? 'POST',
+        headers: { ...init.headers, ...(body && { 'content-length': String(body.length) }) },
+        agent,
+      });
+      const timer = setTimeout(
+        () => req.destroy(new DeadlineError(`no answer in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve(answer(url, res, Buffer.concat(chunks)));
+        });
+        res.on('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+      });
+      req.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      req.end(body);
+    });
+}
