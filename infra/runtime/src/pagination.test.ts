@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, graphql, parse } from 'graphql';
-import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, graphql, parse } from 'graphql';
+import type { FieldNode, GraphQLObjectType, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import {
   decodeCursor,
   encodeCursor,
@@ -9,6 +9,7 @@ import {
   pageLimits,
   pageOf,
   pagedFields,
+  selectsField,
   toConnection,
 } from './pagination';
 import type { Page, PageArgs, SortKey } from './pagination';
@@ -237,5 +238,39 @@ describe('toConnection', () => {
   it('reports the last page', () => {
     const conn = toConnection(rows.slice(0, 1), { ...page, first: 5 }, (r) => [r.at]);
     expect(conn.pageInfo).toEqual({ hasNextPage: false, endCursor: conn.edges[0].cursor });
+  });
+});
+
+describe('selectsField', () => {
+  const infoOf = (query: string) => {
+    const document = parse(query);
+    const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+    const fragments = Object.fromEntries(
+      document.definitions.flatMap((d) =>
+        d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [],
+      ),
+    );
+    const field = (operation as OperationDefinitionNode).selectionSet.selections[0] as FieldNode;
+    return { fieldNodes: [field], fragments };
+  };
+
+  it('finds a field asked directly, in an inline fragment or in a named one', () => {
+    expect(selectsField(infoOf('{ orders { totalCount } }'), 'totalCount')).toBe(true);
+    expect(
+      selectsField(infoOf('{ orders { ... on OrderConnection { totalCount } } }'), 'totalCount'),
+    ).toBe(true);
+    expect(
+      selectsField(
+        infoOf('{ orders { ...F } } fragment F on OrderConnection { totalCount }'),
+        'totalCount',
+      ),
+    ).toBe(true);
+  });
+
+  it('does not find it deeper down, or when it is not asked', () => {
+    expect(selectsField(infoOf('{ orders { edges { node { id } } } }'), 'totalCount')).toBe(false);
+    expect(
+      selectsField(infoOf('{ orders { edges { node { totalCount: id } } } }'), 'totalCount'),
+    ).toBe(false);
   });
 });

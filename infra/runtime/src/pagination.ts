@@ -15,7 +15,13 @@
 // (`@listSize(assumedSize: 250, slicingArguments: ["first"])`). `pageOf` reads both
 // from the resolver's field definition; no service code repeats a figure.
 import { Kind, isObjectType } from 'graphql';
-import type { GraphQLField, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import type {
+  GraphQLField,
+  GraphQLObjectType,
+  GraphQLResolveInfo,
+  GraphQLSchema,
+  SelectionSetNode,
+} from 'graphql';
 import { badInput } from './errors';
 import { isUuid } from './ids';
 
@@ -230,4 +236,25 @@ export function toConnection<T extends { id: string }>(
       endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null,
     },
   };
+}
+
+/**
+ * Whether the field being resolved selects `name` among its own fields (directly, in
+ * an inline fragment or a named one): a list resolver starts its count together with
+ * its page when `totalCount` is asked for, two statements at once instead of one after
+ * the other.
+ */
+export function selectsField(
+  info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>,
+  name: string,
+) {
+  const within = (set: SelectionSetNode | undefined, seen: Set<string>): boolean =>
+    !!set?.selections.some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === name;
+      if (s.kind === Kind.INLINE_FRAGMENT) return within(s.selectionSet, seen);
+      const fragment = info.fragments[s.name.value];
+      if (!fragment || seen.has(s.name.value)) return false;
+      return within(fragment.selectionSet, new Set([...seen, s.name.value]));
+    });
+  return info.fieldNodes.some((node) => within(node.selectionSet, new Set()));
 }
