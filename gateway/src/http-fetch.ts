@@ -47,10 +47,11 @@ export function httpFetch(origin: string) {
   const secure = origin.startsWith('https:');
   const agent = new (secure ? https : http).Agent({ keepAlive: true, maxSockets: 256 });
   const request = secure ? https.request : http.request;
-  return (
+  const send = (
     url: string,
     init: { method?: string; headers: Record<string, string>; body?: string },
     timeoutMs: number,
+    retried = false,
   ): Promise<Answer> =>
     new Promise((resolve, reject) => {
       const body = init.body === undefined ? undefined : Buffer.from(init.body);
@@ -75,10 +76,16 @@ export function httpFetch(origin: string) {
           reject(error);
         });
       });
-      req.on('error', (error) => {
+      req.on('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(error);
+        // A kept-alive socket the subgraph closed as this request went out (its idle
+        // timeout): the request never reached it, so it is sent again, once, on a
+        // fresh socket (the remedy Node's documentation gives for this race).
+        if (req.reusedSocket && error.code === 'ECONNRESET' && !retried) {
+          resolve(send(url, init, timeoutMs, true));
+        } else reject(error);
       });
       req.end(body);
     });
+  return send;
 }
