@@ -8,7 +8,7 @@ import type { Identity } from '@customer-graph/runtime';
 import { startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { contactsSubgraph } from '../src';
-import { countCalls, moveCallsToSurvivor } from '../src/calls/call.merge';
+import { MERGE_PARTICIPANTS } from '../src/merge/merge.participants';
 
 const ws = `calls-${randomUUID().slice(0, 8)}`;
 const other = `${ws}-other`;
@@ -526,17 +526,17 @@ describe('merge helpers', () => {
     ];
     await record(calls);
     const none = randomUUID();
+    const merging = MERGE_PARTICIPANTS.find((p) => p.name === 'calls')!;
     const moved = await subgraph.db.transaction(async (tx) => {
-      expect(await countCalls(tx, ws, [a, b, none])).toEqual(
+      expect(await merging.count(tx, ws, [a, b, none])).toEqual(
         new Map([
           [a, 1],
           [b, 2],
-          [none, 0],
         ]),
       );
       // Another workspace's id moves nothing.
-      expect(await moveCallsToSurvivor(tx, other, a, [b])).toBe(0);
-      return moveCallsToSurvivor(tx, ws, a, [b, a]);
+      expect(await merging.move(tx, other, a, [b])).toBe(0);
+      return merging.move(tx, ws, a, [b, a]);
     });
     expect(moved).toBe(2);
     const written = await callsOf(calls.map((c) => c.providerCallId));

@@ -6,10 +6,7 @@ import type { Identity } from '@customer-graph/runtime';
 import { startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { GraphQLBody, TestSubgraph } from '@customer-graph/runtime/testing';
 import { contactsSubgraph } from '../src';
-import {
-  countOpportunities,
-  moveOpportunitiesToSurvivor,
-} from '../src/opportunities/opportunity.merge';
+import { MERGE_PARTICIPANTS } from '../src/merge/merge.participants';
 
 const ws = `opps-${randomUUID().slice(0, 8)}`;
 const as = (role: Identity['role'], userId: string, workspaceId = ws): Identity => ({
@@ -534,12 +531,15 @@ describe('for merging customers', () => {
     const [survivor, merged] = [await newCustomer(admin), await newCustomer(admin)];
     const o = await newOpp(admin, { name: 'm', customerId: merged });
     await newOpp(admin, { name: 'n', customerId: survivor });
+    const opportunities = MERGE_PARTICIPANTS.find((p) => p.name === 'opportunities')!;
     const moved = await subgraph.db.transaction(async (tx) => {
-      expect([...(await countOpportunities(tx, ws, [survivor, merged]))]).toEqual([
-        [survivor, 1],
-        [merged, 1],
-      ]);
-      return moveOpportunitiesToSurvivor(tx, ws, survivor, [merged]);
+      expect(await opportunities.count(tx, ws, [survivor, merged])).toEqual(
+        new Map([
+          [survivor, 1],
+          [merged, 1],
+        ]),
+      );
+      return opportunities.move(tx, ws, survivor, [merged]);
     });
     expect(moved).toBe(1);
     const after = ok(

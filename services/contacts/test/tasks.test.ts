@@ -5,7 +5,7 @@ import type { Identity } from '@customer-graph/runtime';
 import { startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { GraphQLBody, TestSubgraph } from '@customer-graph/runtime/testing';
 import { contactsSubgraph } from '../src';
-import { countTasks, moveTasksToSurvivor } from '../src/tasks/task.merge';
+import { MERGE_PARTICIPANTS } from '../src/merge/merge.participants';
 import { vietnamWeek } from '../src/tasks/task.week';
 
 const ws = `tasks-${randomUUID().slice(0, 8)}`;
@@ -489,22 +489,21 @@ describe('for merging customers', () => {
     await newTask(admin, { title: 'm1', customerId: survivor });
     await newTask(admin, { title: 'm2', customerId: merged });
     await newTask(admin, { title: 'm3', customerId: merged });
+    const tasks = MERGE_PARTICIPANTS.find((p) => p.name === 'tasks')!;
     const moved = await subgraph.db.transaction(async (tx) => {
-      const before = await countTasks(tx, ws, [survivor, merged, empty]);
-      expect([...before]).toEqual([
-        [survivor, 1],
-        [merged, 2],
-        [empty, 0],
-      ]);
+      const before = await tasks.count(tx, ws, [survivor, merged, empty]);
+      expect(before).toEqual(
+        new Map([
+          [survivor, 1],
+          [merged, 2],
+        ]),
+      );
       // Another workspace's survivor id with the same merged ids moves nothing.
-      expect(await moveTasksToSurvivor(tx, `${ws}-other`, survivor, [merged])).toBe(0);
-      return moveTasksToSurvivor(tx, ws, survivor, [merged, empty]);
+      expect(await tasks.move(tx, `${ws}-other`, survivor, [merged])).toBe(0);
+      return tasks.move(tx, ws, survivor, [merged, empty]);
     });
     expect(moved).toBe(2);
-    const after = await subgraph.db.transaction((tx) => countTasks(tx, ws, [survivor, merged]));
-    expect([...after]).toEqual([
-      [survivor, 3],
-      [merged, 0],
-    ]);
+    const after = await subgraph.db.transaction((tx) => tasks.count(tx, ws, [survivor, merged]));
+    expect(after).toEqual(new Map([[survivor, 3]]));
   });
 });

@@ -10,17 +10,12 @@
 // merge itself (merge.write.ts). Saved lists are filters, not memberships, and views
 // belong to users, not customers: neither has rows to move.
 //
-// A module with rows of its own plugs in with one line below (calls, tasks and
-// opportunities do), from a pair of functions of these shapes:
+// A module with rows of its own plugs in with one line below: `rowsOf` for rows that
+// just change customer (calls, tasks, opportunities do), or a pair of functions of
+// these shapes for rows that need more:
 //   count: (tx, workspaceId, customerIds) => Map<customerId, rows>
 //   move:  (tx, workspaceId, survivorId, mergedIds) => rows moved
 import type { EntityManager } from 'typeorm';
-import { countCalls, moveCallsToSurvivor } from '../calls/call.merge';
-import {
-  countOpportunities,
-  moveOpportunitiesToSurvivor,
-} from '../opportunities/opportunity.merge';
-import { countTasks, moveTasksToSurvivor } from '../tasks/task.merge';
 
 export type CountRows = (
   tx: EntityManager,
@@ -65,29 +60,32 @@ export function countByCustomer(table: string): CountRows {
   };
 }
 
-/** Moving rows by their `customer_id` column. */
-export function moveCustomerId(table: string): MoveRows {
+/** Moving rows by their `customer_id` column (and marking them updated, if they say when). */
+export function moveCustomerId(table: string, touch?: 'updated_at'): MoveRows {
   return async (tx, workspaceId, survivorId, mergedIds) => {
     const [, moved] = (await tx.query(
-      `UPDATE ${table} SET customer_id = $2 WHERE workspace_id = $1 AND customer_id = ANY($3::uuid[])`,
-      [workspaceId, survivorId, mergedIds],
+      `UPDATE ${table} SET customer_id = $2${touch ? `, ${touch} = now()` : ''}
+        WHERE workspace_id = $1 AND customer_id = ANY($3::uuid[])`,
+      [workspaceId, survivorId, mergedIds.filter((id) => id !== survivorId)],
     )) as [unknown, number];
     return moved;
   };
 }
 
 /** A table whose rows belong to a customer by `customer_id` and move as they are. */
-const rowsOf = (name: string, table: string) =>
-  participant(name, [table], countByCustomer(table), moveCustomerId(table));
+const rowsOf = (name: string, table: string, touch?: 'updated_at') =>
+  participant(name, [table], countByCustomer(table), moveCustomerId(table, touch));
 
 export const MERGE_PARTICIPANTS: readonly MergeParticipant[] = [
   rowsOf('notes', 'customer_note'),
   // Unique per workspace already: a merged customer's id on Zalo or the shop is the
   // survivor's now (a SHOP id makes it a CUSTOMER).
   rowsOf('externalIds', 'customer_external_id'),
-  participant('calls', ['customer_call'], countCalls, moveCallsToSurvivor),
-  participant('tasks', ['customer_task'], countTasks, moveTasksToSurvivor),
-  participant('opportunities', ['opportunity'], countOpportunities, moveOpportunitiesToSurvivor),
+  // A moved call stays with the survivor while its number stays the same (call.write.ts).
+  rowsOf('calls', 'customer_call', 'updated_at'),
+  rowsOf('tasks', 'customer_task', 'updated_at'),
+  // Their stage history refers to the opportunity, not the customer: it follows.
+  rowsOf('opportunities', 'opportunity', 'updated_at'),
 ];
 
 /** Every participant's rows per customer, as `{ part, customerId, count }` (zeros left out). */

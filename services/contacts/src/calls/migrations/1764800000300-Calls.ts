@@ -5,7 +5,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * - customer_call: one row per call, unique by (workspace, the phone system's call
  *   id), always of a customer (an unknown number makes one). Deleting a customer
- *   deletes its calls, as its notes; a merge moves them first (call.merge.ts).
+ *   deletes its calls, as its notes; a merge moves them first (merge/merge.participants.ts).
  * - customer_call_event: the webhook's events, one per delivery (keyed by the body's
  *   SHA-256: a delivery seen before is not applied again). An event-built call is
  *   computed from all its events (call.events.ts), so their order does not matter.
