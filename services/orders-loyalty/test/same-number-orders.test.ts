@@ -3,7 +3,12 @@
 // page of customers, what staff and another workspace see, and attaching by hand.
 import { randomUUID } from 'node:crypto';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import { CUSTOMER_DELETED, CUSTOMER_PHONES_CHANGED, createEvent } from '@customer-graph/runtime';
+import {
+  CUSTOMER_DELETED,
+  CUSTOMER_MERGED,
+  CUSTOMER_PHONES_CHANGED,
+  createEvent,
+} from '@customer-graph/runtime';
 import type { AnyEvent, CustomerSummaryChangedPayload, Identity } from '@customer-graph/runtime';
 import { applyEvents, startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
@@ -271,5 +276,25 @@ describe('attachOrder', () => {
     }
     expect(await ownerOf('A-2')).toEqual({ customerId: null, manual: false }); // Y: nobody's
     expect((await summaries(B)).at(-1)).toMatchObject({ orderCount: 3 });
+  });
+
+  it('attaches to the survivor when given a merged customer’s id', async () => {
+    const merged = randomUUID();
+    await apply(
+      createEvent({
+        type: CUSTOMER_MERGED,
+        workspaceId: ws,
+        key: B,
+        payload: { mergeId: randomUUID(), survivorId: B, mergedIds: [merged], mergedBy: 'e1' },
+      }),
+    );
+    // One of B's number's orders, left unattached (matching leaves none so: by hand).
+    await subgraph.db.query('UPDATE customer_order SET customer_id = NULL WHERE id = $1', [
+      ids['A-1'],
+    ]);
+    const done = await attach(editor, ids['A-1'], merged);
+    expect(done.errors).toBeUndefined();
+    expect(done.data!.attachOrder.customer).toEqual({ id: B });
+    expect(await ownerOf('A-1')).toEqual({ customerId: B, manual: true });
   });
 });

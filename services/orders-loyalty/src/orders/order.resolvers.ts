@@ -45,8 +45,15 @@ export const orderResolvers: Resolvers = {
   Mutation: {
     upsertOrders: (_root, { orders }, ctx) =>
       upsertOrders(ctx.db, ctx.workspaceId, ctx.access, orders),
-    attachOrder: (_root, { orderId, customerId }, ctx) =>
-      attachOrder(ctx.db, ctx.workspaceId, ctx.access, orderId, customerId),
+    // A merged customer's id names its survivor (customer-merges.ts).
+    attachOrder: async (_root, { orderId, customerId }, ctx) =>
+      attachOrder(
+        ctx.db,
+        ctx.workspaceId,
+        ctx.access,
+        orderId,
+        await ctx.loaders.customerAccess.currentId.load(customerId),
+      ),
   },
   OrderConnection: {
     totalCount: (page) => page.count(),
