@@ -6,6 +6,7 @@ import type { Identity } from '@customer-graph/runtime';
 import { startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { ordersLoyaltySubgraph } from '../src';
+import { seedDemoReviews } from '../src/reviews/review.seed';
 
 const ws = `reviews-${randomUUID().slice(0, 8)}`;
 const other = `reviews-other-${randomUUID().slice(0, 8)}`;
@@ -305,4 +306,17 @@ describe('another workspace', () => {
     const mine = (await list(editor)).edges.find((e) => e.node.reviewId === 'R-1')!.node;
     expect(mine).toMatchObject({ rating: 5, customer: { id: A } });
   });
+});
+
+it('seeds a demo review per demo customer, once', async () => {
+  const demo = `reviews-demo-${randomUUID().slice(0, 8)}`;
+  await seedDemoReviews(subgraph.db, demo);
+  await seedDemoReviews(subgraph.db, demo);
+  const [{ n, replied }] = await subgraph.db.query(
+    `SELECT count(*)::int AS n, count(reply_text)::int AS replied FROM order_review
+      WHERE workspace_id = $1`,
+    [demo],
+  );
+  expect(n).toBeGreaterThan(0);
+  expect(replied).toBe(Math.ceil(n / 2));
 });
