@@ -42,6 +42,7 @@ const CUSTOMER_DATA = [
   'Customer',
   'ZaloFollower',
   'Order',
+  'Review',
   'MarketingMessage',
   'CustomerNote',
   'Task',
@@ -152,6 +153,14 @@ beforeAll(async () => {
           `INSERT INTO customer_order (id, workspace_id, customer_id, code, source, status, subtotal, total, ordered_at, source_updated_at)
            VALUES ($1, $2, $3, $4, 'WEBSITE', 'COMPLETED', 1000, 1000, now(), now())`,
           [id, ws, c.id, `O-${i}`],
+        );
+        // A review of that order: its customer is the order's (joined when read).
+        const reviewId = randomUUID();
+        owner.set(`Review:${reviewId}`, c.id);
+        await db.query(
+          `INSERT INTO order_review (id, workspace_id, source, review_id, order_code, product_name, rating, reviewed_at)
+           VALUES ($1, $2, 'WEBSITE', $3, $4, 'Áo thun', 5, now())`,
+          [reviewId, ws, `RV-${i}`, `O-${i}`],
         );
       } else if (c.id && name === 'marketing') {
         owner.set(`MarketingMessage:${id}`, c.id);

@@ -7,4 +7,6 @@ export const mappers: Record<string, string> = {
   OrderConnection: '../orders/order.mappers#OrderPage',
   OrderImport: '../imports/import.entity#OrderImportRow',
   OrderImportError: '../imports/import.entity#OrderImportErrorRow',
+  Review: '../reviews/review.row#ReviewRow',
+  ReviewConnection: '../reviews/review.row#ReviewPage',
 };

@@ -6,6 +6,7 @@ import { followerOrdersModule } from './follower-orders/follower-orders.module';
 import { importsModule } from './imports/imports.module';
 import { ordersModule } from './orders/orders.module';
 import { phoneDirectoryModule } from './phone-directory/phone-directory.module';
+import { reviewsModule } from './reviews/reviews.module';
 import { shopsModule } from './shops/shops.module';
 import { CreateOrders1763900000200 } from './migrations/1763900000200-CreateOrders';
 
@@ -16,5 +17,12 @@ export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
   // Written before the modules.
   migrations: [CreateOrders1763900000200],
   // The directory first: orders' handlers of the same events read what it just learnt.
-  modules: [phoneDirectoryModule, ordersModule, followerOrdersModule, shopsModule, importsModule],
+  modules: [
+    phoneDirectoryModule,
+    ordersModule,
+    followerOrdersModule,
+    shopsModule,
+    importsModule,
+    reviewsModule,
+  ],
 });

@@ -4,6 +4,7 @@ import type { CustomerRef, OrderPage } from '../orders/order.mappers';
 import type { OrderRow } from '../orders/order.entity';
 import type { FollowerRef } from '../follower-orders/follower-orders.mappers';
 import type { OrderImportRow, OrderImportErrorRow } from '../imports/import.entity';
+import type { ReviewRow, ReviewPage } from '../reviews/review.row';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -48,6 +49,14 @@ export type Customer = {
    */
   orders: Maybe<OrderConnection>;
   /**
+   * The customer's product reviews on the marketplaces ("Phản hồi"), newest first: the
+   * reviews of the orders attached to this customer (a review follows its order when the
+   * order is attached, detached or moved by a merge). `first` is at most 100. Null when
+   * the caller may not see this customer, or, with an error, when the orders service
+   * cannot answer.
+   */
+  reviews: Maybe<ReviewConnection>;
+  /**
    * Orders with the same phone ("Đơn hàng trùng SĐT"): orders whose buyer phone is one of
    * this customer's numbers but that are attached to another customer or to none, newest
    * first, for a person to attach with `attachOrder` (orders split off by another name or
@@ -76,9 +85,28 @@ export type CustomerOrdersArgs = {
  * A person the seller sells to or talks with, on any channel. Owned by the contacts
  * subgraph; every other subgraph adds its own tab of the customer detail page.
  */
+export type CustomerReviewsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CustomerReviewFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A person the seller sells to or talks with, on any channel. Owned by the contacts
+ * subgraph; every other subgraph adds its own tab of the customer detail page.
+ */
 export type CustomerSameNumberOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Which of a customer's reviews to list; every part given must hold (AND). */
+export type CustomerReviewFilter = {
+  /** Any of these ratings (1–5). */
+  rating?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** True: only reviews with a reply (sent or not); false: only those without. */
+  replied?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type Mutation = {
@@ -124,6 +152,15 @@ export type Mutation = {
    */
   importOrdersCsv: OrderImport;
   /**
+   * Replies to a review as the seller: the reply is kept with who wrote it and when, as
+   * PENDING_SEND until a marketplace connector sends it. Replying again while it is
+   * PENDING_SEND replaces the text; a reply already SENT cannot be changed here
+   * (BAD_USER_INPUT on `id`). The text is 1–1,000 characters (BAD_USER_INPUT on
+   * `text`). Needs `customers.write` on the review's customer (a review of no customer:
+   * roles that see every customer); a review the caller may not see is NOT_FOUND.
+   */
+  replyToReview: Review;
+  /**
    * Creates or updates orders from a shop connector or a script, keyed by (source, code);
    * at most 500 per call. Idempotent and safe to repeat or reorder: a version whose
    * `updatedAt` is older than the stored one is ignored (on equal times the later status
@@ -133,6 +170,16 @@ export type Mutation = {
    * one transaction. Needs `workspace.edit` (admins and editors).
    */
   upsertOrders: UpsertOrdersResult;
+  /**
+   * Creates or updates product reviews from a marketplace connector or a script, keyed
+   * by (source, reviewId); at most 500 per call. Idempotent: sending a review again as
+   * stored leaves it unchanged. Every review is checked before anything is written; a
+   * bad one is listed in `rejected` with the field at fault and nothing of it is
+   * written, the valid ones are written together in one transaction. A review whose
+   * order is not stored yet is kept and shows with its order (and customer) as soon as
+   * the order arrives. Needs `workspace.edit` (admins and editors).
+   */
+  upsertReviews: UpsertReviewsResult;
 };
 
 
@@ -161,8 +208,19 @@ export type MutationImportOrdersCsvArgs = {
 };
 
 
+export type MutationReplyToReviewArgs = {
+  id: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
+};
+
+
 export type MutationUpsertOrdersArgs = {
   orders: Array<OrderInput>;
+};
+
+
+export type MutationUpsertReviewsArgs = {
+  reviews: Array<ReviewInput>;
 };
 
 /**
@@ -604,6 +662,12 @@ export type Query = {
    */
   orders: OrderConnection;
   /**
+   * The workspace's product reviews the caller may see, newest first (staff: reviews of
+   * orders of customers assigned to them; a review whose order is unknown or attached to
+   * no customer only for roles that see every customer). `first` is at most 100.
+   */
+  reviews: ReviewConnection;
+  /**
    * The workspace's shop connections (at most 50), by source then shop id. Never
    * includes a partner key. Needs `settings.read` (every role of the workspace).
    */
@@ -634,6 +698,13 @@ export type QueryOrdersArgs = {
   sort?: InputMaybe<OrderSort>;
 };
 
+
+export type QueryReviewsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ReviewFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** An order `upsertOrders` refused. */
 export type RejectedOrder = {
   __typename?: 'RejectedOrder';
@@ -647,6 +718,147 @@ export type RejectedOrder = {
   reason: Scalars['String']['output'];
   /** Its source as sent. */
   source: Scalars['String']['output'];
+};
+
+/** A review `upsertReviews` refused. */
+export type RejectedReview = {
+  __typename?: 'RejectedReview';
+  /** The input field at fault, e.g. `rating` or `imageUrls[3]`. */
+  field: Scalars['String']['output'];
+  /** Its position in the `reviews` argument (from 0). */
+  index: Scalars['Int']['output'];
+  /** What is wrong with it. */
+  reason: Scalars['String']['output'];
+  /** Its review id as sent. */
+  reviewId: Scalars['String']['output'];
+  /** Its source as sent. */
+  source: Scalars['String']['output'];
+};
+
+/**
+ * A buyer's review of a product of one of their orders on a marketplace, with the
+ * seller's reply.
+ */
+export type Review = {
+  __typename?: 'Review';
+  /** What the buyer wrote; null for stars only. */
+  comment: Maybe<Scalars['String']['output']>;
+  /** When the buyer wrote the review on the marketplace. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The customer the reviewed order is attached to; null while there is none. */
+  customer: Maybe<Customer>;
+  /** Stable id of the review. */
+  id: Scalars['ID']['output'];
+  /** The buyer's photos (https), at most 9. */
+  imageUrls: Array<Scalars['String']['output']>;
+  /**
+   * The reviewed order; null while no order with this source and code is stored, or
+   * when the caller may not see it.
+   */
+  order: Maybe<Order>;
+  /** The code of the reviewed order on the same marketplace. */
+  orderCode: Scalars['String']['output'];
+  /** The reviewed product's name. */
+  productName: Scalars['String']['output'];
+  /** The reviewed product's SKU, when the marketplace gives one. */
+  productSku: Maybe<Scalars['String']['output']>;
+  /** Stars, 1 to 5. */
+  rating: Scalars['Int']['output'];
+  /** The seller's reply; null while there is none. */
+  reply: Maybe<ReviewReply>;
+  /** The marketplace's id of the review (unique per workspace and source). */
+  reviewId: Scalars['String']['output'];
+  /** The marketplace it was written on. */
+  source: OrderSource;
+};
+
+/** A page of reviews. */
+export type ReviewConnection = {
+  __typename?: 'ReviewConnection';
+  /** The reviews on this page with their cursors. */
+  edges: Array<ReviewEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+  /** How many reviews match, on every page (counted only when asked for). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A review and its cursor. */
+export type ReviewEdge = {
+  __typename?: 'ReviewEdge';
+  /** Opaque position of this review in the list. */
+  cursor: Scalars['String']['output'];
+  /** The review. */
+  node: Review;
+};
+
+/** Which reviews to list; every part given must hold (AND). */
+export type ReviewFilter = {
+  /** True: only reviews nobody has replied to yet; false: only those with a reply. */
+  awaitingReply?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The product's SKU, exactly. */
+  productSku?: InputMaybe<Scalars['String']['input']>;
+  /** Rating at most this (1–5). */
+  ratingMax?: InputMaybe<Scalars['Int']['input']>;
+  /** Rating at least this (1–5). */
+  ratingMin?: InputMaybe<Scalars['Int']['input']>;
+  /** Any of these marketplaces. */
+  source?: InputMaybe<Array<OrderSource>>;
+};
+
+/** One review as a marketplace connector or script sends it. */
+export type ReviewInput = {
+  /** What the buyer wrote. */
+  comment?: InputMaybe<Scalars['String']['input']>;
+  /** When the buyer wrote the review. */
+  createdAt: Scalars['DateTime']['input'];
+  /** The buyer's photos: at most 9 https URLs. */
+  imageUrls?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The code of the reviewed order on that marketplace. */
+  orderCode: Scalars['String']['input'];
+  /** The product's name. */
+  productName: Scalars['String']['input'];
+  /** The product's SKU. */
+  productSku?: InputMaybe<Scalars['String']['input']>;
+  /** Stars, a whole number from 1 to 5. */
+  rating: Scalars['Int']['input'];
+  /** The marketplace's id of the review. */
+  reviewId: Scalars['String']['input'];
+  /** The seller's reply already on the marketplace, if any: stored as SENT. */
+  sellerReply?: InputMaybe<ReviewSellerReplyInput>;
+  /**
+   * The marketplace: a name of `OrderSource` (a string, so that one unknown value
+   * rejects one review, not the batch).
+   */
+  source: Scalars['String']['input'];
+};
+
+/** The seller's reply to a review. */
+export type ReviewReply = {
+  __typename?: 'ReviewReply';
+  /** When it was written. */
+  repliedAt: Scalars['DateTime']['output'];
+  /** The user who wrote it here; null for a reply written on the marketplace itself. */
+  repliedBy: Maybe<Scalars['String']['output']>;
+  /** Whether it still has to be sent to the marketplace. */
+  status: ReviewReplyStatus;
+  /** The reply's text. */
+  text: Scalars['String']['output'];
+};
+
+/** Where a reply to a review is. */
+export type ReviewReplyStatus =
+  /** Written here, waiting for the marketplace connector to send it; may still be replaced. */
+  | 'PENDING_SEND'
+  /** On the marketplace (sent, or written there and brought in by `upsertReviews`). */
+  | 'SENT';
+
+/** A reply the seller already wrote on the marketplace. */
+export type ReviewSellerReplyInput = {
+  /** When it was written. */
+  repliedAt: Scalars['DateTime']['input'];
+  /** The reply's text. */
+  text: Scalars['String']['input'];
 };
 
 /**
@@ -687,6 +899,19 @@ export type UpsertOrdersResult = {
   /** Orders whose stored version is as new or newer (the input was ignored). */
   unchanged: Scalars['Int']['output'];
   /** Orders replaced by a newer version. */
+  updated: Scalars['Int']['output'];
+};
+
+/** What `upsertReviews` did. */
+export type UpsertReviewsResult = {
+  __typename?: 'UpsertReviewsResult';
+  /** Reviews new to the workspace. */
+  created: Scalars['Int']['output'];
+  /** Reviews refused, with why; nothing of them was written. */
+  rejected: Array<RejectedReview>;
+  /** Reviews stored exactly as sent. */
+  unchanged: Scalars['Int']['output'];
+  /** Reviews whose stored values changed. */
   updated: Scalars['Int']['output'];
 };
 
@@ -796,9 +1021,10 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CustomerReviewFilter: CustomerReviewFilter;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<{}>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Order: ResolverTypeWrapper<OrderRow>;
   OrderConnection: ResolverTypeWrapper<OrderPage>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
@@ -824,9 +1050,19 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<{}>;
   RejectedOrder: ResolverTypeWrapper<RejectedOrder>;
+  RejectedReview: ResolverTypeWrapper<RejectedReview>;
+  Review: ResolverTypeWrapper<ReviewRow>;
+  ReviewConnection: ResolverTypeWrapper<ReviewPage>;
+  ReviewEdge: ResolverTypeWrapper<Omit<ReviewEdge, 'node'> & { node: ResolversTypes['Review'] }>;
+  ReviewFilter: ReviewFilter;
+  ReviewInput: ReviewInput;
+  ReviewReply: ResolverTypeWrapper<ReviewReply>;
+  ReviewReplyStatus: ReviewReplyStatus;
+  ReviewSellerReplyInput: ReviewSellerReplyInput;
   Shop: ResolverTypeWrapper<Shop>;
   ShopConnectionStatus: ShopConnectionStatus;
   UpsertOrdersResult: ResolverTypeWrapper<UpsertOrdersResult>;
+  UpsertReviewsResult: ResolverTypeWrapper<UpsertReviewsResult>;
   VND: ResolverTypeWrapper<Scalars['VND']['output']>;
   ZaloFollower: ResolverTypeWrapper<FollowerRef>;
 }>;
@@ -837,9 +1073,10 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
+  CustomerReviewFilter: CustomerReviewFilter;
+  Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
   Mutation: {};
-  Boolean: Scalars['Boolean']['output'];
   Order: OrderRow;
   OrderConnection: OrderPage;
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
@@ -860,8 +1097,17 @@ export type ResolversParentTypes = ResolversObject<{
   PageInfo: PageInfo;
   Query: {};
   RejectedOrder: RejectedOrder;
+  RejectedReview: RejectedReview;
+  Review: ReviewRow;
+  ReviewConnection: ReviewPage;
+  ReviewEdge: Omit<ReviewEdge, 'node'> & { node: ResolversParentTypes['Review'] };
+  ReviewFilter: ReviewFilter;
+  ReviewInput: ReviewInput;
+  ReviewReply: ReviewReply;
+  ReviewSellerReplyInput: ReviewSellerReplyInput;
   Shop: Shop;
   UpsertOrdersResult: UpsertOrdersResult;
+  UpsertReviewsResult: UpsertReviewsResult;
   VND: Scalars['VND']['output'];
   ZaloFollower: FollowerRef;
 }>;
@@ -871,6 +1117,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   orderSummary?: Resolver<Maybe<ResolversTypes['OrderSummary']>, ParentType, ContextType>;
   orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
+  reviews?: Resolver<Maybe<ResolversTypes['ReviewConnection']>, ParentType, ContextType, RequireFields<CustomerReviewsArgs, 'first'>>;
   sameNumberOrders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerSameNumberOrdersArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -884,7 +1131,9 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   connectShop?: Resolver<ResolversTypes['Shop'], ParentType, ContextType, RequireFields<MutationConnectShopArgs, 'partnerKey' | 'shopId' | 'source'>>;
   disconnectShop?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDisconnectShopArgs, 'shopId' | 'source'>>;
   importOrdersCsv?: Resolver<ResolversTypes['OrderImport'], ParentType, ContextType, RequireFields<MutationImportOrdersCsvArgs, 'csv' | 'source'>>;
+  replyToReview?: Resolver<ResolversTypes['Review'], ParentType, ContextType, RequireFields<MutationReplyToReviewArgs, 'id' | 'text'>>;
   upsertOrders?: Resolver<ResolversTypes['UpsertOrdersResult'], ParentType, ContextType, RequireFields<MutationUpsertOrdersArgs, 'orders'>>;
+  upsertReviews?: Resolver<ResolversTypes['UpsertReviewsResult'], ParentType, ContextType, RequireFields<MutationUpsertReviewsArgs, 'reviews'>>;
 }>;
 
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = ResolversObject<{
@@ -1024,6 +1273,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   orderImport?: Resolver<Maybe<ResolversTypes['OrderImport']>, ParentType, ContextType, RequireFields<QueryOrderImportArgs, 'id'>>;
   orderImports?: Resolver<ResolversTypes['OrderImportConnection'], ParentType, ContextType, RequireFields<QueryOrderImportsArgs, 'first'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
+  reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, RequireFields<QueryReviewsArgs, 'first'>>;
   shops?: Resolver<Array<ResolversTypes['Shop']>, ParentType, ContextType>;
 }>;
 
@@ -1033,6 +1283,53 @@ export type RejectedOrderResolvers<ContextType = Context, ParentType extends Res
   index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RejectedReviewResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RejectedReview'] = ResolversParentTypes['RejectedReview']> = ResolversObject<{
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reviewId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ReviewResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review']> = ResolversObject<{
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  imageUrls?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+  orderCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  productName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  productSku?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rating?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reply?: Resolver<Maybe<ResolversTypes['ReviewReply']>, ParentType, ContextType>;
+  reviewId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['OrderSource'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ReviewConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReviewConnection'] = ResolversParentTypes['ReviewConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ReviewEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ReviewEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReviewEdge'] = ResolversParentTypes['ReviewEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Review'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ReviewReplyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReviewReply'] = ResolversParentTypes['ReviewReply']> = ResolversObject<{
+  repliedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  repliedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReviewReplyStatus'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1048,6 +1345,14 @@ export type ShopResolvers<ContextType = Context, ParentType extends ResolversPar
 export type UpsertOrdersResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpsertOrdersResult'] = ResolversParentTypes['UpsertOrdersResult']> = ResolversObject<{
   created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rejected?: Resolver<Array<ResolversTypes['RejectedOrder']>, ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UpsertReviewsResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpsertReviewsResult'] = ResolversParentTypes['UpsertReviewsResult']> = ResolversObject<{
+  created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejected?: Resolver<Array<ResolversTypes['RejectedReview']>, ParentType, ContextType>;
   unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1085,8 +1390,14 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RejectedOrder?: RejectedOrderResolvers<ContextType>;
+  RejectedReview?: RejectedReviewResolvers<ContextType>;
+  Review?: ReviewResolvers<ContextType>;
+  ReviewConnection?: ReviewConnectionResolvers<ContextType>;
+  ReviewEdge?: ReviewEdgeResolvers<ContextType>;
+  ReviewReply?: ReviewReplyResolvers<ContextType>;
   Shop?: ShopResolvers<ContextType>;
   UpsertOrdersResult?: UpsertOrdersResultResolvers<ContextType>;
+  UpsertReviewsResult?: UpsertReviewsResultResolvers<ContextType>;
   VND?: GraphQLScalarType;
   ZaloFollower?: ZaloFollowerResolvers<ContextType>;
 }>;
