@@ -7,4 +7,7 @@ export const mappers: Record<string, string> = {
   OrderConnection: '../orders/order.mappers#OrderPage',
   OrderImport: '../imports/import.entity#OrderImportRow',
   OrderImportError: '../imports/import.entity#OrderImportErrorRow',
+  VoucherCampaign: '../vouchers/voucher.entity#VoucherCampaignRow',
+  Voucher: '../vouchers/voucher.entity#VoucherRow',
+  VoucherConnection: '../vouchers/voucher.mappers#VoucherPage',
 };
