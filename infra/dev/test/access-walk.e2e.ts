@@ -43,6 +43,7 @@ const CUSTOMER_DATA = [
   'ZaloFollower',
   'Order',
   'Review',
+  'Voucher',
   'MarketingMessage',
   'CustomerNote',
   'Task',
@@ -123,6 +124,33 @@ beforeAll(async () => {
     .db('contacts')
     .query('SELECT id, customer_id FROM customer_call WHERE workspace_id = $1', [ws])) {
     owner.set(`Call:${row.id}`, row.customer_id);
+  }
+  // A voucher code for each customer.
+  const campaign = await gql(
+    admin,
+    `mutation($i: VoucherCampaignInput!) { createVoucherCampaign(input: $i) { id } }`,
+    {
+      i: {
+        name: 'Tri ân',
+        valueType: 'FIXED',
+        value: 20_000,
+        validFrom: new Date(Date.now() - 86_400_000).toISOString(),
+        validTo: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+    },
+  );
+  if (campaign.errors) throw new Error(JSON.stringify(campaign.errors));
+  const issued = await gql(
+    admin,
+    `mutation($c: ID!, $ids: [ID!]!) { issueVouchers(campaignId: $c, customerIds: $ids) { id } }`,
+    {
+      c: (campaign.data!.createVoucherCampaign as { id: string }).id,
+      ids: Object.values(customers).map((c) => c.id),
+    },
+  );
+  if (issued.errors) throw new Error(JSON.stringify(issued.errors));
+  for (const [i, v] of (issued.data!.issueVouchers as { id: string }[]).entries()) {
+    owner.set(`Voucher:${v.id}`, Object.values(customers)[i].id);
   }
   const list = await gql(
     admin,
@@ -228,6 +256,7 @@ function requiredArguments(field: string): Record<string, unknown>[] {
       return [{ groupBy: 'STAFF' }];
     case 'bulkJob':
     case 'orderImport':
+    case 'voucherCampaign':
       return [{ id: randomUUID() }];
     case 'order':
       return [...owner.keys()]

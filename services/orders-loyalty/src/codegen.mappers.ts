@@ -9,4 +9,7 @@ export const mappers: Record<string, string> = {
   OrderImportError: '../imports/import.entity#OrderImportErrorRow',
   Review: '../reviews/review.row#ReviewRow',
   ReviewConnection: '../reviews/review.row#ReviewPage',
+  VoucherCampaign: '../vouchers/voucher.entity#VoucherCampaignRow',
+  Voucher: '../vouchers/voucher.entity#VoucherRow',
+  VoucherConnection: '../vouchers/voucher.mappers#VoucherPage',
 };

@@ -1,4 +1,4 @@
-// The orders-loyalty subgraph: a customer's purchases (later loyalty, vouchers and
+// The orders-loyalty subgraph: a customer's purchases and vouchers (later loyalty and
 // reviews), one domain module per folder.
 import { defineSubgraph } from '@customer-graph/runtime';
 import type { Loaders } from './context';
@@ -8,6 +8,7 @@ import { ordersModule } from './orders/orders.module';
 import { phoneDirectoryModule } from './phone-directory/phone-directory.module';
 import { reviewsModule } from './reviews/reviews.module';
 import { shopsModule } from './shops/shops.module';
+import { vouchersModule } from './vouchers/vouchers.module';
 import { CreateOrders1763900000200 } from './migrations/1763900000200-CreateOrders';
 
 export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
@@ -24,5 +25,6 @@ export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
     shopsModule,
     importsModule,
     reviewsModule,
+    vouchersModule,
   ],
 });

@@ -5,6 +5,8 @@ import type { OrderRow } from '../orders/order.entity';
 import type { FollowerRef } from '../follower-orders/follower-orders.mappers';
 import type { OrderImportRow, OrderImportErrorRow } from '../imports/import.entity';
 import type { ReviewRow, ReviewPage } from '../reviews/review.row';
+import type { VoucherCampaignRow, VoucherRow } from '../vouchers/voucher.entity';
+import type { VoucherPage } from '../vouchers/voucher.mappers';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -67,6 +69,12 @@ export type Customer = {
    * with an error, when the orders service cannot answer.
    */
   sameNumberOrders: Maybe<OrderConnection>;
+  /**
+   * The voucher codes issued to the customer ("Mã khuyến mãi"), newest first, optionally
+   * only those in one status. `first` is at most 100. Null when the caller may not see
+   * this customer, or, with an error, when the orders service cannot answer.
+   */
+  vouchers: Maybe<VoucherConnection>;
 };
 
 
@@ -101,6 +109,17 @@ export type CustomerSameNumberOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+/**
+ * A person the seller sells to or talks with, on any channel. Owned by the contacts
+ * subgraph; every other subgraph adds its own tab of the customer detail page.
+ */
+export type CustomerVouchersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<VoucherStatus>;
+};
+
 /** Which of a customer's reviews to list; every part given must hold (AND). */
 export type CustomerReviewFilter = {
   /** Any of these ratings (1–5). */
@@ -132,10 +151,21 @@ export type Mutation = {
    */
   connectShop: Shop;
   /**
+   * Creates a voucher campaign (docs/vouchers.md). Bad input is BAD_USER_INPUT naming
+   * the field (`input.value`, `input.validTo` …). Needs `workspace.edit`.
+   */
+  createVoucherCampaign: VoucherCampaign;
+  /**
    * Removes the workspace's connection to a shop (its pushes are refused from then on;
    * its orders are kept). False when there was none. Needs `settings.manage` (admins).
    */
   disconnectShop: Scalars['Boolean']['output'];
+  /**
+   * Ends a campaign now: its `validTo` becomes now (when later), so its unused codes
+   * expire and no code can be issued any more. Ending an ended campaign changes nothing.
+   * Needs `workspace.edit`.
+   */
+  endVoucherCampaign: VoucherCampaign;
   /**
    * Imports an order export (CSV text: one row per line item, the rows of an order
    * sharing its code) from `source`, as a background job: the answer is the job,
@@ -152,6 +182,17 @@ export type Mutation = {
    */
   importOrdersCsv: OrderImport;
   /**
+   * Issues one code of the campaign to each customer listed (a customer listed twice
+   * gets two codes), at most 500 per call. `codes`, when given, are the codes, one per
+   * customer in the same order (4–32 letters, digits or `-`, unique in the workspace
+   * without regard to case); otherwise readable codes are generated (`XXXX-XXXX`,
+   * without 0/O/1/I). The campaign's limits (per customer, in total) are checked here:
+   * a call that would pass one is refused whole (BAD_USER_INPUT on `customerIds`), as
+   * is a taken code (on `codes[i]`); nothing is issued then. `note` is kept on each
+   * code (why it was given). Needs `workspace.edit`.
+   */
+  issueVouchers: Array<Voucher>;
+  /**
    * Replies to a review as the seller: the reply is kept with who wrote it and when, as
    * PENDING_SEND until a marketplace connector sends it. Replying again while it is
    * PENDING_SEND replaces the text; a reply already SENT cannot be changed here
@@ -160,6 +201,13 @@ export type Mutation = {
    * roles that see every customer); a review the caller may not see is NOT_FOUND.
    */
   replyToReview: Review;
+  /**
+   * Replaces a campaign's settings. Codes already issued follow the new value, minimum,
+   * maximum and dates; a limit below what is already issued is refused
+   * (BAD_USER_INPUT on `input.limitTotal` / `input.limitPerCustomer`), as is changing an
+   * ended campaign (on `id`). Needs `workspace.edit`.
+   */
+  updateVoucherCampaign: VoucherCampaign;
   /**
    * Creates or updates orders from a shop connector or a script, keyed by (source, code);
    * at most 500 per call. Idempotent and safe to repeat or reorder: a version whose
@@ -196,9 +244,19 @@ export type MutationConnectShopArgs = {
 };
 
 
+export type MutationCreateVoucherCampaignArgs = {
+  input: VoucherCampaignInput;
+};
+
+
 export type MutationDisconnectShopArgs = {
   shopId: Scalars['String']['input'];
   source: OrderSource;
+};
+
+
+export type MutationEndVoucherCampaignArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -208,9 +266,23 @@ export type MutationImportOrdersCsvArgs = {
 };
 
 
+export type MutationIssueVouchersArgs = {
+  campaignId: Scalars['ID']['input'];
+  codes?: InputMaybe<Array<Scalars['String']['input']>>;
+  customerIds: Array<Scalars['ID']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationReplyToReviewArgs = {
   id: Scalars['ID']['input'];
   text: Scalars['String']['input'];
+};
+
+
+export type MutationUpdateVoucherCampaignArgs = {
+  id: Scalars['ID']['input'];
+  input: VoucherCampaignInput;
 };
 
 
@@ -281,6 +353,11 @@ export type Order = {
   updatedAt: Scalars['DateTime']['output'];
   /** The voucher code used, if any. */
   voucherCode: Maybe<Scalars['String']['output']>;
+  /**
+   * Why the order's `voucherCode` was not applied (the order itself is stored all the
+   * same); null when the code was applied or none was given.
+   */
+  voucherRejection: Maybe<VoucherRejection>;
 };
 
 /** A page of orders. */
@@ -672,6 +749,11 @@ export type Query = {
    * includes a partner key. Needs `settings.read` (every role of the workspace).
    */
   shops: Array<Shop>;
+  /**
+   * A voucher campaign of the workspace; null when there is none with this id. Needs
+   * `settings.read` (a campaign names no customer).
+   */
+  voucherCampaign: Maybe<VoucherCampaign>;
 };
 
 
@@ -703,6 +785,11 @@ export type QueryReviewsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ReviewFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryVoucherCampaignArgs = {
+  id: Scalars['ID']['input'];
 };
 
 /** An order `upsertOrders` refused. */
@@ -915,6 +1002,146 @@ export type UpsertReviewsResult = {
   updated: Scalars['Int']['output'];
 };
 
+/** A voucher code issued to a customer: a row of the customer's voucher tab. */
+export type Voucher = {
+  __typename?: 'Voucher';
+  /** The campaign it belongs to. */
+  campaign: VoucherCampaign;
+  /** The code, as issued (matched without regard to case). */
+  code: Scalars['String']['output'];
+  /** What the code is worth, in words (the campaign's `detail`). */
+  detail: Scalars['String']['output'];
+  /** When the code expires (its campaign's `validTo`). */
+  expiresAt: Scalars['DateTime']['output'];
+  /** Stable id of the issued code. */
+  id: Scalars['ID']['output'];
+  /** When the code was issued. */
+  issuedAt: Scalars['DateTime']['output'];
+  /** Why the code was issued, by whom, for what: as given to `issueVouchers`. */
+  note: Maybe<Scalars['String']['output']>;
+  /** Where the code stands now. */
+  status: VoucherStatus;
+  /** When an order used it (the order's time); null while unused. */
+  usedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The order that used the code; null while unused, or when the caller may not see it. */
+  usedBy: Maybe<Order>;
+};
+
+/**
+ * A voucher campaign: what its codes are worth, when and on what orders they apply, and
+ * how many may be issued.
+ */
+export type VoucherCampaign = {
+  __typename?: 'VoucherCampaign';
+  /** When the campaign was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /**
+   * The value in words, as the customer's voucher tab shows it, e.g.
+   * `Giảm 10%, tối đa 50.000 ₫, đơn từ 200.000 ₫`.
+   */
+  detail: Scalars['String']['output'];
+  /** When the campaign was ended (`endVoucherCampaign`); null while it runs. */
+  endedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Stable id of the campaign. */
+  id: Scalars['ID']['output'];
+  /** How many codes have been issued. */
+  issuedCount: Scalars['Int']['output'];
+  /** How many codes one customer may be issued; null for no limit. */
+  limitPerCustomer: Maybe<Scalars['Int']['output']>;
+  /** How many codes may be issued in all; null for no limit. */
+  limitTotal: Maybe<Scalars['Int']['output']>;
+  /** The most one code takes off an order, in đồng; null for no cap. */
+  maximumDiscount: Maybe<Scalars['VND']['output']>;
+  /** The smallest order subtotal a code applies to, in đồng (0: any order). */
+  minimumOrder: Scalars['VND']['output'];
+  /** The campaign's name, as staff know it. */
+  name: Scalars['String']['output'];
+  /** Codes apply to orders placed from this instant … */
+  validFrom: Scalars['DateTime']['output'];
+  /** … until this one (excluded); then unused codes are expired. */
+  validTo: Scalars['DateTime']['output'];
+  /** The percentage (1–100) or the amount in đồng. */
+  value: Scalars['Int']['output'];
+  /** Percentage or fixed amount. */
+  valueType: VoucherValueType;
+};
+
+/** A campaign's settings, for creating or replacing them. */
+export type VoucherCampaignInput = {
+  /** Codes per customer, at least 1; no limit when left out. */
+  limitPerCustomer?: InputMaybe<Scalars['Int']['input']>;
+  /** Codes in all, at least 1; no limit when left out. */
+  limitTotal?: InputMaybe<Scalars['Int']['input']>;
+  /** The most one code takes off an order, in đồng (at least 1); no cap when left out. */
+  maximumDiscount?: InputMaybe<Scalars['VND']['input']>;
+  /** The smallest order subtotal a code applies to, in đồng; 0 when left out. */
+  minimumOrder?: InputMaybe<Scalars['VND']['input']>;
+  /** 1–200 characters. */
+  name: Scalars['String']['input'];
+  /** Start of validity. */
+  validFrom: Scalars['DateTime']['input'];
+  /** End of validity (excluded), after `validFrom`. */
+  validTo: Scalars['DateTime']['input'];
+  /** PERCENT: a whole percentage 1–100; FIXED: a whole number of đồng, at least 1. */
+  value: Scalars['Int']['input'];
+  /** Percentage or fixed amount. */
+  valueType: VoucherValueType;
+};
+
+/** A page of a customer's vouchers. */
+export type VoucherConnection = {
+  __typename?: 'VoucherConnection';
+  /** The vouchers on this page with their cursors. */
+  edges: Array<VoucherEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+  /** How many vouchers match, on every page (counted only when asked for). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A voucher and its cursor. */
+export type VoucherEdge = {
+  __typename?: 'VoucherEdge';
+  /** Opaque position of this voucher in the list. */
+  cursor: Scalars['String']['output'];
+  /** The voucher. */
+  node: Voucher;
+};
+
+/** Why an order's voucher code was not applied. */
+export type VoucherRejection =
+  /** Another order used the code first. */
+  | 'ALREADY_USED'
+  /** The order's subtotal is below the campaign's `minimumOrder`. */
+  | 'BELOW_MINIMUM'
+  /** The order was placed after the campaign's `validTo` (or after it ended). */
+  | 'EXPIRED'
+  /** The code was issued to another customer (or the order is attached to none). */
+  | 'NOT_THIS_CUSTOMER'
+  /** The order was placed before the campaign's `validFrom`. */
+  | 'NOT_YET_VALID'
+  /** The workspace has no such code. */
+  | 'UNKNOWN_CODE';
+
+/** Where a customer's voucher code stands. */
+export type VoucherStatus =
+  /** Not used, and its campaign has not ended or run out of time. */
+  | 'AVAILABLE'
+  /** Not used, and past its campaign's `validTo`. */
+  | 'EXPIRED'
+  /**
+   * Used by an order (one that is neither cancelled nor returned, or was when the code
+   * could no longer be given back).
+   */
+  | 'USED';
+
+/** How a voucher campaign discounts an order. */
+export type VoucherValueType =
+  /** A fixed amount in đồng (`value`). */
+  | 'FIXED'
+  /** A percentage of the order (`value` 1–100), up to `maximumDiscount` when set. */
+  | 'PERCENT';
+
 /**
  * A Zalo OA follower, owned by the followers subgraph. This subgraph adds what the
  * follower bought, through the customer the follower is linked to.
@@ -1064,6 +1291,14 @@ export type ResolversTypes = ResolversObject<{
   UpsertOrdersResult: ResolverTypeWrapper<UpsertOrdersResult>;
   UpsertReviewsResult: ResolverTypeWrapper<UpsertReviewsResult>;
   VND: ResolverTypeWrapper<Scalars['VND']['output']>;
+  Voucher: ResolverTypeWrapper<VoucherRow>;
+  VoucherCampaign: ResolverTypeWrapper<VoucherCampaignRow>;
+  VoucherCampaignInput: VoucherCampaignInput;
+  VoucherConnection: ResolverTypeWrapper<VoucherPage>;
+  VoucherEdge: ResolverTypeWrapper<Omit<VoucherEdge, 'node'> & { node: ResolversTypes['Voucher'] }>;
+  VoucherRejection: VoucherRejection;
+  VoucherStatus: VoucherStatus;
+  VoucherValueType: VoucherValueType;
   ZaloFollower: ResolverTypeWrapper<FollowerRef>;
 }>;
 
@@ -1109,6 +1344,11 @@ export type ResolversParentTypes = ResolversObject<{
   UpsertOrdersResult: UpsertOrdersResult;
   UpsertReviewsResult: UpsertReviewsResult;
   VND: Scalars['VND']['output'];
+  Voucher: VoucherRow;
+  VoucherCampaign: VoucherCampaignRow;
+  VoucherCampaignInput: VoucherCampaignInput;
+  VoucherConnection: VoucherPage;
+  VoucherEdge: Omit<VoucherEdge, 'node'> & { node: ResolversParentTypes['Voucher'] };
   ZaloFollower: FollowerRef;
 }>;
 
@@ -1119,6 +1359,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
   reviews?: Resolver<Maybe<ResolversTypes['ReviewConnection']>, ParentType, ContextType, RequireFields<CustomerReviewsArgs, 'first'>>;
   sameNumberOrders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerSameNumberOrdersArgs, 'first'>>;
+  vouchers?: Resolver<Maybe<ResolversTypes['VoucherConnection']>, ParentType, ContextType, RequireFields<CustomerVouchersArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1129,9 +1370,13 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   attachOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationAttachOrderArgs, 'customerId' | 'orderId'>>;
   connectShop?: Resolver<ResolversTypes['Shop'], ParentType, ContextType, RequireFields<MutationConnectShopArgs, 'partnerKey' | 'shopId' | 'source'>>;
+  createVoucherCampaign?: Resolver<ResolversTypes['VoucherCampaign'], ParentType, ContextType, RequireFields<MutationCreateVoucherCampaignArgs, 'input'>>;
   disconnectShop?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDisconnectShopArgs, 'shopId' | 'source'>>;
+  endVoucherCampaign?: Resolver<ResolversTypes['VoucherCampaign'], ParentType, ContextType, RequireFields<MutationEndVoucherCampaignArgs, 'id'>>;
   importOrdersCsv?: Resolver<ResolversTypes['OrderImport'], ParentType, ContextType, RequireFields<MutationImportOrdersCsvArgs, 'csv' | 'source'>>;
+  issueVouchers?: Resolver<Array<ResolversTypes['Voucher']>, ParentType, ContextType, RequireFields<MutationIssueVouchersArgs, 'campaignId' | 'customerIds'>>;
   replyToReview?: Resolver<ResolversTypes['Review'], ParentType, ContextType, RequireFields<MutationReplyToReviewArgs, 'id' | 'text'>>;
+  updateVoucherCampaign?: Resolver<ResolversTypes['VoucherCampaign'], ParentType, ContextType, RequireFields<MutationUpdateVoucherCampaignArgs, 'id' | 'input'>>;
   upsertOrders?: Resolver<ResolversTypes['UpsertOrdersResult'], ParentType, ContextType, RequireFields<MutationUpsertOrdersArgs, 'orders'>>;
   upsertReviews?: Resolver<ResolversTypes['UpsertReviewsResult'], ParentType, ContextType, RequireFields<MutationUpsertReviewsArgs, 'reviews'>>;
 }>;
@@ -1159,6 +1404,7 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   total?: Resolver<ResolversTypes['VND'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   voucherCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  voucherRejection?: Resolver<Maybe<ResolversTypes['VoucherRejection']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1275,6 +1521,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
   reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, RequireFields<QueryReviewsArgs, 'first'>>;
   shops?: Resolver<Array<ResolversTypes['Shop']>, ParentType, ContextType>;
+  voucherCampaign?: Resolver<Maybe<ResolversTypes['VoucherCampaign']>, ParentType, ContextType, RequireFields<QueryVoucherCampaignArgs, 'id'>>;
 }>;
 
 export type RejectedOrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RejectedOrder'] = ResolversParentTypes['RejectedOrder']> = ResolversObject<{
@@ -1362,6 +1609,51 @@ export interface VndScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes[
   name: 'VND';
 }
 
+export type VoucherResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Voucher'] = ResolversParentTypes['Voucher']> = ResolversObject<{
+  campaign?: Resolver<ResolversTypes['VoucherCampaign'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['VoucherStatus'], ParentType, ContextType>;
+  usedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  usedBy?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type VoucherCampaignResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VoucherCampaign'] = ResolversParentTypes['VoucherCampaign']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  detail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  limitPerCustomer?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  limitTotal?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maximumDiscount?: Resolver<Maybe<ResolversTypes['VND']>, ParentType, ContextType>;
+  minimumOrder?: Resolver<ResolversTypes['VND'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  validFrom?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  validTo?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  valueType?: Resolver<ResolversTypes['VoucherValueType'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type VoucherConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VoucherConnection'] = ResolversParentTypes['VoucherConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['VoucherEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type VoucherEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VoucherEdge'] = ResolversParentTypes['VoucherEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Voucher'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ZaloFollowerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ZaloFollower'] = ResolversParentTypes['ZaloFollower']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ZaloFollower']>, { __typename: 'ZaloFollower' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
 
@@ -1399,6 +1691,10 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   UpsertOrdersResult?: UpsertOrdersResultResolvers<ContextType>;
   UpsertReviewsResult?: UpsertReviewsResultResolvers<ContextType>;
   VND?: GraphQLScalarType;
+  Voucher?: VoucherResolvers<ContextType>;
+  VoucherCampaign?: VoucherCampaignResolvers<ContextType>;
+  VoucherConnection?: VoucherConnectionResolvers<ContextType>;
+  VoucherEdge?: VoucherEdgeResolvers<ContextType>;
   ZaloFollower?: ZaloFollowerResolvers<ContextType>;
 }>;
 

@@ -60,6 +60,8 @@ export interface OrderRow {
   shippingFee: string;
   total: string;
   voucherCode: string | null;
+  /** Why voucherCode was not applied (vouchers/voucher.apply.ts); null when it was or none. */
+  voucherRejection: string | null;
   orderedAt: Date;
   /** The source's time of this version. */
   sourceUpdatedAt: Date;
@@ -105,6 +107,7 @@ export const OrderEntity = new EntitySchema<OrderRow>({
     shippingFee: money('shipping_fee'),
     total: money('total'),
     voucherCode: text('voucher_code'),
+    voucherRejection: text('voucher_rejection'),
     orderedAt: { name: 'ordered_at', type: 'timestamptz', precision: 3 },
     sourceUpdatedAt: { name: 'source_updated_at', type: 'timestamptz', precision: 3 },
     detailsPending: { name: 'details_pending', type: 'boolean', default: false },

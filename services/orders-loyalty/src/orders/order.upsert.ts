@@ -16,7 +16,8 @@
 // Then, in the same transaction: orders whose phone the directory knows are attached
 // (order.matching.ts), unknown buyers are asked about (order.buyer-seen.ts), and last
 // the summary of every customer whose orders changed is published
-// (order.summary-events.ts). Every way orders come in (the GraphQL mutation, a shop's
+// (order.summary-events.ts); just before that, the orders' voucher codes are used or
+// given back (vouchers/voucher.apply.ts). Every way orders come in (the GraphQL mutation, a shop's
 // webhook, a file import) goes through upsertOrders and so gets all of that.
 // A stub (a status a marketplace pushed before the details, shops/shopee.ingest.ts)
 // takes the details of any version, stale or not; its status and version still follow
@@ -33,6 +34,7 @@ import { lockPhoneMatching } from '../phone-directory/phone-directory.module';
 import { attachByPhone } from './order.matching';
 import { newerVersionSql, recordStatusHistory } from './order.versions';
 import { publishSummaries } from './order.summary-events';
+import { applyVouchers } from '../vouchers/voucher.apply';
 import type { CheckedOrder, Rejection } from './order.input';
 
 export interface UpsertOrdersResult {
@@ -145,6 +147,12 @@ export async function upsertOrders(
         valid.map((o) => ({ source: o.source, code: o.code, status: o.status, at: o.updatedAt })),
       );
       await askAboutUnknownBuyers(tx, workspaceId, valid);
+      // Voucher codes used, given back or refused, once the orders have their customers.
+      await applyVouchers(
+        tx,
+        workspaceId,
+        rows.map((r) => r.id),
+      );
       // Last: the figures are those of every change above.
       await publishSummaries(tx, workspaceId, [
         ...rows.map((r) => r.customerId),

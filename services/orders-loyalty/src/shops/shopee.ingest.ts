@@ -10,6 +10,7 @@
 //   in (order.upsert.ts). A stub has no phone, so it is never attached to a customer
 //   (the table checks it) and counts in no customer's figures.
 // - Every push's status goes into the order's status history (earliest time kept).
+// - A cancellation or return gives the order's voucher code back (vouchers/voucher.apply.ts).
 // - A status change of an attached order publishes its customer's figures
 //   (orders.customer.summary-changed), as every write to orders does.
 //
@@ -21,6 +22,7 @@
 import type { DataSource } from 'typeorm';
 import type { OrderStatus } from '../orders/order.entity';
 import { publishSummaries } from '../orders/order.summary-events';
+import { applyVouchers } from '../vouchers/voucher.apply';
 import { newerVersionSql, recordStatusHistory } from '../orders/order.versions';
 import { PUSH_FRESHNESS_MS } from './shopee-push';
 
@@ -54,9 +56,13 @@ export async function applyShopeeStatus(
   delivery: Delivery,
 ): Promise<Applied> {
   return db.transaction(async (tx) => {
-    const [row]: { fresh: boolean; created: boolean | null; customerId: string | null }[] =
-      await tx.query(
-        `WITH seen AS (
+    const [row]: {
+      fresh: boolean;
+      created: boolean | null;
+      customerId: string | null;
+      orderId: string | null;
+    }[] = await tx.query(
+      `WITH seen AS (
          INSERT INTO shopee_webhook_seen (workspace_id, shop_id, body_sha256) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING RETURNING 1),
        changed AS (
@@ -68,16 +74,19 @@ export async function applyShopeeStatus(
            status = EXCLUDED.status, source_updated_at = EXCLUDED.source_updated_at,
            updated_at = now()
          WHERE ${newerVersionSql('o', 'EXCLUDED')}
-         RETURNING (xmax = 0) AS created, o.customer_id)
+         RETURNING (xmax = 0) AS created, o.customer_id, o.id)
        SELECT EXISTS (SELECT 1 FROM seen) AS fresh, (SELECT created FROM changed) AS created,
-              (SELECT customer_id FROM changed) AS "customerId"`,
-        [workspaceId, delivery.shopId, delivery.bodySha256, push.code, push.status, push.at],
-      );
+              (SELECT customer_id FROM changed) AS "customerId",
+              (SELECT id FROM changed) AS "orderId"`,
+      [workspaceId, delivery.shopId, delivery.bodySha256, push.code, push.status, push.at],
+    );
     if (!row.fresh) return { applied: false, duplicate: true };
     await recordStatusHistory(tx, workspaceId, [
       { source: 'SHOPEE', code: push.code, status: push.status, at: push.at },
     ]);
     if (row.created === null) return { applied: false };
+    // A cancellation or return gives the order's voucher code back (voucher.apply.ts).
+    await applyVouchers(tx, workspaceId, [row.orderId!]);
     // A status change moves the figures of the customer the order is attached to.
     await publishSummaries(tx, workspaceId, [row.customerId]);
     return row.created ? { applied: true, stub: true } : { applied: true };
