@@ -7,4 +7,10 @@ export const mappers: Record<string, string> = {
   OrderConnection: '../orders/order.mappers#OrderPage',
   OrderImport: '../imports/import.entity#OrderImportRow',
   OrderImportError: '../imports/import.entity#OrderImportErrorRow',
+  CustomerLoyalty: '../loyalty/loyalty.loaders#LoyaltyView',
+  LoyaltyEntry: '../loyalty/loyalty.entity#LoyaltyEntryRow',
+  LoyaltyEntryConnection: '../loyalty/loyalty.loaders#LoyaltyEntryPage',
+  LoyaltyProgram: '../loyalty/loyalty.program#StoredProgram',
+  LoyaltyTier: '../loyalty/loyalty.loaders#TierView',
+  LoyaltyReevaluation: '../loyalty/loyalty.loaders#ReevaluationRow',
 };

@@ -4,6 +4,7 @@ import { defineSubgraph } from '@customer-graph/runtime';
 import type { Loaders } from './context';
 import { followerOrdersModule } from './follower-orders/follower-orders.module';
 import { importsModule } from './imports/imports.module';
+import { loyaltyModule } from './loyalty/loyalty.module';
 import { ordersModule } from './orders/orders.module';
 import { phoneDirectoryModule } from './phone-directory/phone-directory.module';
 import { shopsModule } from './shops/shops.module';
@@ -16,5 +17,13 @@ export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
   // Written before the modules.
   migrations: [CreateOrders1763900000200],
   // The directory first: orders' handlers of the same events read what it just learnt.
-  modules: [phoneDirectoryModule, ordersModule, followerOrdersModule, shopsModule, importsModule],
+  // Loyalty before orders: on a merge the ledgers move before the orders do.
+  modules: [
+    phoneDirectoryModule,
+    loyaltyModule,
+    ordersModule,
+    followerOrdersModule,
+    shopsModule,
+    importsModule,
+  ],
 });
