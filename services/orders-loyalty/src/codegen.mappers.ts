@@ -12,4 +12,10 @@ export const mappers: Record<string, string> = {
   VoucherCampaign: '../vouchers/voucher.entity#VoucherCampaignRow',
   Voucher: '../vouchers/voucher.entity#VoucherRow',
   VoucherConnection: '../vouchers/voucher.mappers#VoucherPage',
+  CustomerLoyalty: '../loyalty/loyalty.loaders#LoyaltyView',
+  LoyaltyEntry: '../loyalty/loyalty.entity#LoyaltyEntryRow',
+  LoyaltyEntryConnection: '../loyalty/loyalty.loaders#LoyaltyEntryPage',
+  LoyaltyProgram: '../loyalty/loyalty.program#StoredProgram',
+  LoyaltyTier: '../loyalty/loyalty.loaders#TierView',
+  LoyaltyReevaluation: '../loyalty/loyalty.loaders#ReevaluationRow',
 };

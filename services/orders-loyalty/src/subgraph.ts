@@ -1,9 +1,10 @@
-// The orders-loyalty subgraph: a customer's purchases and vouchers (later loyalty and
-// reviews), one domain module per folder.
+// The orders-loyalty subgraph: a customer's purchases, loyalty, vouchers and reviews,
+// one domain module per folder.
 import { defineSubgraph } from '@customer-graph/runtime';
 import type { Loaders } from './context';
 import { followerOrdersModule } from './follower-orders/follower-orders.module';
 import { importsModule } from './imports/imports.module';
+import { loyaltyModule } from './loyalty/loyalty.module';
 import { ordersModule } from './orders/orders.module';
 import { phoneDirectoryModule } from './phone-directory/phone-directory.module';
 import { reviewsModule } from './reviews/reviews.module';
@@ -18,8 +19,10 @@ export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
   // Written before the modules.
   migrations: [CreateOrders1763900000200],
   // The directory first: orders' handlers of the same events read what it just learnt.
+  // Loyalty before orders: on a merge the ledgers move before the orders do.
   modules: [
     phoneDirectoryModule,
+    loyaltyModule,
     ordersModule,
     followerOrdersModule,
     shopsModule,

@@ -163,6 +163,24 @@ export interface CustomerSummaryChangedPayload {
   hasLiveOrder: boolean;
 }
 
+/**
+ * orders.customer.tier-changed v1: A customer's loyalty tier, now: sent in the transaction that changed it (an order completed or reversed, points adjusted, a merge, the program changed). Contacts projects it onto the customer so the customer list filters and sorts by tier. `version` grows by one with each change of one customer: apply only a version newer than the one applied. Key: the customer id.
+ */
+export const CUSTOMER_TIER_CHANGED = 'orders.customer.tier-changed';
+
+/** The payload of orders.customer.tier-changed v1. */
+export interface CustomerTierChangedPayload {
+  /** Format: uuid. */
+  customerId: string;
+  /** This customer's tier version; a later change has a larger one. */
+  version: number;
+  /** 1 for the program's lowest tier, then up; 0: no tier. */
+  tierRank: number;
+  /** Null: no tier. */
+  tierName: string | null;
+  qualifyingPoints: number;
+}
+
 /** Event type → its payload. */
 export interface EventPayloads {
   [CUSTOMER_ASSIGNED]: CustomerAssignedPayload;
@@ -174,6 +192,7 @@ export interface EventPayloads {
   [FOLLOWER_PHONE_SHARED]: FollowerPhoneSharedPayload;
   [BUYER_SEEN]: BuyerSeenPayload;
   [CUSTOMER_SUMMARY_CHANGED]: CustomerSummaryChangedPayload;
+  [CUSTOMER_TIER_CHANGED]: CustomerTierChangedPayload;
 }
 
 /** Every event type in the catalog. */
@@ -190,4 +209,5 @@ export const EVENT_VERSIONS = {
   [FOLLOWER_PHONE_SHARED]: 1,
   [BUYER_SEEN]: 1,
   [CUSTOMER_SUMMARY_CHANGED]: 1,
+  [CUSTOMER_TIER_CHANGED]: 1,
 } as const satisfies Record<EventType, number>;

@@ -7,6 +7,9 @@ import type { OrderImportRow, OrderImportErrorRow } from '../imports/import.enti
 import type { ReviewRow, ReviewPage } from '../reviews/review.row';
 import type { VoucherCampaignRow, VoucherRow } from '../vouchers/voucher.entity';
 import type { VoucherPage } from '../vouchers/voucher.mappers';
+import type { LoyaltyView, LoyaltyEntryPage, TierView, ReevaluationRow } from '../loyalty/loyalty.loaders';
+import type { LoyaltyEntryRow } from '../loyalty/loyalty.entity';
+import type { StoredProgram } from '../loyalty/loyalty.program';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -39,6 +42,12 @@ export type Customer = {
   __typename?: 'Customer';
   /** Stable id of the customer (a UUID). */
   id: Scalars['ID']['output'];
+  /**
+   * The customer's loyalty ("Khách hàng thân thiết"): tier, the two balances, the ledger.
+   * Null when the workspace has set up no program, when the caller may not see this
+   * customer, or, with an error, when the orders service cannot answer.
+   */
+  loyalty: Maybe<CustomerLoyalty>;
   /**
    * What the customer bought, in figures, over the orders that are neither cancelled nor
    * returned. Null, with an error, only when the orders service cannot answer.
@@ -120,6 +129,32 @@ export type CustomerVouchersArgs = {
   status?: InputMaybe<VoucherStatus>;
 };
 
+/** A customer's standing in the workspace's loyalty program. */
+export type CustomerLoyalty = {
+  __typename?: 'CustomerLoyalty';
+  /** The next redeemable points to expire and when; null when none will. */
+  expiringSoon: Maybe<ExpiringPoints>;
+  /** The ledger, newest first. `first` is at most 100. */
+  history: LoyaltyEntryConnection;
+  /** The next tier up; null at the top. */
+  nextTier: Maybe<LoyaltyTier>;
+  /** Qualifying points still missing for the next tier; null at the top. */
+  pointsToNextTier: Maybe<Scalars['Int']['output']>;
+  /** Points that decide the tier (over the program's tier period). */
+  qualifyingPoints: Scalars['Int']['output'];
+  /** Points the customer can spend. */
+  redeemablePoints: Scalars['Int']['output'];
+  /** The tier the qualifying points reach; null below the lowest tier. */
+  tier: Maybe<LoyaltyTier>;
+};
+
+
+/** A customer's standing in the workspace's loyalty program. */
+export type CustomerLoyaltyHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** Which of a customer's reviews to list; every part given must hold (AND). */
 export type CustomerReviewFilter = {
   /** Any of these ratings (1–5). */
@@ -128,8 +163,167 @@ export type CustomerReviewFilter = {
   replied?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** Redeemable points that expire together. */
+export type ExpiringPoints = {
+  __typename?: 'ExpiringPoints';
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** How many. */
+  points: Scalars['Int']['output'];
+};
+
+/** One change of a customer's balances. */
+export type LoyaltyEntry = {
+  __typename?: 'LoyaltyEntry';
+  /** When it was written. */
+  at: Scalars['DateTime']['output'];
+  /** Stable id of the entry. */
+  id: Scalars['ID']['output'];
+  /** What it is. */
+  kind: LoyaltyEntryKind;
+  /** The order (EARN, REVERSE). */
+  orderId: Maybe<Scalars['ID']['output']>;
+  /** The person (REDEEM, ADJUST, MERGE). */
+  person: Maybe<Scalars['String']['output']>;
+  /** Qualifying points after it. */
+  qualifyingAfter: Scalars['Int']['output'];
+  /** Change of the qualifying points. */
+  qualifyingPoints: Scalars['Int']['output'];
+  /** Why (REDEEM, ADJUST, EXPIRE, MERGE). */
+  reason: Maybe<Scalars['String']['output']>;
+  /** Redeemable points after it. */
+  redeemableAfter: Scalars['Int']['output'];
+  /** Change of the redeemable points. */
+  redeemablePoints: Scalars['Int']['output'];
+};
+
+/** A page of ledger entries. */
+export type LoyaltyEntryConnection = {
+  __typename?: 'LoyaltyEntryConnection';
+  /** The entries on this page with their cursors. */
+  edges: Array<LoyaltyEntryEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+};
+
+/** A ledger entry and its cursor. */
+export type LoyaltyEntryEdge = {
+  __typename?: 'LoyaltyEntryEdge';
+  /** Opaque position of this entry in the list. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: LoyaltyEntry;
+};
+
+/** What kind of change a ledger entry is. */
+export type LoyaltyEntryKind =
+  /** Points added or taken away by a person. */
+  | 'ADJUST'
+  /** Points earned by a completed order. */
+  | 'EARN'
+  /** Redeemable points expired. */
+  | 'EXPIRE'
+  /** The balances of merged customers, added to the survivor. */
+  | 'MERGE'
+  /** Points spent. */
+  | 'REDEEM'
+  /** An earning taken back: its order was cancelled, returned or moved, or the rule changed. */
+  | 'REVERSE';
+
+/** A workspace's loyalty program. */
+export type LoyaltyProgram = {
+  __typename?: 'LoyaltyProgram';
+  /** The amount, in đồng, that earns `earnPoints`. */
+  earnPerAmount: Scalars['VND']['output'];
+  /** Points earned per `earnPerAmount` đồng of a completed order's total, rounded down. */
+  earnPoints: Scalars['Int']['output'];
+  /** The order sources that earn. */
+  earnSources: Array<OrderSource>;
+  /** Redeemable points expire this many months after earned; null: never. */
+  expiryMonths: Maybe<Scalars['Int']['output']>;
+  /** Grows by one with each change. */
+  revision: Scalars['Int']['output'];
+  /** Which points decide the tier. */
+  tierPeriod: LoyaltyTierPeriod;
+  /** The tiers, lowest first (at most 20). */
+  tiers: Array<LoyaltyTier>;
+};
+
+/** A loyalty program to set. */
+export type LoyaltyProgramInput = {
+  /** Đồng per `earnPoints`, 1 or more. */
+  earnPerAmount: Scalars['VND']['input'];
+  /** Points per `earnPerAmount` đồng, 1 or more. */
+  earnPoints: Scalars['Int']['input'];
+  /** Sources that earn; empty or absent: all. */
+  earnSources?: InputMaybe<Array<OrderSource>>;
+  /** Months before redeemable points expire, 1 to 120; absent: never. */
+  expiryMonths?: InputMaybe<Scalars['Int']['input']>;
+  /** Which points decide the tier. */
+  tierPeriod: LoyaltyTierPeriod;
+  /** 1 to 20 tiers, by increasing threshold. */
+  tiers: Array<LoyaltyTierInput>;
+};
+
+/** The background re-evaluation of every customer after a program change. */
+export type LoyaltyReevaluation = {
+  __typename?: 'LoyaltyReevaluation';
+  /** Stable id. */
+  id: Scalars['ID']['output'];
+  /** Customers re-evaluated so far. */
+  processed: Scalars['Int']['output'];
+  /** QUEUED, RUNNING, FINISHED, SUPERSEDED (a later change replaced it) or FAILED. */
+  status: Scalars['String']['output'];
+  /** Customers to re-evaluate. */
+  total: Scalars['Int']['output'];
+};
+
+/** One tier of a loyalty program. */
+export type LoyaltyTier = {
+  __typename?: 'LoyaltyTier';
+  /** What the tier gives, as text. */
+  benefits: Maybe<Scalars['String']['output']>;
+  /** The tier's card image (https). */
+  cardUrl: Maybe<Scalars['String']['output']>;
+  /** Multiplies the redeemable points earned in this tier; null: 1. */
+  multiplier: Maybe<Scalars['Float']['output']>;
+  /** The tier's name, e.g. "Vàng". */
+  name: Scalars['String']['output'];
+  /** 1 for the lowest tier, then up. */
+  rank: Scalars['Int']['output'];
+  /** Qualifying points needed. */
+  threshold: Scalars['Int']['output'];
+};
+
+/** One tier of a program being set. */
+export type LoyaltyTierInput = {
+  /** What the tier gives. */
+  benefits?: InputMaybe<Scalars['String']['input']>;
+  /** The card image, an https URL. */
+  cardUrl?: InputMaybe<Scalars['String']['input']>;
+  /** Multiplies redeemable points earned in the tier, 1 to 10. */
+  multiplier?: InputMaybe<Scalars['Float']['input']>;
+  /** The name, 1 to 100 characters, unique in the program. */
+  name: Scalars['String']['input'];
+  /** Qualifying points needed; larger than the previous tier's. */
+  threshold: Scalars['Int']['input'];
+};
+
+/** Whether tiers count points of all time or of the last 12 months. */
+export type LoyaltyTierPeriod =
+  /** All time. */
+  | 'LIFETIME'
+  /** Orders of the last 12 months. */
+  | 'ROLLING_12_MONTHS';
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Adds (positive) or takes away (negative) points of both balances, with a reason; the
+   * caller is recorded. Never below zero (BAD_USER_INPUT on `points`). Needs
+   * `workspace.edit` or `customers.write` on the customer.
+   */
+  adjustPoints: Maybe<CustomerLoyalty>;
   /**
    * Attaches one order to a customer by hand, typically from the customer's
    * `sameNumberOrders`: the order's buyer phone must be one of the customer's numbers
@@ -193,6 +387,12 @@ export type Mutation = {
    */
   issueVouchers: Array<Voucher>;
   /**
+   * Spends a customer's redeemable points (first earned, first spent). BAD_USER_INPUT on
+   * `points` when the balance does not allow it: nothing is written. Needs `workspace.edit`
+   * or `customers.write` on the customer.
+   */
+  redeemPoints: Maybe<CustomerLoyalty>;
+  /**
    * Replies to a review as the seller: the reply is kept with who wrote it and when, as
    * PENDING_SEND until a marketplace connector sends it. Replying again while it is
    * PENDING_SEND replaces the text; a reply already SENT cannot be changed here
@@ -201,6 +401,11 @@ export type Mutation = {
    * roles that see every customer); a review the caller may not see is NOT_FOUND.
    */
   replyToReview: Review;
+  /**
+   * Sets the workspace's loyalty program (replacing the previous one) and queues the
+   * re-evaluation of every customer in the background. Needs `settings.manage` (admins).
+   */
+  setLoyaltyProgram: SetLoyaltyProgramResult;
   /**
    * Replaces a campaign's settings. Codes already issued follow the new value, minimum,
    * maximum and dates; a limit below what is already issued is refused
@@ -228,6 +433,13 @@ export type Mutation = {
    * the order arrives. Needs `workspace.edit` (admins and editors).
    */
   upsertReviews: UpsertReviewsResult;
+};
+
+
+export type MutationAdjustPointsArgs = {
+  customerId: Scalars['ID']['input'];
+  points: Scalars['Int']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -274,9 +486,21 @@ export type MutationIssueVouchersArgs = {
 };
 
 
+export type MutationRedeemPointsArgs = {
+  customerId: Scalars['ID']['input'];
+  points: Scalars['Int']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
 export type MutationReplyToReviewArgs = {
   id: Scalars['ID']['input'];
   text: Scalars['String']['input'];
+};
+
+
+export type MutationSetLoyaltyProgramArgs = {
+  input: LoyaltyProgramInput;
 };
 
 
@@ -717,6 +941,13 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The workspace's loyalty program; null until one is set up. Needs `settings.read`. */
+  loyaltyProgram: Maybe<LoyaltyProgram>;
+  /**
+   * One re-evaluation of every customer after a program change, by id; null when there
+   * is none in the workspace. Needs `settings.read`.
+   */
+  loyaltyReevaluation: Maybe<LoyaltyReevaluation>;
   /**
    * One order by id; null when it does not exist in the workspace or the caller may not
    * see it (staff: only orders of customers assigned to them; an order attached to no
@@ -754,6 +985,11 @@ export type Query = {
    * `settings.read` (a campaign names no customer).
    */
   voucherCampaign: Maybe<VoucherCampaign>;
+};
+
+
+export type QueryLoyaltyReevaluationArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -946,6 +1182,15 @@ export type ReviewSellerReplyInput = {
   repliedAt: Scalars['DateTime']['input'];
   /** The reply's text. */
   text: Scalars['String']['input'];
+};
+
+/** A program set, and the re-evaluation it queued. */
+export type SetLoyaltyProgramResult = {
+  __typename?: 'SetLoyaltyProgramResult';
+  /** The program now. */
+  program: LoyaltyProgram;
+  /** Every customer re-evaluated under it, in the background. */
+  reevaluation: LoyaltyReevaluation;
 };
 
 /**
@@ -1248,9 +1493,22 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CustomerLoyalty: ResolverTypeWrapper<LoyaltyView>;
   CustomerReviewFilter: CustomerReviewFilter;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  ExpiringPoints: ResolverTypeWrapper<ExpiringPoints>;
+  LoyaltyEntry: ResolverTypeWrapper<LoyaltyEntryRow>;
+  LoyaltyEntryConnection: ResolverTypeWrapper<LoyaltyEntryPage>;
+  LoyaltyEntryEdge: ResolverTypeWrapper<Omit<LoyaltyEntryEdge, 'node'> & { node: ResolversTypes['LoyaltyEntry'] }>;
+  LoyaltyEntryKind: LoyaltyEntryKind;
+  LoyaltyProgram: ResolverTypeWrapper<StoredProgram>;
+  LoyaltyProgramInput: LoyaltyProgramInput;
+  LoyaltyReevaluation: ResolverTypeWrapper<ReevaluationRow>;
+  LoyaltyTier: ResolverTypeWrapper<TierView>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  LoyaltyTierInput: LoyaltyTierInput;
+  LoyaltyTierPeriod: LoyaltyTierPeriod;
   Mutation: ResolverTypeWrapper<{}>;
   Order: ResolverTypeWrapper<OrderRow>;
   OrderConnection: ResolverTypeWrapper<OrderPage>;
@@ -1286,6 +1544,7 @@ export type ResolversTypes = ResolversObject<{
   ReviewReply: ResolverTypeWrapper<ReviewReply>;
   ReviewReplyStatus: ReviewReplyStatus;
   ReviewSellerReplyInput: ReviewSellerReplyInput;
+  SetLoyaltyProgramResult: ResolverTypeWrapper<Omit<SetLoyaltyProgramResult, 'program' | 'reevaluation'> & { program: ResolversTypes['LoyaltyProgram'], reevaluation: ResolversTypes['LoyaltyReevaluation'] }>;
   Shop: ResolverTypeWrapper<Shop>;
   ShopConnectionStatus: ShopConnectionStatus;
   UpsertOrdersResult: ResolverTypeWrapper<UpsertOrdersResult>;
@@ -1308,9 +1567,20 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
+  CustomerLoyalty: LoyaltyView;
   CustomerReviewFilter: CustomerReviewFilter;
   Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
+  ExpiringPoints: ExpiringPoints;
+  LoyaltyEntry: LoyaltyEntryRow;
+  LoyaltyEntryConnection: LoyaltyEntryPage;
+  LoyaltyEntryEdge: Omit<LoyaltyEntryEdge, 'node'> & { node: ResolversParentTypes['LoyaltyEntry'] };
+  LoyaltyProgram: StoredProgram;
+  LoyaltyProgramInput: LoyaltyProgramInput;
+  LoyaltyReevaluation: ReevaluationRow;
+  LoyaltyTier: TierView;
+  Float: Scalars['Float']['output'];
+  LoyaltyTierInput: LoyaltyTierInput;
   Mutation: {};
   Order: OrderRow;
   OrderConnection: OrderPage;
@@ -1340,6 +1610,7 @@ export type ResolversParentTypes = ResolversObject<{
   ReviewInput: ReviewInput;
   ReviewReply: ReviewReply;
   ReviewSellerReplyInput: ReviewSellerReplyInput;
+  SetLoyaltyProgramResult: Omit<SetLoyaltyProgramResult, 'program' | 'reevaluation'> & { program: ResolversParentTypes['LoyaltyProgram'], reevaluation: ResolversParentTypes['LoyaltyReevaluation'] };
   Shop: Shop;
   UpsertOrdersResult: UpsertOrdersResult;
   UpsertReviewsResult: UpsertReviewsResult;
@@ -1355,6 +1626,7 @@ export type ResolversParentTypes = ResolversObject<{
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  loyalty?: Resolver<Maybe<ResolversTypes['CustomerLoyalty']>, ParentType, ContextType>;
   orderSummary?: Resolver<Maybe<ResolversTypes['OrderSummary']>, ParentType, ContextType>;
   orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
   reviews?: Resolver<Maybe<ResolversTypes['ReviewConnection']>, ParentType, ContextType, RequireFields<CustomerReviewsArgs, 'first'>>;
@@ -1363,11 +1635,84 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type CustomerLoyaltyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerLoyalty'] = ResolversParentTypes['CustomerLoyalty']> = ResolversObject<{
+  expiringSoon?: Resolver<Maybe<ResolversTypes['ExpiringPoints']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['LoyaltyEntryConnection'], ParentType, ContextType, RequireFields<CustomerLoyaltyHistoryArgs, 'first'>>;
+  nextTier?: Resolver<Maybe<ResolversTypes['LoyaltyTier']>, ParentType, ContextType>;
+  pointsToNextTier?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  qualifyingPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  redeemablePoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tier?: Resolver<Maybe<ResolversTypes['LoyaltyTier']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
 
+export type ExpiringPointsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExpiringPoints'] = ResolversParentTypes['ExpiringPoints']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LoyaltyEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LoyaltyEntry'] = ResolversParentTypes['LoyaltyEntry']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['LoyaltyEntryKind'], ParentType, ContextType>;
+  orderId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  person?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  qualifyingAfter?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  qualifyingPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  redeemableAfter?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  redeemablePoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LoyaltyEntryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LoyaltyEntryConnection'] = ResolversParentTypes['LoyaltyEntryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['LoyaltyEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LoyaltyEntryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LoyaltyEntryEdge'] = ResolversParentTypes['LoyaltyEntryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['LoyaltyEntry'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LoyaltyProgramResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LoyaltyProgram'] = ResolversParentTypes['LoyaltyProgram']> = ResolversObject<{
+  earnPerAmount?: Resolver<ResolversTypes['VND'], ParentType, ContextType>;
+  earnPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  earnSources?: Resolver<Array<ResolversTypes['OrderSource']>, ParentType, ContextType>;
+  expiryMonths?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tierPeriod?: Resolver<ResolversTypes['LoyaltyTierPeriod'], ParentType, ContextType>;
+  tiers?: Resolver<Array<ResolversTypes['LoyaltyTier']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LoyaltyReevaluationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LoyaltyReevaluation'] = ResolversParentTypes['LoyaltyReevaluation']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  processed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LoyaltyTierResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LoyaltyTier'] = ResolversParentTypes['LoyaltyTier']> = ResolversObject<{
+  benefits?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cardUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  multiplier?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  threshold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  adjustPoints?: Resolver<Maybe<ResolversTypes['CustomerLoyalty']>, ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'customerId' | 'points' | 'reason'>>;
   attachOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationAttachOrderArgs, 'customerId' | 'orderId'>>;
   connectShop?: Resolver<ResolversTypes['Shop'], ParentType, ContextType, RequireFields<MutationConnectShopArgs, 'partnerKey' | 'shopId' | 'source'>>;
   createVoucherCampaign?: Resolver<ResolversTypes['VoucherCampaign'], ParentType, ContextType, RequireFields<MutationCreateVoucherCampaignArgs, 'input'>>;
@@ -1375,7 +1720,9 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   endVoucherCampaign?: Resolver<ResolversTypes['VoucherCampaign'], ParentType, ContextType, RequireFields<MutationEndVoucherCampaignArgs, 'id'>>;
   importOrdersCsv?: Resolver<ResolversTypes['OrderImport'], ParentType, ContextType, RequireFields<MutationImportOrdersCsvArgs, 'csv' | 'source'>>;
   issueVouchers?: Resolver<Array<ResolversTypes['Voucher']>, ParentType, ContextType, RequireFields<MutationIssueVouchersArgs, 'campaignId' | 'customerIds'>>;
+  redeemPoints?: Resolver<Maybe<ResolversTypes['CustomerLoyalty']>, ParentType, ContextType, RequireFields<MutationRedeemPointsArgs, 'customerId' | 'points' | 'reason'>>;
   replyToReview?: Resolver<ResolversTypes['Review'], ParentType, ContextType, RequireFields<MutationReplyToReviewArgs, 'id' | 'text'>>;
+  setLoyaltyProgram?: Resolver<ResolversTypes['SetLoyaltyProgramResult'], ParentType, ContextType, RequireFields<MutationSetLoyaltyProgramArgs, 'input'>>;
   updateVoucherCampaign?: Resolver<ResolversTypes['VoucherCampaign'], ParentType, ContextType, RequireFields<MutationUpdateVoucherCampaignArgs, 'id' | 'input'>>;
   upsertOrders?: Resolver<ResolversTypes['UpsertOrdersResult'], ParentType, ContextType, RequireFields<MutationUpsertOrdersArgs, 'orders'>>;
   upsertReviews?: Resolver<ResolversTypes['UpsertReviewsResult'], ParentType, ContextType, RequireFields<MutationUpsertReviewsArgs, 'reviews'>>;
@@ -1515,6 +1862,8 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  loyaltyProgram?: Resolver<Maybe<ResolversTypes['LoyaltyProgram']>, ParentType, ContextType>;
+  loyaltyReevaluation?: Resolver<Maybe<ResolversTypes['LoyaltyReevaluation']>, ParentType, ContextType, RequireFields<QueryLoyaltyReevaluationArgs, 'id'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderImport?: Resolver<Maybe<ResolversTypes['OrderImport']>, ParentType, ContextType, RequireFields<QueryOrderImportArgs, 'id'>>;
   orderImports?: Resolver<ResolversTypes['OrderImportConnection'], ParentType, ContextType, RequireFields<QueryOrderImportsArgs, 'first'>>;
@@ -1577,6 +1926,12 @@ export type ReviewReplyResolvers<ContextType = Context, ParentType extends Resol
   repliedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ReviewReplyStatus'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SetLoyaltyProgramResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetLoyaltyProgramResult'] = ResolversParentTypes['SetLoyaltyProgramResult']> = ResolversObject<{
+  program?: Resolver<ResolversTypes['LoyaltyProgram'], ParentType, ContextType>;
+  reevaluation?: Resolver<ResolversTypes['LoyaltyReevaluation'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1664,7 +2019,15 @@ export type ZaloFollowerResolvers<ContextType = Context, ParentType extends Reso
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Customer?: CustomerResolvers<ContextType>;
+  CustomerLoyalty?: CustomerLoyaltyResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  ExpiringPoints?: ExpiringPointsResolvers<ContextType>;
+  LoyaltyEntry?: LoyaltyEntryResolvers<ContextType>;
+  LoyaltyEntryConnection?: LoyaltyEntryConnectionResolvers<ContextType>;
+  LoyaltyEntryEdge?: LoyaltyEntryEdgeResolvers<ContextType>;
+  LoyaltyProgram?: LoyaltyProgramResolvers<ContextType>;
+  LoyaltyReevaluation?: LoyaltyReevaluationResolvers<ContextType>;
+  LoyaltyTier?: LoyaltyTierResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
@@ -1687,6 +2050,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ReviewConnection?: ReviewConnectionResolvers<ContextType>;
   ReviewEdge?: ReviewEdgeResolvers<ContextType>;
   ReviewReply?: ReviewReplyResolvers<ContextType>;
+  SetLoyaltyProgramResult?: SetLoyaltyProgramResultResolvers<ContextType>;
   Shop?: ShopResolvers<ContextType>;
   UpsertOrdersResult?: UpsertOrdersResultResolvers<ContextType>;
   UpsertReviewsResult?: UpsertReviewsResultResolvers<ContextType>;

@@ -16,7 +16,9 @@
 //      lock), the figures of all the customers in one grouped query: they include
 //      every change committed by a writer that held the lock before, so a larger
 //      version never carries older figures;
-//   3. the events, in one outbox statement.
+//   3. the events, in one outbox statement;
+//   4. the loyalty ledger of the same customers is reconciled with their orders
+//      (loyalty/loyalty.reconcile.ts), so every write path earns and reverses points.
 import type { EntityManager } from 'typeorm';
 import {
   CUSTOMER_SUMMARY_CHANGED,
@@ -26,6 +28,7 @@ import {
 } from '@customer-graph/runtime';
 import type { CustomerSummaryChangedPayload } from '@customer-graph/runtime';
 import { NOT_COUNTED } from './order.summary';
+import { reconcileLoyalty } from '../loyalty/loyalty.reconcile';
 
 interface Figures {
   customerId: string;
@@ -88,4 +91,5 @@ export async function publishSummaries(
       });
     }),
   );
+  await reconcileLoyalty(tx, workspaceId, ids);
 }
