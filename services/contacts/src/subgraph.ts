@@ -12,6 +12,7 @@ import { groupsModule } from './groups/groups.module';
 import { viewsModule } from './views/views.module';
 import { zaloModule } from './zalo/zalo.module';
 import { buyersModule } from './buyers/buyers.module';
+import { loyaltyTierModule } from './loyalty-tier/loyalty-tier.module';
 import { duplicatesModule } from './duplicates/duplicates.module';
 import { tasksModule } from './tasks/tasks.module';
 import { opportunitiesModule } from './opportunities/opportunities.module';
@@ -52,6 +53,7 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     viewsModule,
     zaloModule,
     buyersModule,
+    loyaltyTierModule,
     duplicatesModule,
     tasksModule,
     opportunitiesModule,

@@ -8,7 +8,7 @@ import type { SqlParams } from '../filter/sql-params';
 import type { CustomerRow } from './customer.entity';
 
 export type SortField =
-  'CREATED_AT' | 'UPDATED_AT' | 'NAME' | 'TOTAL_SPENT' | 'ORDER_COUNT' | 'LAST_ORDER_AT';
+  'CREATED_AT' | 'UPDATED_AT' | 'NAME' | 'TOTAL_SPENT' | 'ORDER_COUNT' | 'LAST_ORDER_AT' | 'TIER';
 export type SortDirection = 'ASC' | 'DESC';
 export interface CustomerSort {
   field: SortField;
@@ -28,11 +28,13 @@ export type SortedRow = CustomerRow & {
   /** bigint, as the driver gives it. */
   totalSpent: string;
   lastOrderAt: Date | null;
+  tierRank: number;
 };
 
 /** What a page selects besides CUSTOMER_SELECT, for SortedRow. */
 export const SORT_SELECT = `c.name_search AS "nameSearch", c.order_count AS "orderCount",
-  c.total_spent AS "totalSpent", c.last_order_at AS "lastOrderAt"`;
+  c.total_spent AS "totalSpent", c.last_order_at AS "lastOrderAt",
+  c.loyalty_tier_rank AS "tierRank"`;
 
 interface SortColumn {
   /** The indexed expression over `customer c`. */
@@ -82,6 +84,14 @@ const SORT_COLUMNS: Record<SortField, SortColumn> = {
     cursor: 'text',
     value: (row) => row.lastOrderAt?.toISOString() ?? '-infinity',
     fits: (v) => v === '-infinity' || (ISO_INSTANT.test(v) && Number.isFinite(Date.parse(v))),
+  },
+  // By the loyalty tier's rank; customers without a tier (rank 0) come first.
+  TIER: {
+    sql: 'c.loyalty_tier_rank',
+    cast: 'integer',
+    cursor: 'text',
+    value: (row) => String(row.tierRank),
+    fits: (v) => /^\d{1,9}$/.test(v),
   },
 };
 

@@ -20,6 +20,7 @@ import {
 import type { Reader } from './filter.values';
 import { readList, readOneOf, readString, readUuid, show } from './filter.values';
 import { ORDER_FIELDS } from './filter.orders';
+import { LOYALTY_FIELDS } from './filter.loyalty';
 
 export interface SystemField {
   /** As error messages name it: `operator "gt" is not valid for text field "name"`. */
@@ -194,4 +195,5 @@ export const SYSTEM_FIELDS: ReadonlyMap<string, SystemField> = new Map<string, S
   ['labels', tagList('labels')],
   ['externalId', externalId],
   ...ORDER_FIELDS,
+  ...LOYALTY_FIELDS,
 ]);

@@ -48,6 +48,16 @@ interface ComparisonFilter<T> {
 /** Whole numbers: a count, an amount of đồng. */
 export type WholeNumberFilter = Omit<ComparisonFilter<number>, 'isEmpty' | 'isNotEmpty'>;
 
+/** A loyalty tier by name. */
+export interface TierFilter {
+  eq?: string | null;
+  neq?: string | null;
+  in?: string[] | null;
+  notIn?: string[] | null;
+  isEmpty?: boolean | null;
+  isNotEmpty?: boolean | null;
+}
+
 /** Calendar dates as 'YYYY-MM-DD'. */
 export type DateFilter = ComparisonFilter<string>;
 
@@ -133,6 +143,10 @@ export interface CustomerFilterInput {
   totalSpent?: WholeNumberFilter | null;
   /** Missing without orders. */
   lastOrderAt?: DateTimeFilter | null;
+  /** The loyalty tier's name; empty without a tier. */
+  tier?: TierFilter | null;
+  /** The loyalty tier's rank, 1 = the lowest; 0 without a tier. */
+  tierRank?: WholeNumberFilter | null;
   custom?: CustomFieldFilter[] | null;
   /** The id of a saved list: its filter applies here, as if written in place. */
   inList?: string | null;

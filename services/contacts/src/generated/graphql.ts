@@ -663,6 +663,16 @@ export type CustomerFilter = {
   range?: InputMaybe<CustomerRangeFilter>;
   /** Tags. */
   tags?: InputMaybe<TagsFilter>;
+  /**
+   * The customer's loyalty tier by name, as orders-loyalty last announced it; empty
+   * without a tier (`isEmpty: true` selects the customers without one).
+   */
+  tier?: InputMaybe<TierFilter>;
+  /**
+   * The rank of the customer's loyalty tier: 1 for the program's lowest tier, then up;
+   * 0 without a tier. "Gold and above" is `{ gte: <Gold's rank> }`.
+   */
+  tierRank?: InputMaybe<CountFilter>;
   /** IANA time zone. */
   timezone?: InputMaybe<StringFilter>;
   /**
@@ -961,6 +971,8 @@ export type CustomerSortField =
   | 'NAME'
   /** How many orders the customer has placed (cancelled and returned ones not counted). */
   | 'ORDER_COUNT'
+  /** The loyalty tier's rank; customers without a tier come first. */
+  | 'TIER'
   /** What the customer has spent in all (cancelled and returned orders not counted). */
   | 'TOTAL_SPENT'
   /** Last change. */
@@ -2193,6 +2205,25 @@ export type TaskStatus =
   /** Not started. */
   | 'TODO';
 
+/**
+ * Conditions on the customer's loyalty tier, by its name (exact, after NFC
+ * normalisation). A customer without a tier has no name.
+ */
+export type TierFilter = {
+  /** In this tier. */
+  eq?: InputMaybe<Scalars['String']['input']>;
+  /** In one of these tiers (at most 1,000). */
+  in?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** true: has no tier. */
+  isEmpty?: InputMaybe<Scalars['Boolean']['input']>;
+  /** true: has a tier. */
+  isNotEmpty?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Not in this tier; a customer without a tier passes. */
+  neq?: InputMaybe<Scalars['String']['input']>;
+  /** In none of these tiers; a customer without a tier passes. */
+  notIn?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
 /** How one user sees the customer screens (seeds `001_…`, `003_…`); nobody else sees it. */
 export type UserView = {
   __typename?: 'UserView';
@@ -2443,6 +2474,7 @@ export type ResolversTypes = ResolversObject<{
   TaskInput: TaskInput;
   TaskPatch: TaskPatch;
   TaskStatus: TaskStatus;
+  TierFilter: TierFilter;
   UserView: ResolverTypeWrapper<UserView>;
   UserViewInput: UserViewInput;
   VND: ResolverTypeWrapper<Scalars['VND']['output']>;
@@ -2540,6 +2572,7 @@ export type ResolversParentTypes = ResolversObject<{
   TaskFilter: TaskFilter;
   TaskInput: TaskInput;
   TaskPatch: TaskPatch;
+  TierFilter: TierFilter;
   UserView: UserView;
   UserViewInput: UserViewInput;
   VND: Scalars['VND']['output'];
