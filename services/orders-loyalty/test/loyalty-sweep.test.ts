@@ -209,4 +209,30 @@ describe('two sweeps at once', () => {
       ).toHaveLength(1);
     }
   });
+
+  it('skips a row another transaction holds, and takes it once it is free', async () => {
+    const held = randomUUID();
+    await completedOrder(ws, held);
+    await age(ws, held);
+    const runner = subgraph.db.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await runner.query(
+        `SELECT 1 FROM loyalty_balance WHERE workspace_id = $1 AND customer_id = $2 FOR UPDATE`,
+        [ws, held],
+      );
+      expect(await runSweepBatch(subgraph.db, ws)).toBe('busy');
+      expect(await ledger(ws, held)).toEqual([{ kind: 'EARN', q: 100, r: 100 }]);
+    } finally {
+      await runner.commitTransaction();
+      await runner.release();
+    }
+    await sweepAll(ws);
+    await sweepAll(ws);
+    expect(await ledger(ws, held)).toEqual([
+      { kind: 'EARN', q: 100, r: 100 },
+      { kind: 'EXPIRE', q: 0, r: -100 },
+    ]);
+  });
 });
