@@ -11,6 +11,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import {
+  DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
   DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
   DEFAULT_STATEMENT_TIMEOUT_MS,
   buildSchema,
@@ -241,6 +242,7 @@ async function main(): Promise<void> {
         demoWorkspaceId: undefined,
         statementTimeoutMs: DEFAULT_STATEMENT_TIMEOUT_MS,
         publicWebhookBaseUrl: DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
+        loyaltySweepIntervalMs: DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
       },
       logger,
     );

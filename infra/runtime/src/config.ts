@@ -45,7 +45,12 @@ export interface SubgraphConfig {
    * URL it posts to (Shopee) is verified against `<this>/webhooks/<source>`.
    */
   publicWebhookBaseUrl: string;
+  /** orders-loyalty: how often the loyalty sweep looks for points due to expire (ms). */
+  loyaltySweepIntervalMs: number;
 }
+
+/** The loyalty sweep's default interval: hourly. */
+export const DEFAULT_LOYALTY_SWEEP_INTERVAL_MS = 3_600_000;
 
 /** Default statement timeouts: a screen answers in well under a second when healthy. */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = { screens: 5_000, analysts: 30_000 };
@@ -108,5 +113,11 @@ export function loadSubgraphConfig(service: string, env: Env = process.env): Sub
       ),
     },
     publicWebhookBaseUrl: readPublicWebhookBaseUrl(env),
+    loyaltySweepIntervalMs: readInteger(
+      env,
+      'LOYALTY_SWEEP_INTERVAL_MS',
+      DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
+      1_000,
+    ),
   };
 }

@@ -104,7 +104,13 @@ export async function startSubgraph<L>(
   });
   await analystDb.initialize();
   const secrets = createSecretBox(config.dataEncryptionKey);
-  const resources = { db, logger, secrets, publicWebhookBaseUrl: config.publicWebhookBaseUrl };
+  const resources = {
+    db,
+    logger,
+    secrets,
+    publicWebhookBaseUrl: config.publicWebhookBaseUrl,
+    loyaltySweepIntervalMs: config.loyaltySweepIntervalMs,
+  };
   const events = startEvents(module, config, db, logger);
   const workers = module.startWorkers?.(resources);
   const provisioner = createWorkspaceProvisioner(db);

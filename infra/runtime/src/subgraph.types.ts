@@ -56,6 +56,8 @@ export interface ServiceResources {
   secrets: SecretBox;
   /** Where senders reach our webhooks from outside, no trailing slash (config.ts). */
   publicWebhookBaseUrl: string;
+  /** How often orders-loyalty's sweep runs (config.ts); unset: hourly. */
+  loyaltySweepIntervalMs?: number;
 }
 
 /** What a module's loaders are built for: one request, of one caller, in one workspace. */

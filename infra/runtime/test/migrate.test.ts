@@ -2,6 +2,7 @@
 // code, naming the command that brings it up to date.
 import { randomBytes } from 'node:crypto';
 import {
+  DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
   DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
   DEFAULT_STATEMENT_TIMEOUT_MS,
   PendingMigrationsError,
@@ -33,6 +34,7 @@ it('refuses to start on an unmigrated database, naming npm run migrate; passes o
     kafkaTopicPrefix: '',
     statementTimeoutMs: DEFAULT_STATEMENT_TIMEOUT_MS,
     publicWebhookBaseUrl: DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
+    loyaltySweepIntervalMs: DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
   };
   const refused = await startSubgraph(marketing, config, createLogger('error')).catch((e) => e);
   expect(refused).toBeInstanceOf(PendingMigrationsError);

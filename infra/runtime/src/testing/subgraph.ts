@@ -9,7 +9,11 @@ import { migrateSubgraph } from '../migrate';
 import type { RunningSubgraph } from '../subgraph';
 import type { SubgraphModule } from '../subgraph.types';
 import { createTestDatabase } from './databases';
-import { DEFAULT_PUBLIC_WEBHOOK_BASE_URL, DEFAULT_STATEMENT_TIMEOUT_MS } from '../config';
+import {
+  DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
+  DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+} from '../config';
 import type { SubgraphConfig } from '../config';
 
 export interface GraphQLBody {
@@ -39,6 +43,8 @@ export async function startTestSubgraph<L>(
     statementTimeoutMs?: SubgraphConfig['statementTimeoutMs'];
     /** Where senders reach webhooks (signed URLs); the dev stack's default unless given. */
     publicWebhookBaseUrl?: string;
+    /** The loyalty sweep's interval; hourly unless given (tests sweep by hand). */
+    loyaltySweepIntervalMs?: number;
   } = {},
 ): Promise<TestSubgraph> {
   const contextSigningSecret = options.contextSigningSecret ?? randomBytes(32).toString('hex');
@@ -61,6 +67,7 @@ export async function startTestSubgraph<L>(
       kafkaTopicPrefix: options.kafkaTopicPrefix ?? '',
       statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
       publicWebhookBaseUrl: options.publicWebhookBaseUrl ?? DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
+      loyaltySweepIntervalMs: options.loyaltySweepIntervalMs ?? DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
     },
     createLogger('error'),
   );

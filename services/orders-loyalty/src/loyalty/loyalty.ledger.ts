@@ -8,6 +8,13 @@ import type { CustomerTierChangedPayload } from '@customer-graph/runtime';
 import { tierFor } from './loyalty.program';
 import type { LoyaltyProgram } from './loyalty.program';
 
+/**
+ * An entry counts in the rolling tier period while this holds: one expression for the
+ * reconciliation's sums and for the sweep's due time (refreshDueAt), so a sweep finds a
+ * customer exactly when the window has moved past one of their counted entries.
+ */
+export const IN_WINDOW = (column: string) => `${column} + interval '12 months' > now()`;
+
 export type EntryKind = 'EARN' | 'REVERSE' | 'REDEEM' | 'ADJUST' | 'EXPIRE' | 'MERGE';
 
 export interface BalanceState {
@@ -119,8 +126,10 @@ export async function insertEntries(
 }
 
 /**
- * Saves the balances (tiers by the program), and publishes the tier of each customer
- * whose tier changed, its version bumped.
+ * Saves the balances (tiers by the program), sets their sweep due time (refreshDueAt),
+ * and publishes the tier of each customer whose tier changed, its version bumped.
+ * `settled`: the customers were just reconciled (nothing past is still due); a merge,
+ * which moves entries without reconciling, passes false.
  */
 export async function saveBalances(
   tx: EntityManager,
@@ -128,6 +137,7 @@ export async function saveBalances(
   program: LoyaltyProgram,
   revision: number,
   states: readonly BalanceState[],
+  settled = true,
 ): Promise<void> {
   if (states.length === 0) return;
   const events: CustomerTierChangedPayload[] = [];
@@ -165,10 +175,46 @@ export async function saveBalances(
       states.map((s) => s.version),
     ],
   );
+  await refreshDueAt(
+    tx,
+    workspaceId,
+    states.map((s) => s.customerId),
+    program.tierPeriod === 'ROLLING_12_MONTHS',
+    settled,
+  );
   await appendEvents(
     tx,
     events.map((payload) =>
       createEvent({ type: CUSTOMER_TIER_CHANGED, workspaceId, key: payload.customerId, payload }),
     ),
+  );
+}
+
+/**
+ * The sweep's due time of each customer (loyalty_balance.due_at, loyalty.sweep.ts): the
+ * earliest time a reconciliation would change their balance with no new order: a
+ * redeemable credit expiring (while anything is redeemable), or, in a rolling period, a
+ * counted qualifying entry leaving the window. Once settled, only future times count;
+ * otherwise past ones too (they may not have been applied). NULL: nothing will fall due.
+ */
+export async function refreshDueAt(
+  tx: EntityManager,
+  workspaceId: string,
+  customerIds: readonly string[],
+  rolling: boolean,
+  settled: boolean,
+): Promise<void> {
+  if (customerIds.length === 0) return;
+  await tx.query(
+    `UPDATE loyalty_balance b SET due_at = (
+       SELECT LEAST(
+                CASE WHEN b.redeemable > 0 THEN min(e.expires_at)
+                  FILTER (WHERE e.redeemable_delta > 0 AND (NOT $4::boolean OR e.expires_at > now())) END,
+                CASE WHEN $3::boolean THEN min(e.window_at + interval '12 months')
+                  FILTER (WHERE e.qualifying_delta <> 0 AND (NOT $4::boolean OR ${IN_WINDOW('e.window_at')})) END)
+         FROM loyalty_entry e
+        WHERE e.workspace_id = $1 AND e.customer_id = b.customer_id AND e.kind <> 'MERGE')
+      WHERE b.workspace_id = $1 AND b.customer_id = ANY($2::uuid[])`,
+    [workspaceId, customerIds, rolling, settled],
   );
 }

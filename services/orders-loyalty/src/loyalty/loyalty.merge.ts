@@ -64,5 +64,6 @@ export const mergeLedgersOnCustomerMerged: EventHandler<typeof CUSTOMER_MERGED> 
     ],
     null,
   );
-  await saveBalances(tx, workspaceId, stored.program, stored.revision, [target]);
+  // Not settled: the moved entries may hold points already due (the sweep takes them).
+  await saveBalances(tx, workspaceId, stored.program, stored.revision, [target], false);
 };

@@ -1,23 +1,31 @@
 // Loyalty ("Khách hàng thân thiết", docs/loyalty.md): the program per workspace, the
 // ledger fed by the orders' reconciliation, the Loyalty tab, points by hand, the tier
-// published to contacts, merges, and the re-evaluation worker.
-import { CUSTOMER_MERGED } from '@customer-graph/runtime';
+// published to contacts, merges, the re-evaluation worker and the expiry/window sweep.
+import { CUSTOMER_MERGED, DEFAULT_LOYALTY_SWEEP_INTERVAL_MS } from '@customer-graph/runtime';
 import type { DomainModule } from '@customer-graph/runtime';
 import { LoyaltyEntryEntity } from './loyalty.entity';
 import { startReevaluationWorker } from './loyalty.job';
 import { createLoyaltyLoaders } from './loyalty.loaders';
 import { mergeLedgersOnCustomerMerged } from './loyalty.merge';
+import { startSweepWorker } from './loyalty.sweep';
 import { loyaltyAccess, loyaltyResolvers } from './loyalty.resolvers';
 import { Loyalty1765000000000 } from './migrations/1765000000000-Loyalty';
+import { LoyaltySweep1765100000000 } from './migrations/1765100000000-LoyaltySweep';
 
 export const loyaltyModule: DomainModule = {
   name: 'loyalty',
   resolvers: [loyaltyResolvers],
   access: loyaltyAccess,
   entities: [LoyaltyEntryEntity],
-  migrations: [Loyalty1765000000000],
+  migrations: [Loyalty1765000000000, LoyaltySweep1765100000000],
   loaders: createLoyaltyLoaders,
-  workers: ({ db, logger }) => startReevaluationWorker(db, logger),
+  workers: ({ db, logger, loyaltySweepIntervalMs }) => {
+    const workers = [
+      startReevaluationWorker(db, logger),
+      startSweepWorker(db, logger, loyaltySweepIntervalMs ?? DEFAULT_LOYALTY_SWEEP_INTERVAL_MS),
+    ];
+    return { stop: async () => void (await Promise.all(workers.map((w) => w.stop()))) };
+  },
   // Listed before orders: the ledgers move before orders' handler reconciles the survivor.
   consumes: { [CUSTOMER_MERGED]: mergeLedgersOnCustomerMerged },
 };

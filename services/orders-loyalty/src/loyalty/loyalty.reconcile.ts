@@ -9,7 +9,7 @@
 // order (unique index), so a redelivery or completed → returned → completed never earns twice.
 import type { EntityManager } from 'typeorm';
 import { isUuid } from '@customer-graph/runtime';
-import { insertEntries, lockBalances, saveBalances } from './loyalty.ledger';
+import { IN_WINDOW, insertEntries, lockBalances, saveBalances } from './loyalty.ledger';
 import type { BalanceState, NewEntry } from './loyalty.ledger';
 import { basePoints, readProgram, tierFor } from './loyalty.program';
 import type { StoredProgram } from './loyalty.program';
@@ -19,6 +19,7 @@ interface Earning {
   customerId: string;
   total: string;
   orderedAt: Date;
+  inWindow: boolean;
 }
 interface LiveEarn {
   id: string;
@@ -27,6 +28,7 @@ interface LiveEarn {
   q: string;
   r: string;
   windowAt: Date;
+  inWindow: boolean;
 }
 interface Sums {
   customerId: string;
@@ -40,7 +42,7 @@ const SUMS_SQL = `
   SELECT customer_id AS "customerId",
          COALESCE(sum(redeemable_delta) FILTER (WHERE redeemable_delta > 0 AND expires_at <= now()), 0)::text AS due,
          COALESCE(-sum(redeemable_delta) FILTER (WHERE redeemable_delta < 0), 0)::text AS spent,
-         COALESCE(sum(qualifying_delta) FILTER (WHERE window_at >= now() - interval '12 months'), 0)::text AS windowed
+         COALESCE(sum(qualifying_delta) FILTER (WHERE ${IN_WINDOW('window_at')}), 0)::text AS windowed
     FROM loyalty_entry
    WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[]) AND kind <> 'MERGE'
    GROUP BY customer_id`;
@@ -59,7 +61,8 @@ export async function reconcileLoyalty(
   const balances = await lockBalances(tx, workspaceId, ids);
   // One after the other: a transaction's connection runs one statement at a time.
   const earnings: Earning[] = await tx.query(
-    `SELECT id AS "orderId", customer_id AS "customerId", total::text, ordered_at AS "orderedAt"
+    `SELECT id AS "orderId", customer_id AS "customerId", total::text, ordered_at AS "orderedAt",
+              ${IN_WINDOW('ordered_at')} AS "inWindow"
          FROM customer_order
         WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[]) AND status = 'COMPLETED'
           AND source = ANY($3::text[]) AND NOT details_pending`,
@@ -67,7 +70,8 @@ export async function reconcileLoyalty(
   );
   const live: LiveEarn[] = await tx.query(
     `SELECT id, order_id AS "orderId", customer_id AS "customerId", qualifying_delta::text AS q,
-              redeemable_delta::text AS r, window_at AS "windowAt"
+              redeemable_delta::text AS r, window_at AS "windowAt",
+              ${IN_WINDOW('window_at')} AS "inWindow"
          FROM loyalty_entry
         WHERE workspace_id = $1 AND kind = 'EARN' AND live
           AND (customer_id = ANY($2::uuid[]) OR order_id IN (
@@ -81,8 +85,7 @@ export async function reconcileLoyalty(
   const reversed: string[] = [];
   const earned = new Set<string>();
   const rolling = program.tierPeriod === 'ROLLING_12_MONTHS';
-  const windowStart = Date.now() - 365 * 24 * 3600 * 1000;
-  const windowDelta = (at: Date, q: number) => (!rolling || at.getTime() >= windowStart ? q : 0);
+  const windowDelta = (inWindow: boolean, q: number) => (!rolling || inWindow ? q : 0);
   const byCustomer = new Map<string, LiveEarn[]>();
   for (const e of live) {
     // A live EARN of a customer outside this set (its balance not locked) stays as it is.
@@ -115,7 +118,7 @@ export async function reconcileLoyalty(
         earned.add(e.orderId);
         continue;
       }
-      const q = windowDelta(e.windowAt, Number(e.q));
+      const q = windowDelta(e.inWindow, Number(e.q));
       const r = Math.min(state.redeemable, Number(e.r));
       state.qualifying = Math.max(0, state.qualifying - q);
       state.redeemable -= r;
@@ -133,7 +136,7 @@ export async function reconcileLoyalty(
     if (q <= 0) continue;
     const multiplier = tierFor(program, state.qualifying).tier?.multiplier ?? 1;
     const r = Math.floor(q * multiplier);
-    state.qualifying += windowDelta(w.orderedAt, q);
+    state.qualifying += windowDelta(w.inWindow, q);
     state.redeemable += r;
     entries.push(
       entry(state, 'EARN', q, r, { orderId: w.orderId, live: true, windowAt: w.orderedAt }),
