@@ -3,7 +3,9 @@
 // it, given back on cancellation, refused with a reason), the customer's tab by
 // status, what staff and another workspace see, and bad input naming the field.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { CUSTOMER_MERGED, createEvent } from '@customer-graph/runtime';
 import type { Identity } from '@customer-graph/runtime';
+import { applyEvents } from '@customer-graph/runtime/testing';
 import { startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { ordersLoyaltySubgraph } from '../src';
@@ -340,6 +342,24 @@ describe('the voucher tab', () => {
       'TAB-FREE',
     ]);
     expect((await tab(editor, C, 'EXPIRED')).totalCount).toBe(0);
+  });
+
+  it('moves the merged customers’ codes to the survivor, once', async () => {
+    const [survivor, merged] = [randomUUID(), randomUUID()];
+    const c = await campaign(editor, { limitPerCustomer: null });
+    await issue(editor, c, [survivor, merged, merged], ['MG-S', 'MG-1', 'MG-2']);
+    const event = createEvent({
+      type: CUSTOMER_MERGED,
+      workspaceId: ws,
+      key: survivor,
+      payload: { mergeId: randomUUID(), survivorId: survivor, mergedIds: [merged], mergedBy: 'e' },
+    });
+    await applyEvents(subgraph.db, ordersLoyaltySubgraph, event, event);
+    const codes = (await tab(editor, survivor)).edges.map(
+      (e: { node: { code: string } }) => e.node.code,
+    );
+    expect(codes.sort()).toEqual(['MG-1', 'MG-2', 'MG-S']);
+    expect((await tab(editor, merged)).totalCount).toBe(3); // the merged id names the survivor
   });
 
   it('shows staff only their customers’ vouchers, and another workspace none', async () => {

@@ -1,9 +1,12 @@
 // Vouchers: campaigns (create, update, end), codes issued to customers, the customer's
 // voucher tab (`Customer.vouchers`), and orders using codes (voucher.apply.ts, called by
-// the upsert core and Shopee's pushes). docs/vouchers.md.
+// the upsert core and Shopee's pushes); a merge of customers moves their codes to the
+// survivor. docs/vouchers.md.
+import { CUSTOMER_MERGED } from '@customer-graph/runtime';
 import type { DomainModule } from '@customer-graph/runtime';
 import { VoucherCampaignEntity, VoucherEntity } from './voucher.entity';
 import { createVoucherLoaders } from './voucher.loaders';
+import { moveVouchersOnCustomerMerged } from './voucher.merge';
 import { voucherAccess, voucherResolvers } from './voucher.resolvers';
 import { CreateVouchers1764700000500 } from './migrations/1764700000500-CreateVouchers';
 
@@ -14,4 +17,5 @@ export const vouchersModule: DomainModule = {
   entities: [VoucherCampaignEntity, VoucherEntity],
   migrations: [CreateVouchers1764700000500],
   loaders: createVoucherLoaders,
+  consumes: { [CUSTOMER_MERGED]: moveVouchersOnCustomerMerged },
 };
