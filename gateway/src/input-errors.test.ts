@@ -21,6 +21,15 @@ describe('input errors', () => {
     expect(formatted.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'f.name' });
   });
 
+  it('names the variable path of a value a custom scalar refused, not the scalar', () => {
+    const formatted = inputErrorAsBadUserInput({
+      message:
+        'Variable "$i" got invalid value "soon" at "i.dueAt"; Expected type "DateTime". "soon" is not an ISO 8601 date-time',
+      extensions: { code: 'BAD_USER_INPUT', field: 'DateTime' },
+    });
+    expect(formatted.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'i.dueAt' });
+  });
+
   it('answers a value of the wrong type as BAD_USER_INPUT', () => {
     expect(
       inputErrorAsBadUserInput(validation('Expected value of type "Int", found "ten".')).extensions

@@ -17,13 +17,12 @@ const VARIABLE_PATH = /got invalid value .* at "([^"]+)"/;
 export function inputErrorAsBadUserInput(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (code !== 'GRAPHQL_VALIDATION_FAILED' && code !== 'BAD_USER_INPUT') return formatted;
+  // A variable's bad value names its path ("i.dueAt"), which beats what the value's own
+  // check named (a custom scalar names itself: "DateTime", "VND").
+  const path = VARIABLE_PATH.exec(formatted.message)?.[1];
   const problem = VALUE_PROBLEMS.map((re) => re.exec(formatted.message)).find(Boolean);
-  if (!problem) return formatted;
-  const field =
-    formatted.extensions?.field ??
-    VARIABLE_PATH.exec(formatted.message)?.[1] ??
-    problem[1] ??
-    undefined;
+  if (!problem && !path) return formatted;
+  const field = path ?? formatted.extensions?.field ?? problem?.[1] ?? undefined;
   return {
     ...formatted,
     extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT', ...(field ? { field } : {}) },

@@ -131,3 +131,17 @@ it('refuses upsertOrders to staff, and 501 orders to an admin naming the field',
   });
   expect(many.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'orders' });
 });
+
+it('names the argument path of a money or time value a custom scalar refuses', async () => {
+  const q = `mutation($o: [OrderInput!]!) { upsertOrders(orders: $o) { created } }`;
+  const money = await gql(admin, q, { o: [{ ...order('V-1', null), total: 1.5 }] });
+  expect(money.errors?.[0].extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'o[0].total',
+  });
+  const time = await gql(admin, q, { o: [{ ...order('V-2', null), orderedAt: 'soon' }] });
+  expect(time.errors?.[0].extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'o[0].orderedAt',
+  });
+});
