@@ -50,12 +50,19 @@ it('keeps the socket alive between calls', async () => {
   expect(second.headers.get('x-seen')).toBe('2');
 });
 
-it('sends a request again, once, when the kept-alive socket was closed under it', async () => {
+it('sends a query again, once, when the kept-alive socket was closed under it', async () => {
   const post = httpFetch(origin);
-  const init = { headers: {}, body: '{}' };
+  const init = { headers: {}, body: JSON.stringify({ query: '{ customers { id } }' }) };
   await post(`${origin}/cut`, init, 1_000);
   const again = await post(`${origin}/cut`, init, 1_000);
   expect(again.headers.get('x-seen')).toBe('1'); // answered on a fresh socket
+});
+
+it('never sends a mutation twice: the reset is the caller’s to see', async () => {
+  const post = httpFetch(origin);
+  const init = { headers: {}, body: JSON.stringify({ query: 'mutation { m }' }) };
+  await post(`${origin}/cut`, init, 1_000);
+  await expect(post(`${origin}/cut`, init, 1_000)).rejects.toMatchObject({ code: 'ECONNRESET' });
 });
 
 it('gives up at the deadline', async () => {

@@ -42,6 +42,17 @@ function answer(url: string, res: http.IncomingMessage, body: Buffer): Answer {
   return self;
 }
 
+/** Whether a GraphQL request body carries a mutation (not to be sent twice). */
+function mutates(body: string | undefined): boolean {
+  if (!body) return false;
+  try {
+    const { query } = JSON.parse(body) as { query?: string };
+    return typeof query !== 'string' || /^\s*mutation\b/.test(query);
+  } catch {
+    return true;
+  }
+}
+
 /** A POST-and-read-all client for one origin, keeping its sockets alive between calls. */
 export function httpFetch(origin: string) {
   const secure = origin.startsWith('https:');
@@ -54,6 +65,7 @@ export function httpFetch(origin: string) {
     retried = false,
   ): Promise<Answer> =>
     new Promise((resolve, reject) => {
+      const deadline = Date.now() + timeoutMs;
       const body = init.body === undefined ? undefined : Buffer.from(init.body);
       const req = request(url, {
         method: init.method ?? 'POST',
@@ -79,10 +91,18 @@ export function httpFetch(origin: string) {
       req.on('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         // A kept-alive socket the subgraph closed as this request went out (its idle
-        // timeout): the request never reached it, so it is sent again, once, on a
-        // fresh socket (the remedy Node's documentation gives for this race).
-        if (req.reusedSocket && error.code === 'ECONNRESET' && !retried) {
-          resolve(send(url, init, timeoutMs, true));
+        // timeout) is sent again, once, on a fresh socket (the remedy Node's
+        // documentation gives for this race), within what is left of the deadline.
+        // Never a mutation: a reset cannot prove the subgraph did not run it.
+        const left = deadline - Date.now();
+        if (
+          req.reusedSocket &&
+          error.code === 'ECONNRESET' &&
+          !retried &&
+          !mutates(init.body) &&
+          left > 0
+        ) {
+          resolve(send(url, init, left, true));
         } else reject(error);
       });
       req.end(body);

@@ -46,6 +46,7 @@ function deadlineFetch(serviceName: string, url: string): Fetcher {
   ) => {
     const { [DEADLINE_HEADER]: deadline, ...headers } = init.headers;
     const timeoutMs = Number(deadline);
+    if (!(timeoutMs > 0)) throw new Error(`no deadline for a call to ${serviceName}`);
     try {
       return await post(target, { ...init, headers }, timeoutMs);
     } catch (error) {

@@ -360,6 +360,9 @@ describe('the voucher tab', () => {
     );
     expect(codes.sort()).toEqual(['MG-1', 'MG-2', 'MG-S']);
     expect((await tab(editor, merged)).totalCount).toBe(3); // the merged id names the survivor
+    // A code issued to the merged id afterwards goes to the survivor.
+    await issue(editor, c, [merged], ['MG-3']);
+    expect((await tab(editor, survivor)).totalCount).toBe(4);
   });
 
   it('shows staff only their customers’ vouchers, and another workspace none', async () => {

@@ -1,9 +1,8 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
 import type { RequestScope } from '@customer-graph/runtime';
-import { alignMany, alignOne, isUuid, staffScope } from '@customer-graph/runtime';
+import { alignMany, alignOne, isUuid, staffScope, survivorsOf } from '@customer-graph/runtime';
 import { createPhoneMemo } from '../filter/phone-memo';
-import { survivorsOf } from '../merge/merged-ids';
 import type { E164Of } from '../filter/phone-memo';
 import type { CompiledWhere } from './customer.list';
 import { CustomerEntity } from './customer.entity';
@@ -60,7 +59,7 @@ export function createCustomerLoaders({
       };
       const found = alignOne(ids, await find(ids), (row) => row.id);
       // An id not found may be a merged customer's: it names the survivor now
-      // (merge/merged-ids.ts). Looked up only on a miss.
+      // (the runtime's customer-merges.ts). Looked up only on a miss.
       const missing = ids.filter((id, i) => found[i] === null && isUuid(id));
       if (missing.length === 0) return found;
       const survivors = await survivorsOf(db, workspaceId, missing);

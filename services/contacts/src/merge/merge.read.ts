@@ -9,12 +9,12 @@
 // and is refused with nothing changed (a customer the first kept is merged as it is
 // now).
 import type { EntityManager } from 'typeorm';
+import { survivorsOf } from '@customer-graph/runtime';
 import { CUSTOMER_SELECT } from '../customers/customer.entity';
 import type { CustomerRow } from '../customers/customer.entity';
 import { MergeErrorCode, mergeError } from './merge.errors';
 import type { CheckedMerge } from './merge.input';
 import type { MergeCustomer } from './merge.types';
-import { survivorsOf } from './merged-ids';
 
 type Row = CustomerRow & {
   orderCount: number;

@@ -93,7 +93,9 @@ export async function reconcileLoyalty(
       earned.add(e.orderId);
       continue;
     }
-    byCustomer.set(e.customerId, [...(byCustomer.get(e.customerId) ?? []), e]);
+    const list = byCustomer.get(e.customerId);
+    if (list) list.push(e);
+    else byCustomer.set(e.customerId, [e]);
   }
   for (const state of balances.values()) {
     const s = sumsOf.get(state.customerId);

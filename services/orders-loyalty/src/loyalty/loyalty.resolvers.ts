@@ -55,18 +55,24 @@ export const loyaltyResolvers: Resolvers = {
     setLoyaltyProgram: (_root, { input }, ctx) =>
       setProgram(ctx.db, ctx.workspaceId, ctx.access.identity.userId, input),
     redeemPoints: async (_root, args, ctx) => {
+      // A merged customer's id names its survivor: the points are the survivor's.
+      const customerId = await ctx.loaders.customerAccess.currentId.load(args.customerId);
       await changePoints(ctx.db, ctx.workspaceId, 'REDEEM', {
         ...args,
+        customerId,
         person: ctx.access.identity.userId,
       });
-      return ctx.loaders.loyalty.view.load(args.customerId);
+      return ctx.loaders.loyalty.view.load(customerId);
     },
     adjustPoints: async (_root, args, ctx) => {
+      // A merged customer's id names its survivor: the points are the survivor's.
+      const customerId = await ctx.loaders.customerAccess.currentId.load(args.customerId);
       await changePoints(ctx.db, ctx.workspaceId, 'ADJUST', {
         ...args,
+        customerId,
         person: ctx.access.identity.userId,
       });
-      return ctx.loaders.loyalty.view.load(args.customerId);
+      return ctx.loaders.loyalty.view.load(customerId);
     },
   },
 };

@@ -35,7 +35,14 @@ export const voucherResolvers: Resolvers = {
     updateVoucherCampaign: (_root, { id, input }, ctx) =>
       updateCampaign(ctx.db, ctx.workspaceId, id, input),
     endVoucherCampaign: (_root, { id }, ctx) => endCampaign(ctx.db, ctx.workspaceId, id),
-    issueVouchers: (_root, args, ctx) => issueVouchers(ctx.db, ctx.workspaceId, ctx.access, args),
+    // A merged customer's id names its survivor: the code is issued to the survivor.
+    issueVouchers: async (_root, args, ctx) =>
+      issueVouchers(ctx.db, ctx.workspaceId, ctx.access, {
+        ...args,
+        customerIds: await Promise.all(
+          args.customerIds.map((id) => ctx.loaders.customerAccess.currentId.load(id)),
+        ),
+      }),
   },
   VoucherCampaign: {
     value: (c) => Number(c.value),
