@@ -87,7 +87,12 @@ export function startJobWorker(queue: JobQueue, logger: Logger, pollMs = 250): W
       let jobId: string | null = null;
       let outcome: BatchOutcome | 'idle' = 'idle';
       try {
-        jobId = scheduler.pick(await queue.pending())?.id ?? null;
+        const pending = await queue.pending();
+        // A job finished or failed by another worker leaves no count behind here.
+        for (const id of failures.keys()) {
+          if (!pending.some((job) => job.id === id)) failures.delete(id);
+        }
+        jobId = scheduler.pick(pending)?.id ?? null;
         if (jobId) outcome = await queue.runBatch(jobId);
         if (jobId) failures.delete(jobId);
       } catch (error) {

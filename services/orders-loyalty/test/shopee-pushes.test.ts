@@ -150,6 +150,23 @@ describe('connectShop', () => {
     expect(list.data!.shops[0]).toEqual({ shopId: '900001' });
   });
 
+  it('holds the cap when many shops are connected at once', async () => {
+    const ws = `shop-race-${randomUUID().slice(0, 8)}`;
+    for (let i = 1; i <= 45; i++) await connect(ws, String(800_000 + i), 'partner-key');
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        subgraph.query(admin(ws), CONNECT, {
+          src: 'SHOPEE',
+          shop: String(810_000 + i),
+          key: 'partner-key',
+        }),
+      ),
+    );
+    expect(answers.filter((a) => !a.errors)).toHaveLength(5);
+    const list = await subgraph.query(admin(ws), '{ shops { shopId } }');
+    expect(list.data!.shops).toHaveLength(50);
+  });
+
   it('disconnects a shop: its pushes are refused from then on, its orders kept', async () => {
     const ws = `shop-off-${randomUUID().slice(0, 8)}`;
     const shop = newShop();

@@ -2,7 +2,7 @@
 // workspace. The partner key goes in sealed and never comes out.
 import { PublicErrorCode, badInput, publicError } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
-import type { Resolvers } from '../generated/graphql';
+import type { Resolvers, Shop } from '../generated/graphql';
 import { CONNECTABLE_SOURCES, SHOP_CONNECTION_PUBLIC } from './shop.entity';
 import { shopDirectory } from './shop.directory';
 import { sealPartnerKey } from './shop.secret';
@@ -38,17 +38,6 @@ export const shopResolvers: Resolvers = {
           'partnerKey must be 8 to 256 characters, without spaces around',
         );
       }
-      const [{ others }]: { others: number }[] = await ctx.db.query(
-        `SELECT count(*)::int AS others FROM shop_connection
-          WHERE workspace_id = $1 AND NOT (source = $2 AND shop_id = $3)`,
-        [ctx.workspaceId, source, shopId],
-      );
-      if (others >= MAX_SHOPS_PER_WORKSPACE) {
-        throw badInput(
-          'shopId',
-          `a workspace connects at most ${MAX_SHOPS_PER_WORKSPACE} shops: disconnect one first`,
-        );
-      }
       // A claim is PENDING until a push signed with its key arrives (shopee.webhook.ts):
       // other workspaces' pending claims on the shop do not block this one, a CONNECTED
       // one does. Re-keying a shop the workspace has keeps its status.
@@ -57,8 +46,26 @@ export const shopResolvers: Resolvers = {
         { workspaceId: ctx.workspaceId, source, shopId },
         partnerKey,
       );
-      const rows = await ctx.db.query(
-        `INSERT INTO shop_connection (workspace_id, source, shop_id, partner_key, status, claimed_at)
+      // One connectShop of a workspace at a time: the count and the insert cannot be
+      // raced past the cap.
+      const rows: Shop[] = await ctx.db.transaction(async (tx) => {
+        await tx.query(
+          `SELECT pg_advisory_xact_lock(hashtextextended('shop-connections ' || $1, 0))`,
+          [ctx.workspaceId],
+        );
+        const [{ others }]: { others: number }[] = await tx.query(
+          `SELECT count(*)::int AS others FROM shop_connection
+            WHERE workspace_id = $1 AND NOT (source = $2 AND shop_id = $3)`,
+          [ctx.workspaceId, source, shopId],
+        );
+        if (others >= MAX_SHOPS_PER_WORKSPACE) {
+          throw badInput(
+            'shopId',
+            `a workspace connects at most ${MAX_SHOPS_PER_WORKSPACE} shops: disconnect one first`,
+          );
+        }
+        return tx.query(
+          `INSERT INTO shop_connection (workspace_id, source, shop_id, partner_key, status, claimed_at)
          SELECT $1, $2, $3, $4, 'PENDING', now()
           WHERE NOT EXISTS (SELECT 1 FROM shop_connection
                              WHERE source = $2 AND shop_id = $3 AND status = 'CONNECTED'
@@ -66,8 +73,9 @@ export const shopResolvers: Resolvers = {
          ON CONFLICT (workspace_id, source, shop_id) DO UPDATE SET
            partner_key = EXCLUDED.partner_key, claimed_at = now()
          RETURNING ${SHOP_CONNECTION_PUBLIC}`,
-        [ctx.workspaceId, source, shopId, sealed],
-      );
+          [ctx.workspaceId, source, shopId, sealed],
+        );
+      });
       shopDirectory(ctx.db).forget();
       if (rows.length === 0) {
         throw publicError(
