@@ -8,8 +8,10 @@
 // the body is a JSON object with a connection_id (400), the signature matches that
 // connection's secret (401 NOT_SIGNED), the rest of the body is valid (400, told only
 // to a sender that could sign), the timestamp is fresh (401 STALE), then the event is
-// applied once in the connection's workspace (a delivery seen before gets 200 with
-// `duplicate: true`). Nothing is stored for a refused request.
+// applied in the connection's workspace: a delivery seen before (the same body) gets
+// 200 with `duplicate: true` and changes nothing; a retry with a new timestamp is a new
+// event row, and since the call is recomputed from all its events, it changes nothing
+// either. Nothing is stored for a refused request.
 import type { DataSource } from 'typeorm';
 import { sendJson } from '@customer-graph/runtime';
 import type { Logger, RouteHandler, SecretBox } from '@customer-graph/runtime';
