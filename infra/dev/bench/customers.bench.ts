@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
+  DEFAULT_MARKETING_RETENTION_MONTHS,
   DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
   DEFAULT_STATEMENT_TIMEOUT_MS,
   buildSchema,
@@ -243,6 +244,7 @@ async function main(): Promise<void> {
         statementTimeoutMs: DEFAULT_STATEMENT_TIMEOUT_MS,
         publicWebhookBaseUrl: DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
         loyaltySweepIntervalMs: DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
+        marketingRetentionMonths: DEFAULT_MARKETING_RETENTION_MONTHS,
       },
       logger,
     );

@@ -151,10 +151,13 @@ async function main(): Promise<void> {
     console.log('program B: the timed re-evaluation');
     const entriesBefore = await entries();
     const eventsBefore = await events();
+    await orders.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await orders.query('SELECT pg_stat_statements_reset()');
     const pid = stack.process.pid!;
     const cpuBefore = sampleCpu(pid);
     const second = await reevaluate(PROGRAM_B);
     const cpuAfter = sampleCpu(pid);
+    const statements = await topStatements(orders);
     const written = (await entries()) - entriesBefore;
     const tierEvents = (await events()) - eventsBefore;
     const secondDrain = await drain();
@@ -162,6 +165,7 @@ async function main(): Promise<void> {
     const perSecond = (n: number, s: number) => Math.round(n / s);
 
     // 3. The lag from a completed order to the customer's new tier.
+    await orders.query('SELECT pg_stat_statements_reset()');
     const lag = await tierLag({
       stack,
       token,
@@ -169,6 +173,7 @@ async function main(): Promise<void> {
       topTier: { name: 'Kim cương', rank: PROGRAM_B.tiers.length },
       total: LAG_ORDER_TOTAL,
     });
+    const lagStatements = await topStatements(orders);
     await Promise.all([contacts.end(), orders.end()]);
 
     const report = {
@@ -206,8 +211,10 @@ async function main(): Promise<void> {
         outboxLeft: secondDrain.left,
         // CPU ms per customer of each process of the stack (the bench client not counted).
         cpuMsPerCustomer: cpuPer(cpuBefore, cpuAfter, customers),
+        // Where Postgres spent it: orders-loyalty's statements by total time during the job.
+        topStatements: statements,
       },
-      tierLag: lag,
+      tierLag: { ...lag, topStatements: lagStatements },
       totalSeconds: (Date.now() - started) / 1000,
     };
     console.log(JSON.stringify(report, null, 2));
@@ -218,6 +225,19 @@ async function main(): Promise<void> {
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+
+/** The orders-loyalty database's costliest statements since the last reset. */
+async function topStatements(admin: Client) {
+  const { rows } = await admin.query(
+    `SELECT regexp_replace(left(s.query, 160), '\\s+', ' ', 'g') AS query, s.calls::int AS calls,
+            round(s.total_exec_time)::int AS "totalMs",
+            round(s.mean_exec_time::numeric, 2)::float AS "meanMs", s.rows::int AS rows
+       FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+      WHERE d.datname = current_database()
+      ORDER BY s.total_exec_time DESC LIMIT 10`,
+  );
+  return rows;
+}
 
 main().catch((error) => {
   console.error(error);

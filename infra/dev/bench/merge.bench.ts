@@ -100,9 +100,9 @@ async function seed(dbs: Record<string, Client>, ws: string): Promise<string[][]
       [ws, ids, g, ORDERS],
     );
     await dbs.marketing.query(
-      `INSERT INTO marketing_message (workspace_id, customer_id, channel, campaign_name, status, sent_at)
+      `INSERT INTO marketing_message (workspace_id, customer_id, channel, campaign_name, status, sent_at, created_at)
        SELECT $1, ${spread(CUSTOMERS)}, 'ZNS', 'Chiến dịch ' || i % 50, 'DELIVERED',
-              now() - i * interval '1 minute'
+              now() - i * interval '1 minute', now() - i * interval '1 minute'
          FROM generate_series(0, $3::int - 1) AS i`,
       [ws, ids, MESSAGES],
     );

@@ -26,8 +26,12 @@ function read(pid: number): { ppid: number; ticks: number; cmdline: string } | n
     // The command name may hold spaces: fields start after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-    // state ppid … utime (14th field of stat, 12th after the name) stime (13th).
-    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), cmdline };
+    // state ppid … utime (14th field of stat, 12th after the name), stime, and cutime,
+    // cstime: the CPU of its children that have exited. A Postgres backend that ends
+    // (a pool closing an idle connection) leaves its CPU to the postmaster's cutime;
+    // without it the phase's Postgres figure shrank, even below zero.
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    return { ppid: Number(fields[1]), ticks, cmdline };
   } catch {
     return null; // gone meanwhile
   }

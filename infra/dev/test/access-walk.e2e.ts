@@ -186,15 +186,15 @@ beforeAll(async () => {
         const reviewId = randomUUID();
         owner.set(`Review:${reviewId}`, c.id);
         await db.query(
-          `INSERT INTO order_review (id, workspace_id, source, review_id, order_code, product_name, rating, reviewed_at)
-           VALUES ($1, $2, 'WEBSITE', $3, $4, 'Áo thun', 5, now())`,
+          `INSERT INTO order_review (id, workspace_id, source, review_id, order_code, product_name, rating, reviewed_at, edited_at)
+           VALUES ($1, $2, 'WEBSITE', $3, $4, 'Áo thun', 5, now(), now())`,
           [reviewId, ws, `RV-${i}`, `O-${i}`],
         );
       } else if (c.id && name === 'marketing') {
         owner.set(`MarketingMessage:${id}`, c.id);
         await db.query(
-          `INSERT INTO marketing_message (id, workspace_id, customer_id, channel, campaign_name, status, sent_at)
-           VALUES ($1, $2, $3, 'SMS', 'Tết', 'DELIVERED', now())`,
+          `INSERT INTO marketing_message (id, workspace_id, customer_id, channel, campaign_name, status, sent_at, created_at)
+           VALUES ($1, $2, $3, 'SMS', 'Tết', 'DELIVERED', now(), now())`,
           [id, ws, c.id],
         );
       }

@@ -145,8 +145,9 @@ beforeAll(async () => {
       [ws, `zalo-${who}`, id],
     );
     await stack.db('marketing').query(
-      `INSERT INTO marketing_message (workspace_id, customer_id, channel, campaign_name, status, sent_at)
-       SELECT $1, $2, 'ZNS', 'Tri ân ' || n, 'DELIVERED', now() - n * interval '1 hour'
+      `INSERT INTO marketing_message (workspace_id, customer_id, channel, campaign_name, status, sent_at, created_at)
+       SELECT $1, $2, 'ZNS', 'Tri ân ' || n, 'DELIVERED', now() - n * interval '1 hour',
+              now() - n * interval '1 hour'
          FROM generate_series(1, $3::int) AS n`,
       [ws, id, holds.messages],
     );

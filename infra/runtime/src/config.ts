@@ -47,7 +47,12 @@ export interface SubgraphConfig {
   publicWebhookBaseUrl: string;
   /** orders-loyalty: how often the loyalty sweep looks for points due to expire (ms). */
   loyaltySweepIntervalMs: number;
+  /** marketing: whole months of messages kept before the current one; older are dropped. */
+  marketingRetentionMonths: number;
 }
+
+/** Messages of the last 24 months (and the current one) are kept by default. */
+export const DEFAULT_MARKETING_RETENTION_MONTHS = 24;
 
 /** The loyalty sweep's default interval: hourly. */
 export const DEFAULT_LOYALTY_SWEEP_INTERVAL_MS = 3_600_000;
@@ -118,6 +123,12 @@ export function loadSubgraphConfig(service: string, env: Env = process.env): Sub
       'LOYALTY_SWEEP_INTERVAL_MS',
       DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
       1_000,
+    ),
+    marketingRetentionMonths: readInteger(
+      env,
+      'MARKETING_RETENTION_MONTHS',
+      DEFAULT_MARKETING_RETENTION_MONTHS,
+      1,
     ),
   };
 }

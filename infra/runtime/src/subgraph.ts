@@ -110,6 +110,7 @@ export async function startSubgraph<L>(
     secrets,
     publicWebhookBaseUrl: config.publicWebhookBaseUrl,
     loyaltySweepIntervalMs: config.loyaltySweepIntervalMs,
+    marketingRetentionMonths: config.marketingRetentionMonths,
   };
   const events = startEvents(module, config, db, logger);
   const workers = module.startWorkers?.(resources);

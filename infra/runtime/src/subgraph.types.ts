@@ -58,6 +58,8 @@ export interface ServiceResources {
   publicWebhookBaseUrl: string;
   /** How often orders-loyalty's sweep runs (config.ts); unset: hourly. */
   loyaltySweepIntervalMs?: number;
+  /** Months of marketing messages kept before the current one (config.ts); unset: 24. */
+  marketingRetentionMonths?: number;
 }
 
 /** What a module's loaders are built for: one request, of one caller, in one workspace. */

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
+  DEFAULT_MARKETING_RETENTION_MONTHS,
   DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
   DEFAULT_STATEMENT_TIMEOUT_MS,
   PendingMigrationsError,
@@ -35,6 +36,7 @@ it('refuses to start on an unmigrated database, naming npm run migrate; passes o
     statementTimeoutMs: DEFAULT_STATEMENT_TIMEOUT_MS,
     publicWebhookBaseUrl: DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
     loyaltySweepIntervalMs: DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
+    marketingRetentionMonths: DEFAULT_MARKETING_RETENTION_MONTHS,
   };
   const refused = await startSubgraph(marketing, config, createLogger('error')).catch((e) => e);
   expect(refused).toBeInstanceOf(PendingMigrationsError);

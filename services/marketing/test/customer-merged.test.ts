@@ -41,8 +41,9 @@ it('moves the merged customers’ messages to the survivor, once', async () => {
     [other, 4, 'EMAIL'],
   ] as const) {
     await subgraph.db.query(
-      `INSERT INTO marketing_message (workspace_id, customer_id, channel, campaign_name, status, sent_at)
-       SELECT $1, $2, $3, 'Tết ' || n, 'DELIVERED', now() - n * interval '1 day'
+      `INSERT INTO marketing_message (workspace_id, customer_id, channel, campaign_name, status, sent_at, created_at)
+       SELECT $1, $2, $3, 'Tết ' || n, 'DELIVERED', now() - n * interval '1 day',
+              now() - n * interval '1 day'
          FROM generate_series(1, $4::int) AS n`,
       [ws, customerId, channel, count],
     );

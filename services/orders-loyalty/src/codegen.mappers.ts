@@ -12,6 +12,7 @@ export const mappers: Record<string, string> = {
   VoucherCampaign: '../vouchers/voucher.entity#VoucherCampaignRow',
   Voucher: '../vouchers/voucher.entity#VoucherRow',
   VoucherConnection: '../vouchers/voucher.mappers#VoucherPage',
+  VoucherCampaignConnection: '../vouchers/voucher.mappers#CampaignPage',
   CustomerLoyalty: '../loyalty/loyalty.loaders#LoyaltyView',
   LoyaltyEntry: '../loyalty/loyalty.entity#LoyaltyEntryRow',
   LoyaltyEntryConnection: '../loyalty/loyalty.loaders#LoyaltyEntryPage',

@@ -166,6 +166,89 @@ describe('a random history of 10,000 order events for 500 customers', () => {
   });
 });
 
+describe('the re-evaluation in lanes', () => {
+  const ws = newWorkspace();
+  // The lanes' edges and 1,200 others: each lane needs more than one batch.
+  const edges = [
+    '00000000-0000-0000-0000-000000000000',
+    '7fffffff-ffff-ffff-ffff-ffffffffffff',
+    '80000000-0000-0000-0000-000000000000',
+    'ffffffff-ffff-ffff-ffff-ffffffffffff',
+  ];
+  const customers = [...edges, ...Array.from({ length: 1_200 }, () => randomUUID())];
+  const queue = async (perAmount: number) => {
+    const body = await subgraph.query(
+      admin(ws),
+      `mutation($i: LoyaltyProgramInput!) { setLoyaltyProgram(input: $i) { reevaluation { id } } }`,
+      { i: { tiers: TIERS, earnPoints: 1, earnPerAmount: perAmount, tierPeriod: 'LIFETIME' } },
+    );
+    expect(body.errors).toBeUndefined();
+    return body.data!.setLoyaltyProgram.reevaluation.id as string;
+  };
+  const untilFinished = async (id: string) => {
+    while ((await runReevaluationBatch(subgraph.db, id)) !== 'finished');
+  };
+
+  beforeAll(async () => {
+    await setProgram(ws, {});
+    const orders = customers.map((customerId, i) => ({
+      code: `L-${i}`,
+      customerId,
+      total: 30_000 + (i % 7) * 10_000,
+    }));
+    for (let i = 0; i < orders.length; i += 500) {
+      await upsert(
+        ws,
+        orders.slice(i, i + 500).map((o) => orderInput(o, 'COMPLETED', 1)),
+      );
+    }
+  }, 120_000);
+
+  it('covers every customer once, lanes running at once, the edges included', async () => {
+    const id = await queue(20_000);
+    await Promise.all([untilFinished(id), untilFinished(id)]);
+    const { customers: n, bad } = await mismatches(ws, 20_000);
+    expect(n).toBe(customers.length);
+    expect(bad).toEqual([]);
+    const [job] = await subgraph.db.query(
+      `SELECT total, processed, status FROM loyalty_reevaluation WHERE id = $1`,
+      [id],
+    );
+    expect(job).toEqual({
+      total: customers.length,
+      processed: customers.length,
+      status: 'FINISHED',
+    });
+    // Each order's first EARN was reversed exactly once and earned again exactly once.
+    const [entries] = await subgraph.db.query(
+      `SELECT count(*) FILTER (WHERE kind = 'EARN')::int AS earns,
+              count(*) FILTER (WHERE kind = 'REVERSE')::int AS reverses
+         FROM loyalty_entry WHERE workspace_id = $1`,
+      [ws],
+    );
+    expect(entries).toEqual({ earns: 2 * customers.length, reverses: customers.length });
+  });
+
+  it('lets a program change supersede a job half done; the new one covers everyone', async () => {
+    const first = await queue(30_000);
+    expect(await runReevaluationBatch(subgraph.db, first)).toBe('more');
+    const second = await queue(40_000);
+    expect(await runReevaluationBatch(subgraph.db, first)).toBe('finished');
+    await untilFinished(second);
+    const jobs = await subgraph.db.query(
+      `SELECT id, status FROM loyalty_reevaluation WHERE id = ANY($1::uuid[])`,
+      [[first, second]],
+    );
+    expect(
+      Object.fromEntries(jobs.map((j: { id: string; status: string }) => [j.id, j.status])),
+    ).toEqual({
+      [first]: 'SUPERSEDED',
+      [second]: 'FINISHED',
+    });
+    expect((await mismatches(ws, 40_000)).bad).toEqual([]);
+  });
+});
+
 describe('points by hand', () => {
   const ws = newWorkspace();
   const customerId = randomUUID();
@@ -193,6 +276,24 @@ describe('points by hand', () => {
       [ws],
     );
     expect(b).toEqual({ redeemable: 0, qualifying: 30 });
+  });
+
+  it('never lets staff adjust points, not even a customer of theirs (an adjustment makes points)', async () => {
+    const staff: Identity = { workspaceId: ws, userId: 's1', role: 'staff' };
+    const asStaff = (field: string) =>
+      subgraph.query(
+        staff,
+        `mutation($c: ID!) { ${field}(customerId: $c, points: 1, reason: "quà") { redeemablePoints } }`,
+        { c: customerId },
+      );
+    const adjusted = await asStaff('adjustPoints');
+    expect(adjusted.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(adjusted.data?.adjustPoints ?? null).toBeNull();
+    const entries = await subgraph.db.query(
+      `SELECT count(*)::int AS n FROM loyalty_entry WHERE workspace_id = $1 AND person = 's1'`,
+      [ws],
+    );
+    expect(entries).toEqual([{ n: 0 }]);
   });
 
   it('expires points first earned first spent', async () => {

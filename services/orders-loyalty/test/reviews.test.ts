@@ -117,6 +117,37 @@ describe('upsertReviews', () => {
     });
   });
 
+  it('ends on the newest version whatever order the versions arrive in', async () => {
+    const at = (day: number) => `2026-03-0${day}T10:00:00.000Z`;
+    const v2 = review('E-1', 'X-1', { rating: 2, comment: 'Rách', editedAt: at(3) });
+    const v3 = review('E-1', 'X-1', { rating: 4, comment: 'Shop đổi rồi', editedAt: at(5) });
+    expect(await upsert(ed, [v3])).toMatchObject({ created: 1 });
+    // The first version (no editedAt: createdAt) and v2, late: nothing of them is kept.
+    expect(await upsert(ed, [review('E-1', 'X-1'), v2])).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: 2,
+    });
+    // In one batch, the newest wins wherever it stands.
+    expect(
+      await upsert(ed, [
+        review('E-2', 'X-2', { editedAt: at(9) }),
+        review('E-2', 'X-2', { rating: 1, editedAt: at(4) }),
+      ]),
+    ).toMatchObject({ created: 1 });
+    const rows = await subgraph.db.query(
+      `SELECT review_id AS id, rating, comment FROM order_review
+        WHERE workspace_id = $1 AND review_id LIKE 'E-%' ORDER BY review_id`,
+      [wsU],
+    );
+    expect(rows).toEqual([
+      { id: 'E-1', rating: 4, comment: 'Shop đổi rồi' },
+      { id: 'E-2', rating: 5, comment: 'Đẹp' },
+    ]);
+    const bad = await upsert(ed, [review('E-3', 'X-1', { editedAt: '2026-02-01T00:00:00Z' })]);
+    expect(bad.rejected.map((r: { field: string }) => r.field)).toEqual(['editedAt']);
+  });
+
   it('rejects a bad review with its index and field, writing nothing of it', async () => {
     const result = await upsert(ed, [
       review('B-1', 'X-1', { rating: 6 }),

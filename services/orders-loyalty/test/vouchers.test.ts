@@ -3,11 +3,11 @@
 // it, given back on cancellation, refused with a reason), the customer's tab by
 // status, what staff and another workspace see, and bad input naming the field.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CUSTOMER_MERGED, createEvent } from '@customer-graph/runtime';
+import { CUSTOMER_MERGED, CUSTOMER_PHONES_CHANGED, createEvent } from '@customer-graph/runtime';
 import type { Identity } from '@customer-graph/runtime';
 import { applyEvents } from '@customer-graph/runtime/testing';
 import { startTestSubgraph } from '@customer-graph/runtime/testing';
-import type { TestSubgraph } from '@customer-graph/runtime/testing';
+import type { GraphQLBody, TestSubgraph } from '@customer-graph/runtime/testing';
 import { ordersLoyaltySubgraph } from '../src';
 import { applyShopeeStatus } from '../src/shops/shopee.ingest';
 import { applyVouchers } from '../src/vouchers/voucher.apply';
@@ -365,6 +365,40 @@ describe('the voucher tab', () => {
     expect((await tab(editor, survivor)).totalCount).toBe(4);
   });
 
+  it('tries a refused code again when its order gets its customer: by phone, by a merge', async () => {
+    const c = await campaign(editor);
+    // By phone: the order came with no customer, and the code was refused.
+    const holder = randomUUID();
+    await issue(editor, c, [holder], ['LATE-PHONE']);
+    const phone = `09${String(Date.now()).slice(-8)}`;
+    await upsert(editor, [
+      order('LATE-1', '', 'late-phone', { customerId: undefined, buyerPhone: phone }),
+    ]);
+    expect(await stateOf(ws, 'LATE-1')).toEqual({ rejection: 'NOT_THIS_CUSTOMER', used: null });
+    const e164 = `+84${phone.slice(1)}`;
+    const phones = createEvent({
+      type: CUSTOMER_PHONES_CHANGED,
+      workspaceId: ws,
+      key: holder,
+      payload: { customerId: holder, phones: [e164] },
+    });
+    await applyEvents(subgraph.db, ordersLoyaltySubgraph, phones);
+    expect(await stateOf(ws, 'LATE-1')).toEqual({ rejection: null, used: 'LATE-PHONE' });
+    // By a merge: the order is the merged customer's, the code the survivor's.
+    const [survivor, merged] = [randomUUID(), randomUUID()];
+    await issue(editor, c, [survivor], ['LATE-MERGE']);
+    await upsert(editor, [order('LATE-2', merged, 'late-merge')]);
+    expect(await stateOf(ws, 'LATE-2')).toEqual({ rejection: 'NOT_THIS_CUSTOMER', used: null });
+    const merge = createEvent({
+      type: CUSTOMER_MERGED,
+      workspaceId: ws,
+      key: survivor,
+      payload: { mergeId: randomUUID(), survivorId: survivor, mergedIds: [merged], mergedBy: 'e' },
+    });
+    await applyEvents(subgraph.db, ordersLoyaltySubgraph, merge);
+    expect(await stateOf(ws, 'LATE-2')).toEqual({ rejection: null, used: 'LATE-MERGE' });
+  });
+
   it('shows staff only their customers’ vouchers, and another workspace none', async () => {
     const c = await campaign(editor);
     await issue(editor, c, [A, B], ['SEEN-A', 'SEEN-B']);
@@ -375,5 +409,51 @@ describe('the voucher tab', () => {
     const codes = (elsewhere?.edges ?? []).map((e: { node: { code: string } }) => e.node.code);
     expect(codes).not.toContain('SEEN-A');
     expect(codes).not.toContain('SUMMER-24'.toLowerCase());
+  });
+});
+
+describe('the campaign list', () => {
+  const listWs = `vouchers-list-${randomUUID().slice(0, 8)}`;
+  const listAdmin: Identity = { workspaceId: listWs, userId: 'a', role: 'admin' };
+  const LIST = `query($running: Boolean, $first: Int, $after: String) {
+    voucherCampaigns(running: $running, first: $first, after: $after) {
+      totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } }`;
+  const names = (body: GraphQLBody) =>
+    body.data!.voucherCampaigns.edges.map((e: { node: { name: string } }) => e.node.name);
+
+  beforeAll(async () => {
+    for (const name of ['một', 'hai', 'ba']) {
+      await campaign(listAdmin, { name });
+    }
+    const over = await campaign(listAdmin, { name: 'hết' });
+    await subgraph.query(listAdmin, `mutation($id: ID!) { endVoucherCampaign(id: $id) { id } }`, {
+      id: over,
+    });
+  });
+
+  it('pages newest first, running or over, counted on every page', async () => {
+    const first = await subgraph.query(listAdmin, LIST, { first: 2 });
+    expect(first.errors).toBeUndefined();
+    expect(names(first)).toEqual(['hết', 'ba']);
+    expect(first.data!.voucherCampaigns.totalCount).toBe(4);
+    const next = await subgraph.query(listAdmin, LIST, {
+      first: 2,
+      after: first.data!.voucherCampaigns.pageInfo.endCursor,
+    });
+    expect(names(next)).toEqual(['hai', 'một']);
+    expect(next.data!.voucherCampaigns.pageInfo.hasNextPage).toBe(false);
+    expect(names(await subgraph.query(listAdmin, LIST, { running: true }))).toEqual([
+      'ba',
+      'hai',
+      'một',
+    ]);
+    expect(names(await subgraph.query(listAdmin, LIST, { running: false }))).toEqual(['hết']);
+  });
+
+  it('shows another workspace none, and refuses a page over 100', async () => {
+    const elsewhere = await subgraph.query(otherAdmin, LIST, {});
+    expect(names(elsewhere)).not.toContain('hết');
+    const big = await subgraph.query(listAdmin, LIST, { first: 101 });
+    expect(big.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 });

@@ -3,6 +3,45 @@
 // Each event type: its name (also the topic), its current version and its payload.
 
 /**
+ * contacts.audience.members v1: One batch of a campaign's audience (at most 1,000 members), in answer to marketing.audience.requested. Batches are numbered from 1; contacts.audience.resolved follows the last one and says how many there are. Key: the campaign id.
+ */
+export const AUDIENCE_MEMBERS = 'contacts.audience.members';
+
+/** The payload of contacts.audience.members v1. */
+export interface AudienceMembersPayload {
+  /** Format: uuid. */
+  campaignId: string;
+  batch: number;
+  members: {
+    /** Format: uuid. */
+    customerId: string;
+    /** The address the campaign's channel needs (see marketing.audience.requested). */
+    address: string;
+    /** The member's group when the audience was split; else null. */
+    part: number | null;
+  }[];
+}
+
+/**
+ * contacts.audience.resolved v1: The end of a campaign's audience: how many batches and members were sent, and how many customers were left out and why (RESTRICTED; opted out of the channel; no address for it). refused: why the audience could not be resolved at all (an unknown list, a filter contacts refuses), with no batch sent. Key: the campaign id.
+ */
+export const AUDIENCE_RESOLVED = 'contacts.audience.resolved';
+
+/** The payload of contacts.audience.resolved v1. */
+export interface AudienceResolvedPayload {
+  /** Format: uuid. */
+  campaignId: string;
+  batches: number;
+  members: number;
+  excluded: {
+    restricted: number;
+    optedOut: number;
+    noAddress: number;
+  };
+  refused: string | null;
+}
+
+/**
  * contacts.customer.assigned v1: Who a customer is assigned to, now: sent when a customer is created with a staff member, and whenever the assignment changes. Other subgraphs keep a projection of it, so staff see only their own customers everywhere. Key: the customer id.
  */
 export const CUSTOMER_ASSIGNED = 'contacts.customer.assigned';
@@ -122,6 +161,83 @@ export interface FollowerPhoneSharedPayload {
 }
 
 /**
+ * followers.zalo.message-status v1: Zalo reported a message of the workspace's OA (a ZNS template message or an OA message) received or seen (webhook events user_received_message, user_seen_message). Followers checked the signature and passes it on; marketing applies it to the message's timeline. Key: trackingId when Zalo sent one, else zaloMessageId.
+ */
+export const ZALO_MESSAGE_STATUS = 'followers.zalo.message-status';
+
+/** The payload of followers.zalo.message-status v1. */
+export interface ZaloMessageStatusPayload {
+  oaId: string;
+  status: 'DELIVERED' | 'SEEN';
+  zaloMessageId: string;
+  /**
+   * The sender's own id for the message (marketing's message id), as given to Zalo when sending.
+   */
+  trackingId: string | null;
+  /** Format: date-time. */
+  at: string;
+}
+
+/**
+ * marketing.audience.requested v1: A campaign is starting: marketing asks contacts for its audience, frozen at this moment. Contacts evaluates it in one snapshot and answers with contacts.audience.members (batches) and then contacts.audience.resolved. Key: the campaign id.
+ */
+export const AUDIENCE_REQUESTED = 'marketing.audience.requested';
+
+/** The payload of marketing.audience.requested v1. */
+export interface AudienceRequestedPayload {
+  /** Format: uuid. */
+  campaignId: string;
+  /**
+   * Decides the address each member needs: phone (E.164) for SMS and ZNS, email for EMAIL, the Zalo user id for ZALO_OA and ZALO_BULK, the Facebook id for FACEBOOK.
+   */
+  channel: 'SMS' | 'EMAIL' | 'ZNS' | 'ZALO_OA' | 'ZALO_BULK' | 'FACEBOOK';
+  /**
+   * Exactly one of listId or filter. With splitParts, the list (or filter) is cut into that many groups in (createdAt, id) order, as splitList does, and each member carries its group; with part as well, only that group is the audience.
+   */
+  audience: {
+    /** Format: uuid. */
+    listId?: string | null;
+    /** A CustomerFilter of contacts' list language, as data. */
+    filter?: {
+      [field: string]: unknown;
+    } | null;
+    splitParts?: number | null;
+    part?: number | null;
+  };
+}
+
+/**
+ * marketing.consent.changed v1: A customer's consent to marketing on one channel, now: opted out by an unsubscribe or a complaint a provider reported, or set by staff (setChannelConsent). Contacts projects it so that audiences leave the customer out and the customer list filters on it. version grows by one per (customer, channel): apply only a newer one. Key: the customer id.
+ */
+export const CONSENT_CHANGED = 'marketing.consent.changed';
+
+/** The payload of marketing.consent.changed v1. */
+export interface ConsentChangedPayload {
+  /** Format: uuid. */
+  customerId: string;
+  channel: 'SMS' | 'EMAIL' | 'ZNS' | 'ZALO_OA' | 'ZALO_BULK' | 'FACEBOOK';
+  optedOut: boolean;
+  version: number;
+  /** What changed it. */
+  reason: 'UNSUBSCRIBED' | 'COMPLAINED' | 'STAFF';
+}
+
+/**
+ * marketing.vouchers.requested v1: A campaign with a voucher campaign asks orders-loyalty to issue one code to each of a batch of its recipients (at most 1,000). Orders-loyalty answers orders.vouchers.issued for the same batch. Key: the campaign id.
+ */
+export const VOUCHERS_REQUESTED = 'marketing.vouchers.requested';
+
+/** The payload of marketing.vouchers.requested v1. */
+export interface VouchersRequestedPayload {
+  /** Format: uuid. */
+  campaignId: string;
+  /** Format: uuid. */
+  voucherCampaignId: string;
+  batch: number;
+  customerIds: string[];
+}
+
+/**
  * orders.buyer.seen v1: An order came in with a buyer phone no customer of the workspace is known to have. Contacts finds the customer with that phone, or creates one (one per phone per workspace), and answers with contacts.customer.buyer-matched. Key: the phone in E.164, so events for one phone stay in order.
  */
 export const BUYER_SEEN = 'orders.buyer.seen';
@@ -181,8 +297,32 @@ export interface CustomerTierChangedPayload {
   qualifyingPoints: number;
 }
 
+/**
+ * orders.vouchers.issued v1: The answer to marketing.vouchers.requested: the code issued to each customer of the batch, and the customers who got none with the reason (the campaign's limits, ended or unknown). Issuing is idempotent per (campaign, batch): a redelivered request answers the same codes. Key: the campaign id.
+ */
+export const VOUCHERS_ISSUED = 'orders.vouchers.issued';
+
+/** The payload of orders.vouchers.issued v1. */
+export interface VouchersIssuedPayload {
+  /** Format: uuid. */
+  campaignId: string;
+  batch: number;
+  codes: {
+    /** Format: uuid. */
+    customerId: string;
+    code: string;
+  }[];
+  refused: {
+    /** Format: uuid. */
+    customerId: string;
+    reason: 'LIMIT_PER_CUSTOMER' | 'LIMIT_TOTAL' | 'CAMPAIGN_OVER' | 'UNKNOWN_CAMPAIGN';
+  }[];
+}
+
 /** Event type → its payload. */
 export interface EventPayloads {
+  [AUDIENCE_MEMBERS]: AudienceMembersPayload;
+  [AUDIENCE_RESOLVED]: AudienceResolvedPayload;
   [CUSTOMER_ASSIGNED]: CustomerAssignedPayload;
   [CUSTOMER_BUYER_MATCHED]: CustomerBuyerMatchedPayload;
   [CUSTOMER_DELETED]: CustomerDeletedPayload;
@@ -190,9 +330,14 @@ export interface EventPayloads {
   [CUSTOMER_PHONES_CHANGED]: CustomerPhonesChangedPayload;
   [CUSTOMER_ZALO_LINKED]: CustomerZaloLinkedPayload;
   [FOLLOWER_PHONE_SHARED]: FollowerPhoneSharedPayload;
+  [ZALO_MESSAGE_STATUS]: ZaloMessageStatusPayload;
+  [AUDIENCE_REQUESTED]: AudienceRequestedPayload;
+  [CONSENT_CHANGED]: ConsentChangedPayload;
+  [VOUCHERS_REQUESTED]: VouchersRequestedPayload;
   [BUYER_SEEN]: BuyerSeenPayload;
   [CUSTOMER_SUMMARY_CHANGED]: CustomerSummaryChangedPayload;
   [CUSTOMER_TIER_CHANGED]: CustomerTierChangedPayload;
+  [VOUCHERS_ISSUED]: VouchersIssuedPayload;
 }
 
 /** Every event type in the catalog. */
@@ -200,6 +345,8 @@ export type EventType = keyof EventPayloads;
 
 /** Event type → the version its producers write (the schema's `version` const). */
 export const EVENT_VERSIONS = {
+  [AUDIENCE_MEMBERS]: 1,
+  [AUDIENCE_RESOLVED]: 1,
   [CUSTOMER_ASSIGNED]: 1,
   [CUSTOMER_BUYER_MATCHED]: 1,
   [CUSTOMER_DELETED]: 1,
@@ -207,7 +354,12 @@ export const EVENT_VERSIONS = {
   [CUSTOMER_PHONES_CHANGED]: 1,
   [CUSTOMER_ZALO_LINKED]: 1,
   [FOLLOWER_PHONE_SHARED]: 1,
+  [ZALO_MESSAGE_STATUS]: 1,
+  [AUDIENCE_REQUESTED]: 1,
+  [CONSENT_CHANGED]: 1,
+  [VOUCHERS_REQUESTED]: 1,
   [BUYER_SEEN]: 1,
   [CUSTOMER_SUMMARY_CHANGED]: 1,
   [CUSTOMER_TIER_CHANGED]: 1,
+  [VOUCHERS_ISSUED]: 1,
 } as const satisfies Record<EventType, number>;

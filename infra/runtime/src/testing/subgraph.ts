@@ -11,6 +11,7 @@ import type { SubgraphModule } from '../subgraph.types';
 import { createTestDatabase } from './databases';
 import {
   DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
+  DEFAULT_MARKETING_RETENTION_MONTHS,
   DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
   DEFAULT_STATEMENT_TIMEOUT_MS,
 } from '../config';
@@ -68,6 +69,7 @@ export async function startTestSubgraph<L>(
       statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
       publicWebhookBaseUrl: options.publicWebhookBaseUrl ?? DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
       loyaltySweepIntervalMs: options.loyaltySweepIntervalMs ?? DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
+      marketingRetentionMonths: DEFAULT_MARKETING_RETENTION_MONTHS,
     },
     createLogger('error'),
   );

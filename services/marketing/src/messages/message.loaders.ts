@@ -5,7 +5,7 @@ import { MarketingMessageEntity } from './message.entity';
 import type { MarketingChannel, MarketingMessageRow } from './message.entity';
 
 /** Messages are listed newest first. */
-export const MESSAGES_NEWEST_FIRST = newestFirst('sent_at');
+export const MESSAGES_NEWEST_FIRST = newestFirst('created_at');
 
 export interface MessagePageArgs {
   page: Page;
@@ -32,7 +32,7 @@ export function createMessageLoaders({ db, workspaceId }: RequestScope): Message
       findPagesPerParent(messages, {
         parentColumn: 'customer_id',
         parentOf: (row) => row.customerId,
-        sortKeyOf: (row) => row.sentAt,
+        sortKeyOf: (row) => row.createdAt,
         workspaceId,
         parentIds: customerIds,
         page: args.page,

@@ -23,6 +23,10 @@ export const messageResolvers: Resolvers = {
   MarketingMessageConnection: {
     totalCount: (page) => page.count(),
   },
+  MarketingMessage: {
+    // A message not handed to its provider yet shows when it was queued.
+    sentAt: (message) => message.sentAt ?? message.createdAt,
+  },
 };
 
 export const messageAccess: AccessRules = {
@@ -32,4 +36,5 @@ export const messageAccess: AccessRules = {
   },
   'Customer.marketing': { can: 'customers.read', customer: (c: { id: string }) => c.id },
   'MarketingMessageConnection.totalCount': { inherit: 'counts the tab its parent field checked' },
+  'MarketingMessage.sentAt': { inherit: 'a field of a message of a tab already checked' },
 };

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { DEMO_CUSTOMERS, demoRowId } from '@customer-graph/runtime';
 import type { DeliveryStatus, MarketingChannel } from './message.entity';
+import { ensureMonths } from './message.partitions';
 
 const SENDS: [MarketingChannel, string, string, DeliveryStatus][] = [
   ['ZNS', 'Tri ân khách hàng tháng 3', 'Mã giảm 10% cho đơn tiếp theo', 'DELIVERED'],
@@ -10,15 +11,17 @@ const SENDS: [MarketingChannel, string, string, DeliveryStatus][] = [
 
 /** Three messages for each demo customer; fixed ids make a second run a no-op. */
 export async function seedDemoMessages(db: DataSource, workspaceId: string): Promise<void> {
+  await ensureMonths(db, new Date(Date.UTC(2026, 2, 1)), new Date(Date.UTC(2026, 2, 1)));
   await db.transaction(async (tx) => {
     for (const [c, customer] of DEMO_CUSTOMERS.entries()) {
       for (const [k, [channel, campaign, summary, status]] of SENDS.entries()) {
         const n = c * SENDS.length + k + 1;
         await tx.query(
           `INSERT INTO marketing_message
-             (id, workspace_id, customer_id, channel, campaign_name, content_summary, status, failure_reason, sent_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-           ON CONFLICT (id) DO NOTHING`,
+             (id, workspace_id, customer_id, channel, campaign_name, content_summary, status,
+              failure_reason, status_at, sent_at, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9)
+           ON CONFLICT (id, created_at) DO NOTHING`,
           [
             demoRowId(2, n),
             workspaceId,

@@ -6,7 +6,7 @@ import type { FollowerRef } from '../follower-orders/follower-orders.mappers';
 import type { OrderImportRow, OrderImportErrorRow } from '../imports/import.entity';
 import type { ReviewRow, ReviewPage } from '../reviews/review.row';
 import type { VoucherCampaignRow, VoucherRow } from '../vouchers/voucher.entity';
-import type { VoucherPage } from '../vouchers/voucher.mappers';
+import type { VoucherPage, CampaignPage } from '../vouchers/voucher.mappers';
 import type { LoyaltyView, LoyaltyEntryPage, TierView, ReevaluationRow } from '../loyalty/loyalty.loaders';
 import type { LoyaltyEntryRow } from '../loyalty/loyalty.entity';
 import type { StoredProgram } from '../loyalty/loyalty.program';
@@ -321,7 +321,8 @@ export type Mutation = {
   /**
    * Adds (positive) or takes away (negative) points of both balances, with a reason; the
    * caller is recorded. Never below zero (BAD_USER_INPUT on `points`). Needs
-   * `workspace.edit` or `customers.write` on the customer.
+   * `workspace.edit` (admins and editors): an adjustment makes points, so staff cannot,
+   * even on their own customers.
    */
   adjustPoints: Maybe<CustomerLoyalty>;
   /**
@@ -985,6 +986,12 @@ export type Query = {
    * `settings.read` (a campaign names no customer).
    */
   voucherCampaign: Maybe<VoucherCampaign>;
+  /**
+   * The workspace's voucher campaigns, newest first: `running: true` only those whose
+   * codes still apply (not ended, `validTo` ahead), `false` only those over, omitted all.
+   * `first` is at most 100. Needs `settings.read`.
+   */
+  voucherCampaigns: VoucherCampaignConnection;
 };
 
 
@@ -1026,6 +1033,13 @@ export type QueryReviewsArgs = {
 
 export type QueryVoucherCampaignArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryVoucherCampaignsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  running?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An order `upsertOrders` refused. */
@@ -1135,6 +1149,12 @@ export type ReviewInput = {
   comment?: InputMaybe<Scalars['String']['input']>;
   /** When the buyer wrote the review. */
   createdAt: Scalars['DateTime']['input'];
+  /**
+   * When the buyer last edited it, if they did (not before `createdAt`). A version older
+   * than the one stored changes nothing of the review, so versions delivered out of order
+   * end on the newest; left out, the version's time is `createdAt`.
+   */
+  editedAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** The buyer's photos: at most 9 https URLs. */
   imageUrls?: InputMaybe<Array<Scalars['String']['input']>>;
   /** The code of the reviewed order on that marketplace. */
@@ -1309,6 +1329,26 @@ export type VoucherCampaign = {
   value: Scalars['Int']['output'];
   /** Percentage or fixed amount. */
   valueType: VoucherValueType;
+};
+
+/** A page of voucher campaigns. */
+export type VoucherCampaignConnection = {
+  __typename?: 'VoucherCampaignConnection';
+  /** The campaigns on this page with their cursors. */
+  edges: Array<VoucherCampaignEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+  /** How many campaigns match, on every page (counted only when asked for). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A voucher campaign and its cursor. */
+export type VoucherCampaignEdge = {
+  __typename?: 'VoucherCampaignEdge';
+  /** Opaque position of this campaign in the list. */
+  cursor: Scalars['String']['output'];
+  /** The campaign. */
+  node: VoucherCampaign;
 };
 
 /** A campaign's settings, for creating or replacing them. */
@@ -1552,6 +1592,8 @@ export type ResolversTypes = ResolversObject<{
   VND: ResolverTypeWrapper<Scalars['VND']['output']>;
   Voucher: ResolverTypeWrapper<VoucherRow>;
   VoucherCampaign: ResolverTypeWrapper<VoucherCampaignRow>;
+  VoucherCampaignConnection: ResolverTypeWrapper<CampaignPage>;
+  VoucherCampaignEdge: ResolverTypeWrapper<Omit<VoucherCampaignEdge, 'node'> & { node: ResolversTypes['VoucherCampaign'] }>;
   VoucherCampaignInput: VoucherCampaignInput;
   VoucherConnection: ResolverTypeWrapper<VoucherPage>;
   VoucherEdge: ResolverTypeWrapper<Omit<VoucherEdge, 'node'> & { node: ResolversTypes['Voucher'] }>;
@@ -1617,6 +1659,8 @@ export type ResolversParentTypes = ResolversObject<{
   VND: Scalars['VND']['output'];
   Voucher: VoucherRow;
   VoucherCampaign: VoucherCampaignRow;
+  VoucherCampaignConnection: CampaignPage;
+  VoucherCampaignEdge: Omit<VoucherCampaignEdge, 'node'> & { node: ResolversParentTypes['VoucherCampaign'] };
   VoucherCampaignInput: VoucherCampaignInput;
   VoucherConnection: VoucherPage;
   VoucherEdge: Omit<VoucherEdge, 'node'> & { node: ResolversParentTypes['Voucher'] };
@@ -1871,6 +1915,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, RequireFields<QueryReviewsArgs, 'first'>>;
   shops?: Resolver<Array<ResolversTypes['Shop']>, ParentType, ContextType>;
   voucherCampaign?: Resolver<Maybe<ResolversTypes['VoucherCampaign']>, ParentType, ContextType, RequireFields<QueryVoucherCampaignArgs, 'id'>>;
+  voucherCampaigns?: Resolver<ResolversTypes['VoucherCampaignConnection'], ParentType, ContextType, RequireFields<QueryVoucherCampaignsArgs, 'first'>>;
 }>;
 
 export type RejectedOrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RejectedOrder'] = ResolversParentTypes['RejectedOrder']> = ResolversObject<{
@@ -1996,6 +2041,19 @@ export type VoucherCampaignResolvers<ContextType = Context, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type VoucherCampaignConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VoucherCampaignConnection'] = ResolversParentTypes['VoucherCampaignConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['VoucherCampaignEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type VoucherCampaignEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VoucherCampaignEdge'] = ResolversParentTypes['VoucherCampaignEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['VoucherCampaign'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type VoucherConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VoucherConnection'] = ResolversParentTypes['VoucherConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['VoucherEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -2057,6 +2115,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   VND?: GraphQLScalarType;
   Voucher?: VoucherResolvers<ContextType>;
   VoucherCampaign?: VoucherCampaignResolvers<ContextType>;
+  VoucherCampaignConnection?: VoucherCampaignConnectionResolvers<ContextType>;
+  VoucherCampaignEdge?: VoucherCampaignEdgeResolvers<ContextType>;
   VoucherConnection?: VoucherConnectionResolvers<ContextType>;
   VoucherEdge?: VoucherEdgeResolvers<ContextType>;
   ZaloFollower?: ZaloFollowerResolvers<ContextType>;

@@ -11,13 +11,20 @@ import { startSweepWorker } from './loyalty.sweep';
 import { loyaltyAccess, loyaltyResolvers } from './loyalty.resolvers';
 import { Loyalty1765000000000 } from './migrations/1765000000000-Loyalty';
 import { LoyaltySweep1765100000000 } from './migrations/1765100000000-LoyaltySweep';
+import { LiveEarnByCustomer1765200000100 } from './migrations/1765200000100-LiveEarnByCustomer';
+import { ReevaluationLanes1765200000300 } from './migrations/1765200000300-ReevaluationLanes';
 
 export const loyaltyModule: DomainModule = {
   name: 'loyalty',
   resolvers: [loyaltyResolvers],
   access: loyaltyAccess,
   entities: [LoyaltyEntryEntity],
-  migrations: [Loyalty1765000000000, LoyaltySweep1765100000000],
+  migrations: [
+    Loyalty1765000000000,
+    LoyaltySweep1765100000000,
+    LiveEarnByCustomer1765200000100,
+    ReevaluationLanes1765200000300,
+  ],
   loaders: createLoyaltyLoaders,
   workers: ({ db, logger, loyaltySweepIntervalMs }) => {
     const workers = [

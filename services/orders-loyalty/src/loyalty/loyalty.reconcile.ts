@@ -37,6 +37,10 @@ interface Sums {
   windowed: string;
 }
 
+const LIVE_COLUMNS = `e.id, e.order_id AS "orderId", e.customer_id AS "customerId",
+  e.qualifying_delta::text AS q, e.redeemable_delta::text AS r, e.window_at AS "windowAt",
+  ${IN_WINDOW('e.window_at')} AS "inWindow"`;
+
 /** Sums that exclude MERGE (a summary of entries that moved with the customers). */
 const SUMS_SQL = `
   SELECT customer_id AS "customerId",
@@ -68,14 +72,17 @@ export async function reconcileLoyalty(
           AND source = ANY($3::text[]) AND NOT details_pending`,
     [workspaceId, ids, program.earn.sources],
   );
+  // The customers' live EARNs, and those of their orders (an order moved here keeps its
+  // EARN on the customer it had): two index lookups (loyalty_entry_live_earn_customer,
+  // loyalty_entry_live_earn), not one OR that scans every live EARN of the workspace.
   const live: LiveEarn[] = await tx.query(
-    `SELECT id, order_id AS "orderId", customer_id AS "customerId", qualifying_delta::text AS q,
-              redeemable_delta::text AS r, window_at AS "windowAt",
-              ${IN_WINDOW('window_at')} AS "inWindow"
-         FROM loyalty_entry
-        WHERE workspace_id = $1 AND kind = 'EARN' AND live
-          AND (customer_id = ANY($2::uuid[]) OR order_id IN (
-                SELECT id FROM customer_order WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[])))`,
+    `SELECT ${LIVE_COLUMNS} FROM loyalty_entry e
+      WHERE e.workspace_id = $1 AND e.customer_id = ANY($2::uuid[]) AND e.kind = 'EARN' AND e.live
+     UNION
+     SELECT ${LIVE_COLUMNS} FROM customer_order o
+       JOIN loyalty_entry e
+         ON e.workspace_id = $1 AND e.order_id = o.id AND e.kind = 'EARN' AND e.live
+      WHERE o.workspace_id = $1 AND o.customer_id = ANY($2::uuid[])`,
     [workspaceId, ids],
   );
   const sums: Sums[] = await tx.query(SUMS_SQL, [workspaceId, ids]);

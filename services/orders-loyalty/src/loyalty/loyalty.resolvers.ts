@@ -107,8 +107,9 @@ export const loyaltyAccess: AccessRules = {
     can: 'customers.write',
     customer: (_p: never, a: Args) => a.customerId,
   },
+  // An adjustment makes points (money) and moves tiers: admins and editors only.
   'Mutation.adjustPoints': {
-    can: 'customers.write',
+    can: 'workspace.edit',
     customer: (_p: never, a: Args) => a.customerId,
   },
 };

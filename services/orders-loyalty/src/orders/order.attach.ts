@@ -10,6 +10,7 @@ import { PublicErrorCode, badInput, isUuid, publicError } from '@customer-graph/
 import type { RequestAccess } from '@customer-graph/runtime';
 import { ORDER_SELECT } from './order.entity';
 import type { OrderRow } from './order.entity';
+import { applyVouchers } from '../vouchers/voucher.apply';
 import { publishSummaries } from './order.summary-events';
 
 export async function attachOrder(
@@ -55,17 +56,21 @@ export async function attachOrder(
           : `order ${orderId} has no buyer phone: only an order with one of the customer's phones can be attached`,
       );
     }
-    // An UPDATE … RETURNING comes back from TypeORM as [rows, count].
-    const [[attached]]: [OrderRow[], number] = await tx.query(
-      `UPDATE customer_order o SET customer_id = $3, attached_manually_at = now(), updated_at = now()
-        WHERE o.workspace_id = $1 AND o.id = $2
-        RETURNING ${ORDER_SELECT}`,
+    await tx.query(
+      `UPDATE customer_order SET customer_id = $3, attached_manually_at = now(), updated_at = now()
+        WHERE workspace_id = $1 AND id = $2`,
       [workspaceId, orderId, customerId],
     );
     // Attaching to the customer it already has changes no figure.
     if (order.customerId !== customerId) {
+      // A code the order carries is tried again for its new customer.
+      await applyVouchers(tx, workspaceId, [orderId]);
       await publishSummaries(tx, workspaceId, [order.customerId, customerId]);
     }
+    const [attached]: OrderRow[] = await tx.query(
+      `SELECT ${ORDER_SELECT} FROM customer_order o WHERE o.workspace_id = $1 AND o.id = $2`,
+      [workspaceId, orderId],
+    );
     return attached;
   });
 }

@@ -22,6 +22,7 @@ import type {
   EventHandler,
 } from '@customer-graph/runtime';
 import { customerByPhone } from '../phone-directory/phone-directory.module';
+import { applyVouchers } from '../vouchers/voucher.apply';
 import { publishSummaries } from './order.summary-events';
 
 /**
@@ -36,12 +37,20 @@ export async function attachByPhone(
   const owners = await customerByPhone(tx, workspaceId, e164s);
   if (owners.size === 0) return [];
   // An UPDATE … RETURNING comes back from TypeORM as [rows, count].
-  const [attached]: [{ customer_id: string }[], number] = await tx.query(
-    `UPDATE customer_order o SET customer_id = m.customer_id, updated_at = now()
-       FROM unnest($2::text[], $3::uuid[]) AS m(e164, customer_id)
-      WHERE o.workspace_id = $1 AND o.customer_id IS NULL AND o.buyer_phone_e164 = m.e164
-      RETURNING o.customer_id`,
-    [workspaceId, [...owners.keys()], [...owners.values()]],
+  const [attached]: [{ id: string; customer_id: string; coded: boolean }[], number] =
+    await tx.query(
+      `UPDATE customer_order o SET customer_id = m.customer_id, updated_at = now()
+         FROM unnest($2::text[], $3::uuid[]) AS m(e164, customer_id)
+        WHERE o.workspace_id = $1 AND o.customer_id IS NULL AND o.buyer_phone_e164 = m.e164
+        RETURNING o.id, o.customer_id, o.voucher_code IS NOT NULL AS coded`,
+      [workspaceId, [...owners.keys()], [...owners.values()]],
+    );
+  // An order that carried a code while it had no customer was refused it
+  // (NOT_THIS_CUSTOMER); now that it has one, the code is tried again.
+  await applyVouchers(
+    tx,
+    workspaceId,
+    attached.filter((r) => r.coded).map((r) => r.id),
   );
   return attached.map((r) => r.customer_id);
 }

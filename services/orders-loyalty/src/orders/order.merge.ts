@@ -6,6 +6,7 @@
 // delivery moves nothing and so publishes nothing.
 import { mergeTarget } from '@customer-graph/runtime';
 import type { CUSTOMER_MERGED, EventHandler } from '@customer-graph/runtime';
+import { retryRefusedVouchers } from '../vouchers/voucher.apply';
 import { publishSummaries } from './order.summary-events';
 
 export const moveOnCustomerMerged: EventHandler<typeof CUSTOMER_MERGED> = async (tx, event) => {
@@ -16,5 +17,8 @@ export const moveOnCustomerMerged: EventHandler<typeof CUSTOMER_MERGED> = async 
       WHERE workspace_id = $1 AND customer_id = ANY($3::uuid[])`,
     [event.workspaceId, survivor, event.payload.mergedIds],
   )) as [unknown, number];
-  if (moved > 0) await publishSummaries(tx, event.workspaceId, [survivor]);
+  if (moved === 0) return;
+  // Codes of the merged customers, once the vouchers handler moved them (voucher.merge.ts).
+  await retryRefusedVouchers(tx, event.workspaceId, [survivor]);
+  await publishSummaries(tx, event.workspaceId, [survivor]);
 };

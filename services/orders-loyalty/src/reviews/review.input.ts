@@ -23,6 +23,8 @@ export interface CheckedReview {
   comment: string | null;
   imageUrls: string[];
   reviewedAt: Date;
+  /** The version's time: `editedAt`, else `createdAt`. */
+  editedAt: Date;
   sellerReply: { text: string; repliedAt: Date } | null;
 }
 
@@ -87,6 +89,9 @@ function check(input: ReviewInput, index: number): CheckedReview {
     throw new BadReview('imageUrls', `has ${urls.length} images, at most ${MAX_IMAGES}`);
   }
   const reply = input.sellerReply;
+  const reviewedAt = instant(input.createdAt, 'createdAt');
+  const editedAt = input.editedAt ? instant(input.editedAt, 'editedAt') : reviewedAt;
+  if (editedAt < reviewedAt) throw new BadReview('editedAt', 'is before createdAt');
   return {
     index,
     source: input.source as OrderSource,
@@ -97,7 +102,8 @@ function check(input: ReviewInput, index: number): CheckedReview {
     rating: input.rating,
     comment: optionalText(input.comment, 'comment'),
     imageUrls: urls.map((u, i) => httpsUrl(u, `imageUrls[${i}]`)),
-    reviewedAt: instant(input.createdAt, 'createdAt'),
+    reviewedAt,
+    editedAt,
     sellerReply: reply
       ? {
           text: requiredText(reply.text, 'sellerReply.text', MAX_REPLY),

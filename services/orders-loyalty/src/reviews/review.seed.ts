@@ -19,8 +19,9 @@ export async function seedDemoReviews(db: DataSource, workspaceId: string): Prom
     const at = new Date(Date.UTC(2026, 1, n + 3, 10));
     await db.query(
       `INSERT INTO order_review (workspace_id, source, review_id, order_code, product_sku,
-         product_name, rating, comment, reviewed_at, reply_text, reply_status, replied_at)
-       VALUES ($1, $2, $3, $4, $5, 'Áo thun cotton', $6, $7, $8, $9, $10, $11)
+         product_name, rating, comment, reviewed_at, edited_at, reply_text, reply_status,
+         replied_at)
+       VALUES ($1, $2, $3, $4, $5, 'Áo thun cotton', $6, $7, $8, $8, $9, $10, $11)
        ON CONFLICT (workspace_id, source, review_id) DO NOTHING`,
       [
         workspaceId,

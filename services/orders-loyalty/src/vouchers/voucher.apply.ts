@@ -81,3 +81,24 @@ export async function applyVouchers(
     [workspaceId, orderIds],
   );
 }
+
+/**
+ * Tries again the codes of the customers' orders that were refused one: after a merge
+ * brought orders and codes together (either handler may run second, so both call it).
+ */
+export async function retryRefusedVouchers(
+  tx: EntityManager,
+  workspaceId: string,
+  customerIds: readonly string[],
+): Promise<void> {
+  const refused: { id: string }[] = await tx.query(
+    `SELECT id FROM customer_order
+      WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[]) AND voucher_rejection IS NOT NULL`,
+    [workspaceId, customerIds],
+  );
+  await applyVouchers(
+    tx,
+    workspaceId,
+    refused.map((r) => r.id),
+  );
+}

@@ -4,6 +4,7 @@ import type { Resolvers } from '../generated/graphql';
 import { campaignDetail, createCampaign, endCampaign, updateCampaign } from './voucher.campaign';
 import type { VoucherCampaignRow, VoucherRow } from './voucher.entity';
 import { issueVouchers } from './voucher.issue';
+import { listCampaigns } from './voucher.list';
 import { VOUCHERS_NEWEST_FIRST } from './voucher.loaders';
 import type { Context } from '../context';
 
@@ -28,6 +29,8 @@ export const voucherResolvers: Resolvers = {
   },
   Query: {
     voucherCampaign: (_root, { id }, ctx) => ctx.loaders.vouchers.campaign.load(id),
+    voucherCampaigns: (_root, args, ctx, info) =>
+      listCampaigns(ctx.db, ctx.workspaceId, args, info),
   },
   Mutation: {
     createVoucherCampaign: (_root, { input }, ctx) =>
@@ -51,6 +54,9 @@ export const voucherResolvers: Resolvers = {
   VoucherConnection: {
     totalCount: (page) => page.count(),
   },
+  VoucherCampaignConnection: {
+    totalCount: (page) => page.count(),
+  },
   Voucher: {
     campaign: (v, _args, ctx) => campaignOf(v, ctx),
     detail: async (v, _args, ctx) => campaignDetail(await campaignOf(v, ctx)),
@@ -69,6 +75,8 @@ export const voucherAccess: AccessRules = {
   'Customer.vouchers': { can: 'customers.read', customer: (c: { id: string }) => c.id },
   // A campaign names no customer.
   'Query.voucherCampaign': { can: 'settings.read' },
+  'Query.voucherCampaigns': { can: 'settings.read' },
+  'VoucherCampaignConnection.totalCount': { inherit: 'counts the list its parent field scoped' },
   'Mutation.createVoucherCampaign': { can: 'workspace.edit' },
   'Mutation.updateVoucherCampaign': { can: 'workspace.edit' },
   'Mutation.endVoucherCampaign': { can: 'workspace.edit' },

@@ -9,13 +9,14 @@ import { createVoucherLoaders } from './voucher.loaders';
 import { moveVouchersOnCustomerMerged } from './voucher.merge';
 import { voucherAccess, voucherResolvers } from './voucher.resolvers';
 import { CreateVouchers1764700000500 } from './migrations/1764700000500-CreateVouchers';
+import { VoucherCampaignList1765200000000 } from './migrations/1765200000000-VoucherCampaignList';
 
 export const vouchersModule: DomainModule = {
   name: 'vouchers',
   resolvers: [voucherResolvers],
   access: voucherAccess,
   entities: [VoucherCampaignEntity, VoucherEntity],
-  migrations: [CreateVouchers1764700000500],
+  migrations: [CreateVouchers1764700000500, VoucherCampaignList1765200000000],
   loaders: createVoucherLoaders,
   consumes: { [CUSTOMER_MERGED]: moveVouchersOnCustomerMerged },
 };

@@ -1,0 +1,55 @@
+// Keeps the message partitions (message.partitions.ts): at start and then daily, creates
+// the current month and the next two, and drops the months past the retention
+// (MARKETING_RETENTION_MONTHS, config.ts). Dropping a month is one DDL statement per
+// table, whatever it holds: no row-by-row delete of a large table.
+import type { DataSource } from 'typeorm';
+import { createWaker } from '@customer-graph/runtime';
+import type { Logger, Worker } from '@customer-graph/runtime';
+import { addMonths, dropMonthsBefore, ensureMonths, monthStart } from './message.partitions';
+
+export const RETENTION_INTERVAL_MS = 86_400_000;
+
+export async function maintainPartitions(
+  db: DataSource,
+  retentionMonths: number,
+  now = new Date(),
+): Promise<Date[]> {
+  await ensureMonths(db, now, addMonths(monthStart(now), 2));
+  return dropMonthsBefore(db, retentionMonths, now);
+}
+
+export function startRetentionWorker(
+  db: DataSource,
+  logger: Logger,
+  retentionMonths: number,
+  intervalMs = RETENTION_INTERVAL_MS,
+): Worker {
+  let stopped = false;
+  const waker = createWaker();
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        const dropped = await maintainPartitions(db, retentionMonths);
+        if (dropped.length > 0) {
+          logger.info('marketing months dropped past the retention', {
+            months: dropped.map((m) => m.toISOString().slice(0, 7)),
+            retentionMonths,
+          });
+        }
+      } catch (error) {
+        logger.warn('marketing partition upkeep failed; will retry', {
+          error: (error as Error).message,
+        });
+      }
+      await waker.sleep(intervalMs);
+    }
+  };
+  const running = loop();
+  return {
+    stop: async () => {
+      stopped = true;
+      waker.wake();
+      await running;
+    },
+  };
+}
