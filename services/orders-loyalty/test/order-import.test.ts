@@ -1,19 +1,17 @@
 // importOrdersCsv against a real Postgres: a small export (BOM, quoted values, two items
 // per order, a bad row) imported in the background to DONE, imported again unchanged;
 // who may import and read; the caps refused before parsing; a job resumed after its
-// process died between an upsert and its checkpoint; workspaces taking turns.
+// process died mid-batch (orders and checkpoint commit together); workspaces taking turns.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Identity } from '@customer-graph/runtime';
-import { createRequestAccess, openDatabase, projectedAssignments } from '@customer-graph/runtime';
+import { openDatabase } from '@customer-graph/runtime';
 import { subgraphDatabaseOptions } from '@customer-graph/runtime';
 import { createTestDatabase, startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { ordersLoyaltySubgraph } from '../src';
 import { ORDERS_PER_CHUNK, runImportBatch } from '../src/imports/import.job';
-import type { ImportedOrder } from '../src/imports/import.rows';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, startImport } from '../src/imports/import.service';
-import { upsertOrders } from '../src/orders/order.upsert';
 
 const ws = (label: string) => `import-${label}-${randomUUID().slice(0, 8)}`;
 const as = (workspaceId: string, role: Identity['role'] = 'editor'): Identity => ({
@@ -335,25 +333,31 @@ describe('an import whose process died', () => {
       const job = await startImport(db, as(shop), 'TIKTOK_SHOP', exportOf(ORDERS, 'T'));
       expect(await runImportBatch(db, job.id)).toBe('more'); // the parse
       expect(await runImportBatch(db, job.id)).toBe('more'); // chunk 0
-      // Chunk 1's upsert commits, then the process dies before its checkpoint.
-      const [chunk] = await db.query(
-        `SELECT orders FROM order_import_chunk WHERE workspace_id = $1 AND import_id = $2 AND seq = 1`,
-        [shop, job.id],
-      );
-      const access = createRequestAccess(as(shop), db, projectedAssignments);
-      const inputs = (chunk.orders as ImportedOrder[]).map((o) => o.input);
-      expect((await upsertOrders(db, shop, access, inputs)).created).toBe(ORDERS_PER_CHUNK);
+      // Chunk 1: the process dies after its orders were written, before the batch's
+      // commit (here: its checkpoint fails). Orders and checkpoint go together.
+      await db.query(`
+        CREATE FUNCTION die_once() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the process died'; END $$`);
+      await db.query(`CREATE TRIGGER die_once BEFORE UPDATE ON order_import
+        FOR EACH ROW WHEN (OLD.next_chunk = 1) EXECUTE FUNCTION die_once()`);
+      await expect(runImportBatch(db, job.id)).rejects.toThrow('the process died');
+      await db.query('DROP TRIGGER die_once ON order_import; DROP FUNCTION die_once()');
       expect(
         await db.query('SELECT status, next_chunk FROM order_import WHERE id = $1', [job.id]),
       ).toEqual([{ status: 'RUNNING', next_chunk: 1 }]);
+      const [written] = await db.query(
+        'SELECT count(*)::int AS n FROM customer_order WHERE workspace_id = $1',
+        [shop],
+      );
+      expect(written.n).toBe(ORDERS_PER_CHUNK); // chunk 0's only
       resumed = await startTestSubgraph(ordersLoyaltySubgraph, { databaseUrl });
       const done = await finished(as(shop), job.id, resumed);
       expect(done).toMatchObject({
         status: 'DONE',
         rowsProcessed: ORDERS,
-        // Chunk 1 again: already stored as it is in the file.
-        ordersCreated: ORDERS - ORDERS_PER_CHUNK,
-        ordersUnchanged: ORDERS_PER_CHUNK,
+        // Every order counted once, as created: the counts match what was written.
+        ordersCreated: ORDERS,
+        ordersUnchanged: 0,
         ordersUpdated: 0,
       });
       const [counts] = await resumed.db.query(

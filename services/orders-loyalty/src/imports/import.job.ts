@@ -4,12 +4,11 @@
 //   1. The first batch parses the file (giving the event loop back every 500 rows),
 //      stores its errors and its orders in chunks of ORDERS_PER_CHUNK, and drops the
 //      file. It writes no order, so a crash before its commit leaves the job QUEUED.
-//   2. Each next batch hands one chunk to upsertOrders (order.upsert.ts, its own
-//      transaction: matching, history and whatever else it does apply) and moves the
-//      checkpoint. A process that dies between the upsert's commit and the
-//      checkpoint's leaves the chunk to be upserted again by the next worker: the
-//      upsert is idempotent by (source, code) and a version no newer than the stored
-//      one changes nothing, so those orders are written once (and counted unchanged).
+//   2. Each next batch hands one chunk to upsertOrders (order.upsert.ts: matching,
+//      history and whatever else it does apply) IN THE BATCH'S TRANSACTION, and moves
+//      the checkpoint: the chunk's orders and the checkpoint commit together, so a
+//      process that dies mid-batch leaves neither, and the next worker writes the
+//      chunk once and counts it as it is (created, updated or unchanged).
 // Workspaces take turns chunk by chunk (the runtime's job worker), so one workspace's
 // 20,000-row file does not hold back another's 10-row one.
 import type { DataSource, EntityManager } from 'typeorm';
@@ -113,7 +112,7 @@ async function writeChunk(
   const access = createRequestAccess(identity, db, projectedAssignments);
   const result = orders.length
     ? await upsertOrders(
-        db,
+        tx,
         job.workspaceId,
         access,
         orders.map((o) => o.input),

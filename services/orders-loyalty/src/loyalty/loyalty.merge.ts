@@ -16,19 +16,24 @@ export const mergeLedgersOnCustomerMerged: EventHandler<typeof CUSTOMER_MERGED> 
   const { workspaceId } = event;
   const survivor = await mergeTarget(tx, event);
   const merged = event.payload.mergedIds.filter((id) => id !== survivor);
-  const stored = await readProgram(tx, workspaceId);
-  if (!stored || merged.length === 0) return;
+  if (merged.length === 0) return;
   // Orders' version rows first, in the order every order write takes them (then balances).
   await tx.query(
     `SELECT 1 FROM customer_order_version WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[])
       ORDER BY customer_id FOR UPDATE`,
     [workspaceId, [survivor, ...merged]],
   );
-  const [moving]: { n: string }[] = await tx.query(
-    `SELECT count(*) AS n FROM loyalty_balance WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[])`,
-    [workspaceId, merged],
+  // The balances there are, locked in id order (as lockBalances and every writer takes
+  // them) before deciding: a balance changing meanwhile is waited for, not missed.
+  const held: { id: string }[] = await tx.query(
+    `SELECT customer_id AS id FROM loyalty_balance
+      WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[]) ORDER BY customer_id FOR UPDATE`,
+    [workspaceId, [survivor, ...merged]],
   );
-  if (Number(moving.n) === 0) return;
+  if (!held.some((b) => b.id !== survivor)) return;
+  // A balance exists only under a program; read it once there is work.
+  const stored = await readProgram(tx, workspaceId);
+  if (!stored) return;
   const balances = await lockBalances(tx, workspaceId, [survivor, ...merged]);
   const target = balances.get(survivor)!;
   let q = 0;

@@ -53,8 +53,12 @@ const newer = (a: CheckedOrder, b: CheckedOrder) =>
     ? a.updatedAt.getTime() > b.updatedAt.getTime()
     : rank(a) > rank(b);
 
+/**
+ * `db`: the pool, or a transaction already open (the import's batch, so its orders and
+ * its checkpoint commit together; TypeORM then nests a savepoint).
+ */
 export async function upsertOrders(
-  db: DataSource,
+  db: DataSource | EntityManager,
   workspaceId: string,
   access: RequestAccess,
   inputs: readonly OrderInput[],
