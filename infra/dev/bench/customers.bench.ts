@@ -11,16 +11,13 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import {
-  DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
-  DEFAULT_MARKETING_RETENTION_MONTHS,
-  DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
-  DEFAULT_STATEMENT_TIMEOUT_MS,
   buildSchema,
   createLogger,
   encodeCursor,
   migrateSubgraph,
   repoRoot,
   startSubgraph,
+  subgraphConfigFor,
 } from '@customer-graph/runtime';
 import { contactsSubgraph, customerPageQuery } from '@customer-graph/contacts';
 import type { ListArgs, ListScope } from '@customer-graph/contacts';
@@ -229,23 +226,13 @@ async function main(): Promise<void> {
     await migrateSubgraph(contactsSubgraph, pg.url('contacts'));
     const running = await startSubgraph(
       contactsSubgraph,
-      {
-        service: 'contacts',
-        host: '127.0.0.1',
-        port: 0,
+      subgraphConfigFor('contacts', {
         databaseUrl: pg.url('contacts'),
         contextSigningSecret: randomBytes(32).toString('hex'),
         dataEncryptionKey: randomBytes(32),
         logLevel: 'warn',
         exposeErrorDetails: false,
-        kafkaTopicPrefix: '',
-        kafkaBrokers: undefined,
-        demoWorkspaceId: undefined,
-        statementTimeoutMs: DEFAULT_STATEMENT_TIMEOUT_MS,
-        publicWebhookBaseUrl: DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
-        loyaltySweepIntervalMs: DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
-        marketingRetentionMonths: DEFAULT_MARKETING_RETENTION_MONTHS,
-      },
+      }),
       logger,
     );
     const db = running.db;

@@ -45,7 +45,7 @@ interface Contacts {
 }
 
 /** Starts the contacts process; resolves once it answers /ready with 200. */
-async function startContacts(): Promise<Contacts> {
+async function startContacts(env: Record<string, string> = {}): Promise<Contacts> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -61,6 +61,7 @@ async function startContacts(): Promise<Contacts> {
         KAFKA_BROKERS: testKafkaBrokers().join(','),
         KAFKA_TOPIC_PREFIX: prefix,
         LOG_LEVEL: 'info',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -203,8 +204,11 @@ it('loses no event and applies none twice across a SIGKILL', async () => {
 }, 180_000);
 
 it('stops gracefully while its consumer is still joining', async () => {
-  // Restarted right after a SIGKILL: the dead member holds the group's join.
-  let contacts = await startContacts();
+  // Restarted right after a SIGKILL: the dead member holds the group's join for its
+  // session timeout, made long here so that a slow restart (a loaded machine) still
+  // finds the join held.
+  const held = { KAFKA_SESSION_TIMEOUT_MS: '60000' };
+  let contacts = await startContacts(held);
   await eventually(
     async () => (await readiness(contacts.port)).body.checks.consumer,
     (state) => state === 'ok',
@@ -212,7 +216,7 @@ it('stops gracefully while its consumer is still joining', async () => {
   );
   contacts.child.kill('SIGKILL');
   await contacts.exited;
-  contacts = await startContacts();
+  contacts = await startContacts(held);
   expect((await readiness(contacts.port)).body.checks.consumer).toBe('joining');
 
   contacts.child.kill('SIGTERM');

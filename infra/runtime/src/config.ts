@@ -16,6 +16,7 @@ import { ConfigError } from './env';
 import type { LogLevel } from './logger';
 import { parseDataKey } from './secret-box';
 import { DEFAULT_PORTS, GATEWAY_DEFAULT_PORT } from './registry';
+import { CONSUMER_SESSION_TIMEOUT_MS } from './events/consumer';
 
 export interface SubgraphConfig {
   service: string;
@@ -34,6 +35,12 @@ export interface SubgraphConfig {
   kafkaBrokers: string[] | undefined;
   /** Put before every topic and consumer group name; empty in production. */
   kafkaTopicPrefix: string;
+  /**
+   * How long the broker waits for a silent consumer before giving its partitions to
+   * others (events/consumer.ts): after a kill -9 the restarted service consumes again
+   * this long after the crash.
+   */
+  kafkaSessionTimeoutMs: number;
   /**
    * Postgres statement timeouts (ms): screens' roles, background work and events on
    * the main pool; analysts' ad-hoc reads on a small pool of their own with a longer one.
@@ -109,6 +116,12 @@ export function loadSubgraphConfig(service: string, env: Env = process.env): Sub
       .map((b) => b.trim())
       .filter(Boolean),
     kafkaTopicPrefix: readString(env, 'KAFKA_TOPIC_PREFIX', ''),
+    kafkaSessionTimeoutMs: readInteger(
+      env,
+      'KAFKA_SESSION_TIMEOUT_MS',
+      CONSUMER_SESSION_TIMEOUT_MS,
+      CONSUMER_SESSION_TIMEOUT_MS,
+    ),
     statementTimeoutMs: {
       screens: readInteger(env, 'STATEMENT_TIMEOUT_MS', DEFAULT_STATEMENT_TIMEOUT_MS.screens),
       analysts: readInteger(
@@ -131,4 +144,21 @@ export function loadSubgraphConfig(service: string, env: Env = process.env): Sub
       1,
     ),
   };
+}
+
+/**
+ * A service's config as a test or a bench builds it: every setting at its default (read
+ * by loadSubgraphConfig, so a new setting needs no change here), then `given`.
+ */
+export function subgraphConfigFor(
+  service: string,
+  given: Pick<SubgraphConfig, 'databaseUrl' | 'contextSigningSecret' | 'dataEncryptionKey'> &
+    Partial<SubgraphConfig>,
+): SubgraphConfig {
+  const defaults = loadSubgraphConfig(service, {
+    [`${envPrefix(service)}_DATABASE_URL`]: given.databaseUrl,
+    CONTEXT_SIGNING_SECRET: given.contextSigningSecret,
+    DATA_ENCRYPTION_KEY: given.dataEncryptionKey.toString('base64'),
+  });
+  return { ...defaults, port: 0, ...given };
 }

@@ -237,6 +237,7 @@ function startEvents<L>(
         topicPrefix,
         handlers: module.consumes,
         logger,
+        sessionTimeoutMs: config.kafkaSessionTimeoutMs,
       })
     : undefined;
   const metrics = createEventMetrics(db, kafka, { groupId, topics });

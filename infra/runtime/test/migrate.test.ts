@@ -2,10 +2,6 @@
 // code, naming the command that brings it up to date.
 import { randomBytes } from 'node:crypto';
 import {
-  DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
-  DEFAULT_MARKETING_RETENTION_MONTHS,
-  DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
-  DEFAULT_STATEMENT_TIMEOUT_MS,
   PendingMigrationsError,
   createLogger,
   defineSubgraph,
@@ -13,6 +9,7 @@ import {
   openPool,
   startSubgraph,
   subgraphDatabaseOptions,
+  subgraphConfigFor,
 } from '../src';
 import { assertMigrated } from '../src/migrate';
 import { createTestDatabase } from '../src/testing';
@@ -21,23 +18,12 @@ const marketing = defineSubgraph({ name: 'marketing', assignments: 'projected', 
 
 it('refuses to start on an unmigrated database, naming npm run migrate; passes once migrated', async () => {
   const url = await createTestDatabase('unmigrated');
-  const config = {
-    service: 'marketing',
-    host: '127.0.0.1',
-    port: 0,
+  const config = subgraphConfigFor('marketing', {
     databaseUrl: url,
     contextSigningSecret: randomBytes(32).toString('hex'),
     dataEncryptionKey: randomBytes(32),
-    logLevel: 'error' as const,
-    demoWorkspaceId: undefined,
-    exposeErrorDetails: false,
-    kafkaBrokers: undefined,
-    kafkaTopicPrefix: '',
-    statementTimeoutMs: DEFAULT_STATEMENT_TIMEOUT_MS,
-    publicWebhookBaseUrl: DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
-    loyaltySweepIntervalMs: DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
-    marketingRetentionMonths: DEFAULT_MARKETING_RETENTION_MONTHS,
-  };
+    logLevel: 'error',
+  });
   const refused = await startSubgraph(marketing, config, createLogger('error')).catch((e) => e);
   expect(refused).toBeInstanceOf(PendingMigrationsError);
   expect((refused as Error).message).toMatch(/run `npm run migrate`/);

@@ -60,6 +60,8 @@ export interface EventConsumerOptions {
   retryBaseMs?: number;
   /** Most events applied in one transaction. */
   chunkSize?: number;
+  /** The group session timeout (config.ts, KAFKA_SESSION_TIMEOUT_MS); unset: 6 s. */
+  sessionTimeoutMs?: number;
 }
 
 /** `joining` until the group has assigned this member its partitions, and during a rebalance. */
@@ -309,7 +311,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     let hadJoined = false;
     const consumer = kafka.consumer({
       groupId,
-      sessionTimeout: CONSUMER_SESSION_TIMEOUT_MS,
+      sessionTimeout: options.sessionTimeoutMs ?? CONSUMER_SESSION_TIMEOUT_MS,
       heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       maxWaitTimeInMs: 500,
       // kafkajs restarts a consumer after a retriable crash on its own; never once we stop.

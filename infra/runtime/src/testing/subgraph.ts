@@ -9,12 +9,7 @@ import { migrateSubgraph } from '../migrate';
 import type { RunningSubgraph } from '../subgraph';
 import type { SubgraphModule } from '../subgraph.types';
 import { createTestDatabase } from './databases';
-import {
-  DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
-  DEFAULT_MARKETING_RETENTION_MONTHS,
-  DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
-  DEFAULT_STATEMENT_TIMEOUT_MS,
-} from '../config';
+import { subgraphConfigFor } from '../config';
 import type { SubgraphConfig } from '../config';
 
 export interface GraphQLBody {
@@ -54,10 +49,7 @@ export async function startTestSubgraph<L>(
   await migrateSubgraph(module, databaseUrl);
   const running = await startSubgraph(
     module,
-    {
-      service: module.name,
-      host: '127.0.0.1',
-      port: 0,
+    subgraphConfigFor(module.name, {
       databaseUrl,
       contextSigningSecret,
       dataEncryptionKey: options.dataEncryptionKey ?? randomBytes(32),
@@ -66,11 +58,12 @@ export async function startTestSubgraph<L>(
       exposeErrorDetails: true,
       kafkaBrokers: options.kafkaBrokers,
       kafkaTopicPrefix: options.kafkaTopicPrefix ?? '',
-      statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
-      publicWebhookBaseUrl: options.publicWebhookBaseUrl ?? DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
-      loyaltySweepIntervalMs: options.loyaltySweepIntervalMs ?? DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
-      marketingRetentionMonths: DEFAULT_MARKETING_RETENTION_MONTHS,
-    },
+      ...(options.statementTimeoutMs && { statementTimeoutMs: options.statementTimeoutMs }),
+      ...(options.publicWebhookBaseUrl && { publicWebhookBaseUrl: options.publicWebhookBaseUrl }),
+      ...(options.loyaltySweepIntervalMs && {
+        loyaltySweepIntervalMs: options.loyaltySweepIntervalMs,
+      }),
+    }),
     createLogger('error'),
   );
   const signedFetch = (identity: Identity, query: string, variables?: object) =>
