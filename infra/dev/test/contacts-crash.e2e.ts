@@ -217,9 +217,13 @@ it('stops gracefully while its consumer is still joining', async () => {
   contacts.child.kill('SIGKILL');
   await contacts.exited;
   contacts = await startContacts(held);
-  expect((await readiness(contacts.port)).body.checks.consumer).toBe('joining');
-
-  contacts.child.kill('SIGTERM');
+  try {
+    expect((await readiness(contacts.port)).body.checks.consumer).toBe('joining');
+  } finally {
+    // Whatever the check found, the process is stopped (a failed test must not leave
+    // it running, holding the test run open).
+    contacts.child.kill('SIGTERM');
+  }
   // It drained and exited by itself (code 0, not killed) without ever joining: the
   // stop cancelled the join the broker was holding.
   expect(await contacts.exited).toBe(0);
