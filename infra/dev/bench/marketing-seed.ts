@@ -3,7 +3,7 @@
 // each sent to a spread of distinct customers on one channel, their messages with the
 // furthest status each reached, and each message's timeline (a SENT event, and one for
 // the status it ended at when that is further: ~1.85 events a message). Plus one large
-// campaign started a minute ago (`campaignMembers` customers, split in 4 parts): the
+// campaign started two hours ago (`campaignMembers` customers, split in 4 parts): the
 // one whose stats are measured and whose messages get delivery reports.
 //
 // Rows are generated inside Postgres (INSERT … SELECT over generate_series, as
@@ -144,7 +144,7 @@ function planCampaigns(size: MarketingSeedSize): CampaignPlan[] {
     id: '',
     name: 'Chiến dịch lớn',
     channel: 'EMAIL',
-    startedAt: new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000),
+    startedAt: new Date(Math.floor(Date.now() / 1000) * 1000 - 7_200_000),
     size: members,
     k: count,
     parts: 4,
