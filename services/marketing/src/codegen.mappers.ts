@@ -4,4 +4,6 @@ export const mappers: Record<string, string> = {
   Customer: '../messages/message.mappers#CustomerRef',
   MarketingMessage: '../messages/message.entity#MarketingMessageRow',
   MarketingMessageConnection: '../messages/message.mappers#MessagePage',
+  MessageStatusChange: '../messages/message.mappers#StatusChangeRow',
+  ChannelSummary: '../messages/message.mappers#ChannelSummaryRow',
 };

@@ -39,3 +39,18 @@ it('refuses an unknown channel as a validation error', async () => {
   const body = await subgraph.query(ws, MARKETING, { id: DEMO_CUSTOMERS[0].id, channel: 'FAX' });
   expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 });
+
+it('shows the demo messages’ timelines', async () => {
+  const body = await subgraph.query(
+    ws,
+    `query($id: ID!) { _entities(representations: [{ __typename: "Customer", id: $id }]) {
+      ... on Customer { marketing(first: 3) { edges { node { status timeline { status detail } } } } } } }`,
+    { id: DEMO_CUSTOMERS[1].id },
+  );
+  const nodes = body.data!._entities[0].marketing.edges.map((e: any) => e.node);
+  expect(nodes.map((n: any) => [n.status, n.timeline.map((t: any) => t.status)])).toEqual([
+    ['FAILED', ['SENT', 'FAILED']],
+    ['OPENED', ['SENT', 'DELIVERED', 'OPENED']],
+    ['DELIVERED', ['SENT', 'DELIVERED']],
+  ]);
+});

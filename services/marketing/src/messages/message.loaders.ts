@@ -1,22 +1,45 @@
+// The Marketing tab's reads, per request and batched over the customers (or messages) of
+// a response. marketing_message is partitioned by month of created_at: a customer's
+// page is one LATERAL subquery per customer, ordered like the customer index
+// (workspace_id, customer_id, created_at DESC, id DESC), so Postgres reads it as an
+// ordered Append of one index scan per month, newest month first, under the LIMIT: the
+// older months' scans never run once the page is full, and the customer's messages are
+// never sorted in full (`from`/`to` and a cursor also prune the months outside them).
+// EXPLAIN in bench:marketing's results (`tabPlan`).
 import type DataLoader from 'dataloader';
 import type { Connection, Page, RequestScope } from '@customer-graph/runtime';
-import { findPagesPerParent, isUuid, loaderFamily, newestFirst } from '@customer-graph/runtime';
-import { MarketingMessageEntity } from './message.entity';
+import {
+  alignMany,
+  isUuid,
+  loaderFamily,
+  newestFirst,
+  toConnection,
+} from '@customer-graph/runtime';
 import type { MarketingChannel, MarketingMessageRow } from './message.entity';
+import { createSummaryLoaders } from './summary.loaders';
+import type { SummaryLoaders } from './summary.loaders';
 
 /** Messages are listed newest first. */
 export const MESSAGES_NEWEST_FIRST = newestFirst('created_at');
 
-export interface MessagePageArgs {
-  page: Page;
+/** Which of a customer's messages a tab lists (and counts). */
+export interface MessageFilter {
   channel: MarketingChannel | null;
+  /** Inclusive, on created_at. */
+  from: Date | null;
+  /** Exclusive, on created_at. */
+  to: Date | null;
 }
 
-export interface MessageLoaders {
+export interface MessagePageArgs extends MessageFilter {
+  page: Page;
+}
+
+export interface MessageLoaders extends SummaryLoaders {
   /** A page of a customer's messages, newest first; one query per distinct page. */
   byCustomer: (args: MessagePageArgs) => DataLoader<string, Connection<MarketingMessageRow>>;
-  /** How many messages each customer has (on one channel, or all): one grouped query. */
-  countByCustomer: (channel: MarketingChannel | null) => DataLoader<string, number>;
+  /** How many messages each customer has (in the filter): one grouped query. */
+  countByCustomer: (filter: MessageFilter) => DataLoader<string, number>;
 }
 
 declare module '../context' {
@@ -25,38 +48,66 @@ declare module '../context' {
   }
 }
 
-export function createMessageLoaders({ db, workspaceId }: RequestScope): MessageLoaders {
-  const messages = db.getRepository(MarketingMessageEntity);
+/** marketing_message's columns as MarketingMessageRow's properties. */
+export const MESSAGE_COLUMNS = `t.id, t.workspace_id AS "workspaceId", t.customer_id AS "customerId",
+  t.campaign_id AS "campaignId", t.channel, t.campaign_name AS "campaignName", t.address,
+  t.split_part AS "splitPart", t.content_summary AS "contentSummary",
+  t.voucher_code AS "voucherCode", t.status, t.status_at AS "statusAt",
+  t.failure_reason AS "failureReason", t.send_state AS "sendState", t.attempts,
+  t.provider_message_id AS "providerMessageId", t.sent_at AS "sentAt",
+  t.created_at AS "createdAt"`;
+
+/** The filter's SQL conditions on `t`, its parameters numbered from `next`. */
+function filterSql(filter: MessageFilter, params: unknown[]): string[] {
+  const conditions: string[] = [];
+  if (filter.channel) conditions.push(`t.channel = $${params.push(filter.channel)}`);
+  if (filter.from) conditions.push(`t.created_at >= $${params.push(filter.from)}`);
+  if (filter.to) conditions.push(`t.created_at < $${params.push(filter.to)}`);
+  return conditions;
+}
+
+export function createMessageLoaders(scope: RequestScope): MessageLoaders {
+  const { db, workspaceId } = scope;
   return {
-    byCustomer: loaderFamily((args: MessagePageArgs, customerIds: readonly string[]) =>
-      findPagesPerParent(messages, {
-        parentColumn: 'customer_id',
-        parentOf: (row) => row.customerId,
-        sortKeyOf: (row) => row.createdAt,
-        workspaceId,
-        parentIds: customerIds,
-        page: args.page,
-        filter: args.channel
-          ? { sql: 't.channel = :channel', params: { channel: args.channel } }
-          : undefined,
-      }),
-    ),
-    countByCustomer: loaderFamily(
-      async (channel: MarketingChannel | null, ids: readonly string[]) => {
-        const rows: { customerId: string; n: number }[] = await messages
-          .createQueryBuilder('t')
-          .select('t.customer_id', 'customerId')
-          .addSelect('count(*)::int', 'n')
-          .where('t.workspace_id = :workspaceId AND t.customer_id = ANY(:ids)', {
-            workspaceId,
-            ids: ids.filter(isUuid),
-          })
-          .andWhere(channel ? 't.channel = :channel' : 'TRUE', { channel })
-          .groupBy('t.customer_id')
-          .getRawMany();
-        const byId = new Map(rows.map((r) => [r.customerId, r.n]));
-        return ids.map((id) => byId.get(id) ?? 0);
-      },
-    ),
+    ...createSummaryLoaders(scope),
+    byCustomer: loaderFamily(async (args: MessagePageArgs, customerIds: readonly string[]) => {
+      const ids = customerIds.filter(isUuid);
+      const params: unknown[] = [workspaceId, ids, args.page.first + 1];
+      const conditions = filterSql(args, params);
+      const after = args.page.after;
+      if (after) {
+        const key = `$${params.push(after.keys[0])}::timestamptz`;
+        const id = `$${params.push(after.id)}::uuid`;
+        // The plain bound lets Postgres skip the months after the cursor.
+        conditions.push(`t.created_at <= ${key}`, `(t.created_at, t.id) < (${key}, ${id})`);
+      }
+      const rows: MarketingMessageRow[] =
+        ids.length === 0
+          ? []
+          : await db.query(
+              `SELECT m.* FROM unnest($2::uuid[]) AS c(id) CROSS JOIN LATERAL (
+                 SELECT ${MESSAGE_COLUMNS} FROM marketing_message t
+                  WHERE t.workspace_id = $1 AND t.customer_id = c.id
+                    ${conditions.map((c) => `AND ${c}`).join(' ')}
+                  ORDER BY t.created_at DESC, t.id DESC LIMIT $3) m`,
+              params,
+            );
+      return alignMany(customerIds, rows, (row) => row.customerId).map((list) =>
+        toConnection(list, args.page, (row) => [row.createdAt.toISOString()]),
+      );
+    }),
+    countByCustomer: loaderFamily(async (filter: MessageFilter, customerIds: readonly string[]) => {
+      const params: unknown[] = [workspaceId, customerIds.filter(isUuid)];
+      const conditions = filterSql(filter, params);
+      const rows: { customerId: string; n: number }[] = await db.query(
+        `SELECT t.customer_id AS "customerId", count(*)::int AS n FROM marketing_message t
+          WHERE t.workspace_id = $1 AND t.customer_id = ANY($2::uuid[])
+            ${conditions.map((c) => `AND ${c}`).join(' ')}
+          GROUP BY t.customer_id`,
+        params,
+      );
+      const byId = new Map(rows.map((r) => [r.customerId, r.n]));
+      return customerIds.map((id) => byId.get(id) ?? 0);
+    }),
   };
 }

@@ -1,7 +1,12 @@
-import { pageOf } from '@customer-graph/runtime';
+import { badInput, pageOf } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { MESSAGES_NEWEST_FIRST } from './message.loaders';
+import type { MessageFilter } from './message.loaders';
+
+/** A DateTime argument as the scalar parsed it (a Date), or null. */
+const dateOf = (value: Date | string | null | undefined) =>
+  value == null ? null : new Date(value);
 
 export const messageResolvers: Resolvers = {
   Customer: {
@@ -10,15 +15,24 @@ export const messageResolvers: Resolvers = {
       id: await ctx.loaders.customerAccess.currentId.load(ref.id),
     }),
     marketing: async (customer, args, ctx, info) => {
-      const channel = args.channel ?? null;
+      const filter: MessageFilter = {
+        channel: args.channel ?? null,
+        from: dateOf(args.from),
+        to: dateOf(args.to),
+      };
+      if (filter.from && filter.to && filter.to <= filter.from) {
+        throw badInput('to', '"to" must be later than "from"');
+      }
+      const page = pageOf(args, info, MESSAGES_NEWEST_FIRST);
       const connection = await ctx.loaders.messages
-        .byCustomer({ page: pageOf(args, info, MESSAGES_NEWEST_FIRST), channel })
+        .byCustomer({ ...filter, page })
         .load(customer.id);
       return {
         ...connection,
-        count: () => ctx.loaders.messages.countByCustomer(channel).load(customer.id),
+        count: () => ctx.loaders.messages.countByCustomer(filter).load(customer.id),
       };
     },
+    marketingSummary: (customer, _args, ctx) => ctx.loaders.messages.summary.load(customer.id),
   },
   MarketingMessageConnection: {
     totalCount: (page) => page.count(),
@@ -26,8 +40,12 @@ export const messageResolvers: Resolvers = {
   MarketingMessage: {
     // A message not handed to its provider yet shows when it was queued.
     sentAt: (message) => message.sentAt ?? message.createdAt,
+    timeline: (message, _args, ctx) =>
+      ctx.loaders.messages.timeline.load({ id: message.id, createdAt: message.createdAt }),
   },
 };
+
+const ofMessage = { inherit: 'a field of a message of a tab already checked' };
 
 export const messageAccess: AccessRules = {
   'Customer.__resolveReference': {
@@ -35,6 +53,8 @@ export const messageAccess: AccessRules = {
     customer: (ref: { id: string }) => ref.id,
   },
   'Customer.marketing': { can: 'customers.read', customer: (c: { id: string }) => c.id },
+  'Customer.marketingSummary': { can: 'customers.read', customer: (c: { id: string }) => c.id },
   'MarketingMessageConnection.totalCount': { inherit: 'counts the tab its parent field checked' },
-  'MarketingMessage.sentAt': { inherit: 'a field of a message of a tab already checked' },
+  'MarketingMessage.sentAt': ofMessage,
+  'MarketingMessage.timeline': ofMessage,
 };

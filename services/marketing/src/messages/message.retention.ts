@@ -2,7 +2,7 @@
 // the current month and the next two, and drops the months past the retention
 // (MARKETING_RETENTION_MONTHS, config.ts). Dropping a month is one DDL statement per
 // table, whatever it holds: no row-by-row delete of a large table.
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { createWaker } from '@customer-graph/runtime';
 import type { Logger, Worker } from '@customer-graph/runtime';
 import { addMonths, dropMonthsBefore, ensureMonths, monthStart } from './message.partitions';
@@ -10,7 +10,7 @@ import { addMonths, dropMonthsBefore, ensureMonths, monthStart } from './message
 export const RETENTION_INTERVAL_MS = 86_400_000;
 
 export async function maintainPartitions(
-  db: DataSource,
+  db: Pick<EntityManager, 'query'>,
   retentionMonths: number,
   now = new Date(),
 ): Promise<Date[]> {

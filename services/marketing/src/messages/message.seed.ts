@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DEMO_CUSTOMERS, demoRowId } from '@customer-graph/runtime';
 import type { DeliveryStatus, MarketingChannel } from './message.entity';
 import { ensureMonths } from './message.partitions';
@@ -8,6 +8,48 @@ const SENDS: [MarketingChannel, string, string, DeliveryStatus][] = [
   ['ZALO_OA', 'Ra mắt bộ sưu tập hè', 'Giới thiệu sản phẩm mới', 'OPENED'],
   ['SMS', 'Nhắc lịch bảo hành', 'Sản phẩm của bạn sắp hết hạn bảo hành', 'FAILED'],
 ];
+
+/** What each demo status's timeline went through, minutes after sending. */
+const TIMELINES: Record<string, [string, number, string | null][]> = {
+  DELIVERED: [
+    ['SENT', 0, null],
+    ['DELIVERED', 1, null],
+  ],
+  OPENED: [
+    ['SENT', 0, null],
+    ['DELIVERED', 1, null],
+    ['OPENED', 95, null],
+  ],
+  FAILED: [
+    ['SENT', 0, null],
+    ['FAILED', 2, 'Số điện thoại không liên lạc được'],
+  ],
+};
+
+async function insertTimeline(
+  tx: EntityManager,
+  workspaceId: string,
+  messageId: string,
+  status: DeliveryStatus,
+  sentAtMs: number,
+): Promise<void> {
+  for (const [event, minutes, detail] of TIMELINES[status] ?? []) {
+    await tx.query(
+      `INSERT INTO message_event (workspace_id, message_id, message_created_at, status, at,
+         detail, provider_event_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+      [
+        workspaceId,
+        messageId,
+        new Date(sentAtMs),
+        event,
+        new Date(sentAtMs + minutes * 60_000),
+        detail,
+        `demo-${event.toLowerCase()}`,
+      ],
+    );
+  }
+}
 
 /** Three messages for each demo customer; fixed ids make a second run a no-op. */
 export async function seedDemoMessages(db: DataSource, workspaceId: string): Promise<void> {
@@ -34,6 +76,7 @@ export async function seedDemoMessages(db: DataSource, workspaceId: string): Pro
             new Date(Date.UTC(2026, 2, 1 + k, 8)),
           ],
         );
+        await insertTimeline(tx, workspaceId, demoRowId(2, n), status, Date.UTC(2026, 2, 1 + k, 8));
       }
     }
   });
