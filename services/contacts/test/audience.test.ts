@@ -54,7 +54,7 @@ let listId = '';
 async function ok(as: Identity, query: string, variables?: Record<string, unknown>) {
   const body = await subgraph.query(as, query, variables);
   expect(body.errors).toBeUndefined();
-  return body.data as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return body.data as Record<string, any>;
 }
 
 beforeAll(async () => {
