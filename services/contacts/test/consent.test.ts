@@ -214,5 +214,8 @@ describe('a merge', () => {
     // The survivor's own later opt-out of EMAIL.
     await apply(consent(s, 'EMAIL', 2, true));
     expect(await channels(s)).toEqual(['EMAIL', 'SMS', 'ZNS']);
+    // Staff opt the survivor back in to ZNS: m2's opt-out no longer holds.
+    await apply(consent(s, 'ZNS', 1, false));
+    expect(await channels(s)).toEqual(['EMAIL', 'SMS']);
   });
 });

@@ -10,8 +10,11 @@
 // The row is kept under the id the event names, also when that customer has been
 // merged into another here (an event published before the merge, delivered after): it
 // counts for the survivor, whose opt-outs are the union of its own and its merged
-// customers' (consent.refresh.ts). An event for an id contacts never had, or of
-// another workspace's customer, stores nothing.
+// customers' (consent.refresh.ts). An opt-in of the survivor itself (staff, after the
+// merge) is the person's answer now: it clears that channel's opt-outs its merged
+// customers carried (their rows keep their versions, so a later event of a merged id
+// still applies by it). An event for an id contacts never had, or of another
+// workspace's customer, stores nothing.
 import type { BatchEventHandler, CONSENT_CHANGED, EventOf } from '@customer-graph/runtime';
 import { refreshOptedOut } from './consent.refresh';
 
@@ -31,8 +34,9 @@ function newest(events: ConsentChanged[]): ConsentChanged[] {
 export const onConsentChanged: BatchEventHandler<typeof CONSENT_CHANGED> = {
   async batch(tx, events) {
     const rows = newest(events);
-    const applied: { ws: string; id: string }[] = await tx.query(
-      `INSERT INTO customer_channel_consent AS k
+    const applied: { ws: string; id: string; channel: string; opted_out: boolean }[] =
+      await tx.query(
+        `INSERT INTO customer_channel_consent AS k
               (workspace_id, customer_id, channel, opted_out, version)
        SELECT u.ws, u.id, u.channel, u.opted_out, u.version
          FROM unnest($1::text[], $2::uuid[], $3::text[], $4::boolean[], $5::bigint[])
@@ -43,15 +47,26 @@ export const onConsentChanged: BatchEventHandler<typeof CONSENT_CHANGED> = {
        ON CONFLICT (workspace_id, customer_id, channel) DO UPDATE
          SET opted_out = EXCLUDED.opted_out, version = EXCLUDED.version
          WHERE k.version < EXCLUDED.version
-       RETURNING k.workspace_id AS ws, k.customer_id AS id`,
-      [
-        rows.map((e) => e.workspaceId),
-        rows.map((e) => e.payload.customerId),
-        rows.map((e) => e.payload.channel),
-        rows.map((e) => e.payload.optedOut),
-        rows.map((e) => e.payload.version),
-      ],
-    );
+       RETURNING k.workspace_id AS ws, k.customer_id AS id, k.channel, k.opted_out`,
+        [
+          rows.map((e) => e.workspaceId),
+          rows.map((e) => e.payload.customerId),
+          rows.map((e) => e.payload.channel),
+          rows.map((e) => e.payload.optedOut),
+          rows.map((e) => e.payload.version),
+        ],
+      );
+    const optedIn = applied.filter((r) => !r.opted_out);
+    if (optedIn.length > 0) {
+      await tx.query(
+        `UPDATE customer_channel_consent k SET opted_out = false
+           FROM unnest($1::text[], $2::uuid[], $3::text[]) AS u(ws, id, channel)
+           JOIN customer_merge m ON m.workspace_id = u.ws AND m.survivor_id = u.id
+          WHERE k.workspace_id = u.ws AND k.customer_id = m.merged_id
+            AND k.channel = u.channel AND k.opted_out`,
+        [optedIn.map((r) => r.ws), optedIn.map((r) => r.id), optedIn.map((r) => r.channel)],
+      );
+    }
     await refreshOptedOut(
       tx,
       applied.map((r) => ({ workspaceId: r.ws, customerId: r.id })),
