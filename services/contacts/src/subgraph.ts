@@ -18,6 +18,8 @@ import { tasksModule } from './tasks/tasks.module';
 import { opportunitiesModule } from './opportunities/opportunities.module';
 import { callsModule } from './calls/calls.module';
 import { mergeModule } from './merge/merge.module';
+import { consentModule } from './consent/consent.module';
+import { audienceModule } from './audience/audience.module';
 import { CreateCustomers1763900000100 } from './migrations/1763900000100-CreateCustomers';
 import { PhoneOwnerAndExternalIds1763900000110 } from './migrations/1763900000110-PhoneOwnerAndExternalIds';
 import { DeferPhoneOwnerCheck1763900000120 } from './migrations/1763900000120-DeferPhoneOwnerCheck';
@@ -59,5 +61,7 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     opportunitiesModule,
     callsModule,
     mergeModule,
+    consentModule,
+    audienceModule,
   ],
 });

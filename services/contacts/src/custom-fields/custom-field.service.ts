@@ -1,7 +1,7 @@
 // Custom field definitions per workspace, gated by the plan and capped per type
 // (seed 001). Creating a field locks the workspace row, so two concurrent creations
 // cannot both take the last free place.
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { CustomFieldEntity } from './custom-field.entity';
 import type { CustomFieldRow } from './custom-field.entity';
 import { CustomFieldErrorCode, customFieldError } from './custom-field.errors';
@@ -14,7 +14,7 @@ import type {
 
 /** The workspace's fields by key, in the order they were defined. */
 export async function loadCustomFields(
-  db: DataSource,
+  db: DataSource | EntityManager,
   workspaceId: string,
 ): Promise<Map<string, CustomFieldRow>> {
   const rows = await db.getRepository(CustomFieldEntity).find({

@@ -24,6 +24,8 @@ export interface CustomerRow {
   type: CustomerType;
   /** Custom field values by key, validated against their definitions when written. */
   custom: Record<string, unknown>;
+  /** Channels the customer is opted out of (consent/, projected from marketing), sorted. */
+  optedOutChannels: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -50,6 +52,12 @@ export const CustomerEntity = new EntitySchema<CustomerRow>({
     group: { name: 'customer_group', type: 'text', nullable: true },
     type: { type: 'text' },
     custom: { type: 'jsonb' },
+    optedOutChannels: {
+      name: 'opted_out_channels',
+      type: 'text',
+      array: true,
+      default: () => "'{}'",
+    },
     createdAt: { name: 'created_at', type: 'timestamptz', precision: 3, createDate: true },
     updatedAt: { name: 'updated_at', type: 'timestamptz', precision: 3, updateDate: true },
   },
@@ -62,5 +70,6 @@ export const CustomerEntity = new EntitySchema<CustomerRow>({
 export const CUSTOMER_SELECT = `c.id, c.workspace_id AS "workspaceId", c.name, c.email,
   c.address, c.city, to_char(c.birthday, 'YYYY-MM-DD') AS birthday, c.gender, c.timezone,
   c.avatar_url AS "avatarUrl", c.tags, c.labels, c.assigned_staff AS "assignedStaff",
-  c.customer_group AS "group", c.type, c.custom, c.created_at AS "createdAt",
+  c.customer_group AS "group", c.type, c.custom,
+  c.opted_out_channels AS "optedOutChannels", c.created_at AS "createdAt",
   c.updated_at AS "updatedAt"`;

@@ -50,7 +50,7 @@ export interface CompiledWhere {
  * it; within a request, the same filter at the same root is compiled once.
  */
 export function compileWhere(
-  db: DataSource,
+  db: DataSource | EntityManager,
   scope: ListScope,
   filter: CustomerFilterInput | null | undefined,
   root = 'filter',
@@ -66,7 +66,7 @@ export function compileWhere(
 }
 
 async function compileWhereNow(
-  db: DataSource,
+  db: DataSource | EntityManager,
   scope: ListScope,
   filter: CustomerFilterInput | null | undefined,
   root: string,
@@ -92,7 +92,7 @@ async function compileWhereNow(
 
 /** Saved lists' filters named by `inList`, followed into lists that name lists. */
 function loadListFilters(
-  db: DataSource,
+  db: DataSource | EntityManager,
   workspaceId: string,
   filter: CustomerFilterInput | null | undefined,
 ): Promise<Map<string, CustomerFilterInput>> {

@@ -21,6 +21,7 @@ import type { Reader } from './filter.values';
 import { readList, readOneOf, readString, readUuid, show } from './filter.values';
 import { ORDER_FIELDS } from './filter.orders';
 import { LOYALTY_FIELDS } from './filter.loyalty';
+import { CONSENT_FIELDS } from './filter.consent';
 
 export interface SystemField {
   /** As error messages name it: `operator "gt" is not valid for text field "name"`. */
@@ -196,4 +197,5 @@ export const SYSTEM_FIELDS: ReadonlyMap<string, SystemField> = new Map<string, S
   ['externalId', externalId],
   ...ORDER_FIELDS,
   ...LOYALTY_FIELDS,
+  ...CONSENT_FIELDS,
 ]);

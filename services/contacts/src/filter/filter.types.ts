@@ -101,6 +101,14 @@ export interface CustomFieldFilter {
   isNotEmpty?: boolean | null;
 }
 
+/** Conditions on the channels a customer is opted out of (the six MarketingChannel names). */
+export interface ChannelsFilter {
+  containsAny?: string[] | null;
+  containsAll?: string[] | null;
+  isEmpty?: boolean | null;
+  isNotEmpty?: boolean | null;
+}
+
 export interface CustomerPosition {
   createdAt: Date;
   id: string;
@@ -147,6 +155,8 @@ export interface CustomerFilterInput {
   tier?: TierFilter | null;
   /** The loyalty tier's rank, 1 = the lowest; 0 without a tier. */
   tierRank?: WholeNumberFilter | null;
+  /** The marketing channels the customer is opted out of (consent/). */
+  optedOutChannels?: ChannelsFilter | null;
   custom?: CustomFieldFilter[] | null;
   /** The id of a saved list: its filter applies here, as if written in place. */
   inList?: string | null;

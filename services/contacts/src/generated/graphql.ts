@@ -281,6 +281,18 @@ export type CallStatsGroup =
   /** The staff member who handled the call (calls handled by nobody in one group). */
   | 'STAFF';
 
+/** Conditions on the channels a customer is opted out of. */
+export type ChannelsFilter = {
+  /** Opted out of all of these. */
+  containsAll?: InputMaybe<Array<MarketingChannel>>;
+  /** Opted out of at least one of these. */
+  containsAny?: InputMaybe<Array<MarketingChannel>>;
+  /** true: opted out of none. */
+  isEmpty?: InputMaybe<Scalars['Boolean']['input']>;
+  /** true: opted out of some. */
+  isNotEmpty?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 /** Conditions on a count, which is never missing (0 when there is nothing to count). */
 export type CountFilter = {
   /** Between two counts, both included: `[from, to]`. */
@@ -456,6 +468,13 @@ export type Customer = {
    * them; `first` is at most 100. Null when the contacts service cannot answer.
    */
   opportunities: Maybe<OpportunityConnection>;
+  /**
+   * The marketing channels the customer is opted out of (unsubscribed, complained, or
+   * set so by staff), as the marketing service last announced it, sorted. A merged
+   * customer's opt-outs are the survivor's too. Campaigns on these channels leave the
+   * customer out.
+   */
+  optedOutChannels: Array<MarketingChannel>;
   /** The primary phone number as typed, or null when none is known. */
   phone: Maybe<Scalars['String']['output']>;
   /** Every phone number known for the customer, primary first. */
@@ -650,6 +669,12 @@ export type CustomerFilter = {
   name?: InputMaybe<StringFilter>;
   /** This does not hold. */
   not?: InputMaybe<CustomerFilter>;
+  /**
+   * The marketing channels the customer is opted out of: "opted out of ZNS" is
+   * `{ containsAny: [ZNS] }`, "may get SMS" is `not: { optedOutChannels: { containsAny:
+   * [SMS] } }`.
+   */
+  optedOutChannels?: InputMaybe<ChannelsFilter>;
   /** At least one of these holds. */
   or?: InputMaybe<Array<CustomerFilter>>;
   /**
@@ -1140,6 +1165,21 @@ export type InvalidPhoneRow = {
   /** What it said. */
   value: Scalars['String']['output'];
 };
+
+/** A channel marketing messages go out on. */
+export type MarketingChannel =
+  /** Email. */
+  | 'EMAIL'
+  /** Facebook Messenger. */
+  | 'FACEBOOK'
+  /** SMS. */
+  | 'SMS'
+  /** A Zalo broadcast to many followers. */
+  | 'ZALO_BULK'
+  /** A message from the Zalo Official Account to a follower. */
+  | 'ZALO_OA'
+  /** Zalo Notification Service (template messages to a phone number). */
+  | 'ZNS';
 
 /** A merge as the audit keeps it (admins only). */
 export type MergeAudit = {
@@ -2387,6 +2427,7 @@ export type ResolversTypes = ResolversObject<{
   CallStats: ResolverTypeWrapper<CallStatsRow>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CallStatsGroup: CallStatsGroup;
+  ChannelsFilter: ChannelsFilter;
   CountFilter: CountFilter;
   CustomFieldDefinition: ResolverTypeWrapper<CustomFieldRow>;
   CustomFieldFilter: CustomFieldFilter;
@@ -2432,6 +2473,7 @@ export type ResolversTypes = ResolversObject<{
   IdFilter: IdFilter;
   InvalidPhoneRow: ResolverTypeWrapper<InvalidPhoneRow>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  MarketingChannel: MarketingChannel;
   MergeAudit: ResolverTypeWrapper<MergeAuditRow>;
   MergeAuditConnection: ResolverTypeWrapper<Omit<MergeAuditConnection, 'edges'> & { edges: Array<ResolversTypes['MergeAuditEdge']> }>;
   MergeAuditEdge: ResolverTypeWrapper<Omit<MergeAuditEdge, 'node'> & { node: ResolversTypes['MergeAudit'] }>;
@@ -2498,6 +2540,7 @@ export type ResolversParentTypes = ResolversObject<{
   CallProvider: CallProviderView;
   CallStats: CallStatsRow;
   Float: Scalars['Float']['output'];
+  ChannelsFilter: ChannelsFilter;
   CountFilter: CountFilter;
   CustomFieldDefinition: CustomFieldRow;
   CustomFieldFilter: CustomFieldFilter;
@@ -2688,6 +2731,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   notes?: Resolver<ResolversTypes['CustomerNoteConnection'], ParentType, ContextType, RequireFields<CustomerNotesArgs, 'first'>>;
   opportunities?: Resolver<Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, RequireFields<CustomerOpportunitiesArgs, 'first'>>;
+  optedOutChannels?: Resolver<Array<ResolversTypes['MarketingChannel']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phones?: Resolver<Array<ResolversTypes['CustomerPhone']>, ParentType, ContextType>;
   sameNumberCustomers?: Resolver<Maybe<ResolversTypes['SameNumberCustomerConnection']>, ParentType, ContextType, RequireFields<CustomerSameNumberCustomersArgs, 'first'>>;

@@ -8,13 +8,16 @@
 //   4. the survivor's record takes the planned values and figures, its type derived
 //      from the result (customer_derived_type, after phones and external ids moved);
 //   5. customer_merge maps the merged ids to the survivor (and re-points ids merged
-//      into them before); merge_audit records the merge.
+//      into them before); merge_audit records the merge;
+//   6. the survivor is opted out of every channel any of them was (the union of their
+//      consent rows, which stay under their ids: consent/consent.refresh.ts).
 import type { EntityManager } from 'typeorm';
 import type { Identity } from '@customer-graph/runtime';
 import { CUSTOMER_SELECT } from '../customers/customer.entity';
 import type { CustomerRow } from '../customers/customer.entity';
 import { foldSearchText } from '../filter/search-text';
 import { MERGE_PARTICIPANTS } from './merge.participants';
+import { refreshOptedOut } from '../consent/consent.refresh';
 import type { Choice, MergeCustomer, MergePlan } from './merge.types';
 
 async function movePhones(tx: EntityManager, workspaceId: string, plan: MergePlan) {
@@ -144,5 +147,7 @@ export async function writeMerge(
      SELECT $1, m.id, $2, $4 FROM unnest($3::uuid[]) AS m(id)`,
     [workspaceId, plan.survivorId, plan.mergedIds, id],
   );
-  return { id, survivor, moved };
+  const optedOut = await refreshOptedOut(tx, [{ workspaceId, customerId: plan.survivorId }]);
+  const channels = optedOut.get(survivor.id);
+  return { id, survivor: channels ? { ...survivor, optedOutChannels: channels } : survivor, moved };
 }

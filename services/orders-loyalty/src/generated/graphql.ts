@@ -1282,7 +1282,11 @@ export type Voucher = {
   id: Scalars['ID']['output'];
   /** When the code was issued. */
   issuedAt: Scalars['DateTime']['output'];
-  /** Why the code was issued, by whom, for what: as given to `issueVouchers`. */
+  /**
+   * Why the code was issued, by whom, for what: as given to `issueVouchers`, or
+   * `Chiến dịch <campaign id>` for a code a marketing campaign issued to its recipient
+   * (the id of the marketing campaign).
+   */
   note: Maybe<Scalars['String']['output']>;
   /** Where the code stands now. */
   status: VoucherStatus;
