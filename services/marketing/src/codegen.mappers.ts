@@ -4,4 +4,5 @@ export const mappers: Record<string, string> = {
   Customer: '../messages/message.mappers#CustomerRef',
   MarketingMessage: '../messages/message.entity#MarketingMessageRow',
   MarketingMessageConnection: '../messages/message.mappers#MessagePage',
+  ChannelConsent: '../consent/consent.entity#ChannelConsentRow',
 };

@@ -46,6 +46,9 @@ export async function startTestSubgraph<L>(
     publicWebhookBaseUrl?: string;
     /** The loyalty sweep's interval; hourly unless given (tests sweep by hand). */
     loyaltySweepIntervalMs?: number;
+    /** marketing: the delivery webhooks' secrets; unset, their reports are refused. */
+    emailWebhookSecret?: string;
+    smsWebhookSecret?: string;
   } = {},
 ): Promise<TestSubgraph> {
   const contextSigningSecret = options.contextSigningSecret ?? randomBytes(32).toString('hex');
@@ -70,6 +73,8 @@ export async function startTestSubgraph<L>(
       publicWebhookBaseUrl: options.publicWebhookBaseUrl ?? DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
       loyaltySweepIntervalMs: options.loyaltySweepIntervalMs ?? DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
       marketingRetentionMonths: DEFAULT_MARKETING_RETENTION_MONTHS,
+      emailWebhookSecret: options.emailWebhookSecret,
+      smsWebhookSecret: options.smsWebhookSecret,
     },
     createLogger('error'),
   );
