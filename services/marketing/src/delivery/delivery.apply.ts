@@ -9,7 +9,10 @@
 // that status the earliest gives status_at (and failure_reason): the result is the
 // same whatever order the reports come in, and a late SENT never overwrites DELIVERED.
 // Messages are found by our id, whose time (UUID v7) is the partition key: the
-// statement names the exact created_at values, so Postgres reads only their months.
+// statement names the exact created_at values, so Postgres reads only their months,
+// and each message is one primary-key probe (a LATERAL lookup with LIMIT 1, which the
+// planner cannot flatten into a join, so a month freshly
+// filled, not analyzed yet, is never scanned whole once per report).
 // A report without such an id (an older message, a Zalo message sent without a
 // tracking id) is looked up first by the provider's message id.
 import type { EntityManager } from 'typeorm';
@@ -88,11 +91,14 @@ export async function applyReports(
                             $5::timestamptz[], $6::text[], $7::text[])
          AS i(event_id, message_id, created_at, status, at, detail, workspace_id)),
      found AS (
-       SELECT i.*, m.workspace_id AS ws, m.customer_id, m.channel
+       SELECT i.*, m.ws, m.customer_id, m.channel
          FROM input i
-         JOIN marketing_message m ON m.id = i.message_id AND m.created_at = i.created_at
-        WHERE m.created_at = ANY($8::timestamptz[]) AND m.channel = ANY($9::text[])
-          AND (i.workspace_id IS NULL OR m.workspace_id = i.workspace_id)),
+        CROSS JOIN LATERAL (
+          SELECT m.workspace_id AS ws, m.customer_id, m.channel FROM marketing_message m
+           WHERE m.id = i.message_id AND m.created_at = i.created_at
+             AND m.created_at = ANY($8::timestamptz[]) AND m.channel = ANY($9::text[])
+             AND (i.workspace_id IS NULL OR m.workspace_id = i.workspace_id)
+           LIMIT 1) m),
      ins AS (
        INSERT INTO message_event (workspace_id, message_id, message_created_at, status, at,
                                   detail, provider_event_id)
@@ -110,7 +116,7 @@ export async function applyReports(
               failure_reason = CASE WHEN b.status = 'FAILED' THEN b.detail END
          FROM best b
         WHERE m.id = b.message_id AND m.created_at = b.message_created_at
-          AND m.created_at = ANY($8::timestamptz[])
+          AND m.created_at = ANY($8::timestamptz[]) AND m.id = ANY($2::uuid[])
           AND (m.status_rank < b.rank OR (m.status_rank = b.rank AND b.at < m.status_at))
        RETURNING 1),
      opt_outs AS (
