@@ -11,8 +11,8 @@
 // Messages are found by our id, whose time (UUID v7) is the partition key: the
 // statement names the exact created_at values, so Postgres reads only their months,
 // and each message is one primary-key probe (a LATERAL lookup with LIMIT 1, which the
-// planner cannot flatten into a join, so a month freshly
-// filled, not analyzed yet, is never scanned whole once per report).
+// planner cannot flatten into a join, so a month freshly filled, not analyzed yet, is
+// never scanned whole once per report).
 // A report without such an id (an older message, a Zalo message sent without a
 // tracking id) is looked up first by the provider's message id.
 import type { EntityManager } from 'typeorm';
