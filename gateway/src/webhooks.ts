@@ -22,6 +22,9 @@ export const WEBHOOK_SOURCES: Record<string, WebhookSource> = {
   shopee: { owner: 'orders-loyalty', signedIn: ['authorization'] },
   // Signed in X-Signature, which passes as any sender's x- header does.
   calls: { owner: 'contacts' },
+  // Delivery reports, signed in X-Signature with X-Timestamp (docs/marketing.md).
+  email: { owner: 'marketing' },
+  sms: { owner: 'marketing' },
 };
 
 // Only the sender's description of its request is passed on: an allow-list, so that

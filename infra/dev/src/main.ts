@@ -115,6 +115,8 @@ async function main(): Promise<void> {
   const common = {
     CONTEXT_SIGNING_SECRET: contextSigningSecret,
     DATA_ENCRYPTION_KEY: dataEncryptionKey,
+    EMAIL_WEBHOOK_SECRET: process.env.EMAIL_WEBHOOK_SECRET ?? secrets.emailWebhookSecret,
+    SMS_WEBHOOK_SECRET: process.env.SMS_WEBHOOK_SECRET ?? secrets.smsWebhookSecret,
     DEMO_WORKSPACE_ID: config.demoWorkspaceId,
     KAFKA_BROKERS: kafkaBrokers,
   };

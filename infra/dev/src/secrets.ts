@@ -10,12 +10,17 @@ export interface DevSecrets {
   contextSigningSecret: string;
   /** Seals third parties' secrets in the databases (32 bytes, base64url). */
   dataEncryptionKey: string;
+  /** What the (sandbox) email and SMS providers sign delivery reports with. */
+  emailWebhookSecret: string;
+  smsWebhookSecret: string;
 }
 
 const fresh = (): DevSecrets => ({
   jwtSecret: randomBytes(32).toString('base64url'),
   contextSigningSecret: randomBytes(32).toString('base64url'),
   dataEncryptionKey: randomBytes(32).toString('base64url'),
+  emailWebhookSecret: randomBytes(32).toString('base64url'),
+  smsWebhookSecret: randomBytes(32).toString('base64url'),
 });
 
 /**

@@ -56,6 +56,12 @@ export interface SubgraphConfig {
   loyaltySweepIntervalMs: number;
   /** marketing: whole months of messages kept before the current one; older are dropped. */
   marketingRetentionMonths: number;
+  /**
+   * marketing: the secrets the email and SMS providers sign their delivery reports with
+   * (POST /webhooks/email, /webhooks/sms); unset, that source's reports are refused.
+   */
+  emailWebhookSecret?: string;
+  smsWebhookSecret?: string;
 }
 
 /** Messages of the last 24 months (and the current one) are kept by default. */
@@ -84,6 +90,11 @@ function readPublicWebhookBaseUrl(env: Env): string {
     );
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/** A secret that may be unset (its feature is then off); set, as long as any secret. */
+function readOptionalSecret(env: Env, name: string): string | undefined {
+  return readOptional(env, name) === undefined ? undefined : readSecret(env, name);
 }
 
 function readDataKey(env: Env): Buffer {
@@ -143,6 +154,8 @@ export function loadSubgraphConfig(service: string, env: Env = process.env): Sub
       DEFAULT_MARKETING_RETENTION_MONTHS,
       1,
     ),
+    emailWebhookSecret: readOptionalSecret(env, 'EMAIL_WEBHOOK_SECRET'),
+    smsWebhookSecret: readOptionalSecret(env, 'SMS_WEBHOOK_SECRET'),
   };
 }
 

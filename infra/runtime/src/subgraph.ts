@@ -111,6 +111,8 @@ export async function startSubgraph<L>(
     publicWebhookBaseUrl: config.publicWebhookBaseUrl,
     loyaltySweepIntervalMs: config.loyaltySweepIntervalMs,
     marketingRetentionMonths: config.marketingRetentionMonths,
+    emailWebhookSecret: config.emailWebhookSecret,
+    smsWebhookSecret: config.smsWebhookSecret,
   };
   const events = startEvents(module, config, db, logger);
   const workers = module.startWorkers?.(resources);

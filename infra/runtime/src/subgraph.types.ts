@@ -60,6 +60,10 @@ export interface ServiceResources {
   loyaltySweepIntervalMs?: number;
   /** Months of marketing messages kept before the current one (config.ts); unset: 24. */
   marketingRetentionMonths?: number;
+  /** What the email provider signs delivery reports with (config.ts); unset: refused. */
+  emailWebhookSecret?: string;
+  /** What the SMS provider signs delivery reports with (config.ts); unset: refused. */
+  smsWebhookSecret?: string;
 }
 
 /** What a module's loaders are built for: one request, of one caller, in one workspace. */

@@ -6,4 +6,5 @@ export const mappers: Record<string, string> = {
   MarketingMessageConnection: '../messages/message.mappers#MessagePage',
   MessageStatusChange: '../messages/message.mappers#StatusChangeRow',
   ChannelSummary: '../messages/message.mappers#ChannelSummaryRow',
+  ChannelConsent: '../consent/consent.entity#ChannelConsentRow',
 };

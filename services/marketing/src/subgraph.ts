@@ -1,6 +1,8 @@
 // The marketing subgraph: what was sent to a customer, one domain module per folder.
 import { defineSubgraph } from '@customer-graph/runtime';
 import type { Loaders } from './context';
+import { consentModule } from './consent/consent.module';
+import { deliveryModule } from './delivery/delivery.module';
 import { messagesModule } from './messages/messages.module';
 import { CreateMarketingMessages1763900000300 } from './migrations/1763900000300-CreateMarketingMessages';
 
@@ -10,5 +12,5 @@ export const marketingSubgraph = defineSubgraph<Loaders>({
   assignments: 'projected',
   // Written before the modules.
   migrations: [CreateMarketingMessages1763900000300],
-  modules: [messagesModule],
+  modules: [messagesModule, consentModule, deliveryModule],
 });

@@ -41,6 +41,9 @@ export async function startTestSubgraph<L>(
     publicWebhookBaseUrl?: string;
     /** The loyalty sweep's interval; hourly unless given (tests sweep by hand). */
     loyaltySweepIntervalMs?: number;
+    /** marketing: the delivery webhooks' secrets; unset, their reports are refused. */
+    emailWebhookSecret?: string;
+    smsWebhookSecret?: string;
   } = {},
 ): Promise<TestSubgraph> {
   const contextSigningSecret = options.contextSigningSecret ?? randomBytes(32).toString('hex');
@@ -63,6 +66,8 @@ export async function startTestSubgraph<L>(
       ...(options.loyaltySweepIntervalMs && {
         loyaltySweepIntervalMs: options.loyaltySweepIntervalMs,
       }),
+      emailWebhookSecret: options.emailWebhookSecret,
+      smsWebhookSecret: options.smsWebhookSecret,
     }),
     createLogger('error'),
   );

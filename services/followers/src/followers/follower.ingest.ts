@@ -13,6 +13,7 @@ import { appendEventSql, normalisePhone } from '@customer-graph/runtime';
 import type { Phone } from '@customer-graph/runtime';
 import type { ZaloEvent, ZaloInfo } from '../webhook/zalo-event';
 import { EVENT_FRESHNESS_MS } from '../webhook/zalo-event';
+import { publishMessageStatus } from '../webhook/message-status';
 import { phoneShared } from './follower.events';
 
 /** One webhook request: which OA it came for and its body's SHA-256. */
@@ -85,6 +86,8 @@ export async function applyZaloEvent(
       const phone = normalisePhone(event.info.phone ?? '', 'info.phone');
       return submitInfo(db, workspaceId, event.userId, event.at, event.info, phone, seen);
     }
+    case 'message_status':
+      return publishMessageStatus(db, workspaceId, event, delivery);
     case 'other':
       return { applied: false };
   }

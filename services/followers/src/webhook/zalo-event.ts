@@ -4,6 +4,14 @@
 // timestamp + the OA's secret key)), where app_id and timestamp are the body's own.
 // The timestamp is milliseconds since the epoch; an event is accepted only within
 // EVENT_FRESHNESS_MS of it (either way), so a captured body cannot be replayed later.
+//
+// Message statuses (passed on to marketing, followers.zalo.message-status):
+// `user_received_message` (a ZNS message reached the phone: `message: { msg_id,
+// tracking_id, delivery_time }`; an OA message reached the follower: `message: {
+// msg_ids: [...] }`) and `user_seen_message` (`message: { msg_ids: [...] }`). Which of
+// `oa_id`, `sender.id` and `recipient.id` names the OA differs between them (the OA is
+// the sender of a ZNS receipt, the recipient of a user's action), so each is tried as
+// the OA the signature is checked against, in that order.
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 export interface ZaloInfo {
@@ -25,7 +33,35 @@ export type ZaloEvent =
       at: Date;
       info: ZaloInfo;
     }
+  | {
+      kind: 'message_status';
+      appId: string;
+      /** The first of `oaIds`; the webhook sets the one whose claim signed the event. */
+      oaId: string;
+      /** Where the OA may be named, in the order they are tried. */
+      oaIds: string[];
+      status: 'DELIVERED' | 'SEEN';
+      messages: ZaloMessageRef[];
+      /** When Zalo says it happened: delivery_time when given, else the event's timestamp. */
+      at: Date;
+    }
   | { kind: 'other'; appId: string; oaId: string | undefined; name: string; at: Date };
+
+/** A message of the OA a status is about. */
+export interface ZaloMessageRef {
+  zaloMessageId: string;
+  /** The sender's own id given to Zalo with the message (marketing's message id). */
+  trackingId: string | null;
+}
+
+/** The Zalo events that report a message's status, and the status each reports. */
+export const MESSAGE_STATUS_EVENTS: Readonly<Record<string, 'DELIVERED' | 'SEEN'>> = {
+  user_received_message: 'DELIVERED',
+  user_seen_message: 'SEEN',
+};
+
+/** The most messages one status event may name. */
+export const MAX_STATUS_MESSAGES = 500;
 
 /** How far (either way) an event's timestamp may be from now when it arrives. */
 export const EVENT_FRESHNESS_MS = 5 * 60_000;
@@ -100,8 +136,49 @@ export function parseZaloEvent(raw: Buffer): ZaloEvent {
       },
     };
   }
+  if (Object.hasOwn(MESSAGE_STATUS_EVENTS, name)) {
+    return messageStatus(body, appId, name, at);
+  }
   const oaId = str(body.oa_id) ? body.oa_id : obj(body.recipient).id;
   return { kind: 'other', appId, oaId: str(oaId) ? oaId : undefined, name, at };
+}
+
+function messageStatus(
+  body: Record<string, unknown>,
+  appId: string,
+  name: string,
+  timestamp: Date,
+): ZaloEvent {
+  const obj = (v: unknown) =>
+    typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+  const id = (v: unknown) => (str(v) ? v : typeof v === 'number' ? String(v) : undefined);
+  const oaIds = [
+    ...new Set([id(body.oa_id), id(obj(body.sender).id), id(obj(body.recipient).id)]),
+  ].filter((v): v is string => v !== undefined);
+  if (oaIds.length === 0) throw new WebhookError(400, 'missing the OA id');
+  const message = obj(body.message);
+  const single = id(message.msg_id);
+  const many = Array.isArray(message.msg_ids) ? message.msg_ids.map(id) : [];
+  if (many.some((v) => v === undefined)) {
+    throw new WebhookError(400, 'invalid field message.msg_ids');
+  }
+  const ids = [...new Set([...(single ? [single] : []), ...(many as string[])])];
+  if (ids.length === 0) throw new WebhookError(400, 'missing field message.msg_id');
+  if (ids.length > MAX_STATUS_MESSAGES) {
+    throw new WebhookError(400, `message.msg_ids: at most ${MAX_STATUS_MESSAGES}`);
+  }
+  // A tracking id is the sender's for one message: it goes with msg_id.
+  const trackingId = single && ids.length === 1 ? (id(message.tracking_id) ?? null) : null;
+  const deliveryTime = Number(id(message.delivery_time));
+  return {
+    kind: 'message_status',
+    appId,
+    oaId: oaIds[0],
+    oaIds,
+    status: MESSAGE_STATUS_EVENTS[name],
+    messages: ids.map((zaloMessageId) => ({ zaloMessageId, trackingId })),
+    at: Number.isFinite(deliveryTime) && deliveryTime > 0 ? new Date(deliveryTime) : timestamp,
+  };
 }
 
 /** The body's timestamp exactly as sent, for the signature. */

@@ -110,8 +110,19 @@ export function zaloWebhook(db: DataSource, logger: Logger, secrets: SecretBox):
       if (typeof signature !== 'string') throw new WebhookError(401, `missing ${SIGNATURE_HEADER}`);
       const parsed = parseZaloEvent(body);
       if (!parsed.oaId) throw new WebhookError(400, 'missing the OA id');
-      const event = parsed as ZaloEvent & { oaId: string };
-      let oa = await signer(event, signature, body, false);
+      let event = parsed as ZaloEvent & { oaId: string };
+      let oa: ZaloOARow | undefined;
+      // A message status may name its OA in any of several places: each is tried.
+      for (const oaId of event.kind === 'message_status' ? event.oaIds : [event.oaId]) {
+        try {
+          oa = await signer({ ...event, oaId }, signature, body, false);
+          event = { ...event, oaId };
+          break;
+        } catch (error) {
+          if (!(error instanceof WebhookError && error.message === NOT_SIGNED)) throw error;
+        }
+      }
+      if (!oa) throw new WebhookError(401, NOT_SIGNED);
       if (!isFresh(event.at)) throw new WebhookError(401, STALE);
       // A pending claim is connected by this event; then the claims are read again.
       for (let attempt = 0; oa.status === 'PENDING'; attempt++) {

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CustomerRef, MessagePage, StatusChangeRow, ChannelSummaryRow } from '../messages/message.mappers';
 import type { MarketingMessageRow } from '../messages/message.entity';
+import type { ChannelConsentRow } from '../consent/consent.entity';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -22,6 +23,21 @@ export type Scalars = {
   /** An instant in time, ISO 8601 with zone, e.g. `2026-11-23T12:00:00.000Z`. */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: any; output: any; }
+};
+
+/** A customer's consent to marketing on one channel, as last changed. */
+export type ChannelConsent = {
+  __typename?: 'ChannelConsent';
+  /** When it last changed. */
+  changedAt: Scalars['DateTime']['output'];
+  /** The user id of the staff member who changed it; null when a provider's report did. */
+  changedBy: Maybe<Scalars['String']['output']>;
+  /** The channel it is about. */
+  channel: MarketingChannel;
+  /** Whether the customer is opted out: audiences of campaigns on this channel leave them out. */
+  optedOut: Scalars['Boolean']['output'];
+  /** What changed it last. */
+  reason: ConsentReason;
 };
 
 /**
@@ -50,12 +66,29 @@ export type ChannelSummary = {
   sent: Scalars['Int']['output'];
 };
 
+/** What last changed a customer's consent on a channel. */
+export type ConsentReason =
+  /** The customer complained (marked a message as spam); treated as an opt-out. */
+  | 'COMPLAINED'
+  /** A staff member set it (`setChannelConsent`), e.g. when the customer asked by phone. */
+  | 'STAFF'
+  /** The customer unsubscribed (a provider reported it, e.g. an email's unsubscribe link). */
+  | 'UNSUBSCRIBED';
+
 /**
  * A person the seller sells to or talks with, on any channel. Owned by the contacts
  * subgraph; every other subgraph adds its own tab of the customer detail page.
  */
 export type Customer = {
   __typename?: 'Customer';
+  /**
+   * The customer's consent to marketing, one entry per channel that has a record (at most
+   * six): opted out by an unsubscribe or a complaint a provider reported, or set by staff
+   * with `setChannelConsent`. A channel without an entry has never been opted out of: the
+   * customer may get campaigns on it. Null, with an error, only when the marketing service
+   * cannot answer, or null when the caller does not see the customer.
+   */
+  channelConsents: Maybe<Array<ChannelConsent>>;
   /** Stable id of the customer (a UUID). */
   id: Scalars['ID']['output'];
   /**
@@ -205,6 +238,27 @@ export type MessageStatusChange = {
   status: MessageEventStatus;
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Opts a customer out of (or back into) marketing on one channel, as a staff member
+   * records it, e.g. when the customer asked by phone. Needs `customers.write` on the
+   * customer (staff only on their own customers); a merged customer's id acts on its
+   * survivor. Each change counts up the consent's version and is published to contacts
+   * (`marketing.consent.changed`), which leaves an opted-out customer out of audiences;
+   * setting what is already set changes nothing. Null when the caller does not see the
+   * customer.
+   */
+  setChannelConsent: Maybe<ChannelConsent>;
+};
+
+
+export type MutationSetChannelConsentArgs = {
+  channel: MarketingChannel;
+  customerId: Scalars['ID']['input'];
+  optedOut: Scalars['Boolean']['input'];
+};
+
 /** Pagination state of a connection. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -297,11 +351,14 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ChannelConsent: ResolverTypeWrapper<ChannelConsentRow>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ChannelSummary: ResolverTypeWrapper<ChannelSummaryRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ConsentReason: ConsentReason;
   Customer: ResolverTypeWrapper<CustomerRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeliveryStatus: DeliveryStatus;
   MarketingChannel: MarketingChannel;
@@ -310,24 +367,35 @@ export type ResolversTypes = ResolversObject<{
   MarketingMessageEdge: ResolverTypeWrapper<Omit<MarketingMessageEdge, 'node'> & { node: ResolversTypes['MarketingMessage'] }>;
   MessageEventStatus: MessageEventStatus;
   MessageStatusChange: ResolverTypeWrapper<StatusChangeRow>;
+  Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  ChannelConsent: ChannelConsentRow;
+  String: Scalars['String']['output'];
+  Boolean: Scalars['Boolean']['output'];
   ChannelSummary: ChannelSummaryRow;
   Int: Scalars['Int']['output'];
   Customer: CustomerRef;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   DateTime: Scalars['DateTime']['output'];
   MarketingMessage: MarketingMessageRow;
   MarketingMessageConnection: MessagePage;
   MarketingMessageEdge: Omit<MarketingMessageEdge, 'node'> & { node: ResolversParentTypes['MarketingMessage'] };
   MessageStatusChange: StatusChangeRow;
+  Mutation: {};
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
+}>;
+
+export type ChannelConsentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChannelConsent'] = ResolversParentTypes['ChannelConsent']> = ResolversObject<{
+  changedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['MarketingChannel'], ParentType, ContextType>;
+  optedOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['ConsentReason'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ChannelSummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChannelSummary'] = ResolversParentTypes['ChannelSummary']> = ResolversObject<{
@@ -343,6 +411,7 @@ export type ChannelSummaryResolvers<ContextType = Context, ParentType extends Re
 
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']>, { __typename: 'Customer' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
+  channelConsents?: Resolver<Maybe<Array<ResolversTypes['ChannelConsent']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   marketing?: Resolver<Maybe<ResolversTypes['MarketingMessageConnection']>, ParentType, ContextType, RequireFields<CustomerMarketingArgs, 'first'>>;
   marketingSummary?: Resolver<Maybe<Array<ResolversTypes['ChannelSummary']>>, ParentType, ContextType>;
@@ -389,6 +458,10 @@ export type MessageStatusChangeResolvers<ContextType = Context, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  setChannelConsent?: Resolver<Maybe<ResolversTypes['ChannelConsent']>, ParentType, ContextType, RequireFields<MutationSetChannelConsentArgs, 'channel' | 'customerId' | 'optedOut'>>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -396,6 +469,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  ChannelConsent?: ChannelConsentResolvers<ContextType>;
   ChannelSummary?: ChannelSummaryResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -403,6 +477,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   MarketingMessageConnection?: MarketingMessageConnectionResolvers<ContextType>;
   MarketingMessageEdge?: MarketingMessageEdgeResolvers<ContextType>;
   MessageStatusChange?: MessageStatusChangeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
 }>;
 

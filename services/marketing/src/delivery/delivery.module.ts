@@ -1,0 +1,39 @@
+// Delivery reports (docs/marketing.md, "Delivery events"): the email and SMS
+// providers' webhooks (POST /webhooks/email, /webhooks/sms, through the gateway) and
+// Zalo's received/seen statuses relayed by followers, applied to the messages'
+// timelines and statuses; an unsubscribe or complaint opts the customer out (consent/).
+import { ZALO_MESSAGE_STATUS } from '@customer-graph/runtime';
+import type { DomainModule } from '@customer-graph/runtime';
+import { deliveryWebhook, pruneDeliveries } from './delivery.webhook';
+import { DELIVERY_FRESHNESS_MS } from './delivery.wire';
+import { onZaloMessageStatus } from './zalo-status.handler';
+import { DeliveryEvents1765400000000 } from './migrations/1765400000000-DeliveryEvents';
+
+/** How often deliveries past the replay window are forgotten. */
+const PRUNE_EVERY_MS = 60_000;
+
+export const deliveryModule: DomainModule = {
+  name: 'delivery',
+  migrations: [DeliveryEvents1765400000000],
+  routes: ({ db, logger, emailWebhookSecret, smsWebhookSecret }) => ({
+    'POST /webhooks/email': deliveryWebhook(db, logger, 'email', emailWebhookSecret),
+    'POST /webhooks/sms': deliveryWebhook(db, logger, 'sms', smsWebhookSecret),
+  }),
+  consumes: { [ZALO_MESSAGE_STATUS]: onZaloMessageStatus },
+  workers: ({ db, logger }) => {
+    // A failed pass is retried at the next tick (the table only grows meanwhile).
+    let pruning: Promise<unknown> = Promise.resolve();
+    const pruner = setInterval(() => {
+      pruning = pruneDeliveries(db, 2 * DELIVERY_FRESHNESS_MS + 60_000).catch((error: Error) =>
+        logger.error('could not prune seen delivery webhooks', { error: error.message }),
+      );
+    }, PRUNE_EVERY_MS);
+    pruner.unref();
+    return {
+      stop: async () => {
+        clearInterval(pruner);
+        await pruning;
+      },
+    };
+  },
+};
