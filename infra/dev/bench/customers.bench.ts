@@ -13,6 +13,7 @@ import path from 'node:path';
 import {
   DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
   DEFAULT_MARKETING_RETENTION_MONTHS,
+  DEFAULT_MARKETING_SENDING,
   DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
   DEFAULT_STATEMENT_TIMEOUT_MS,
   buildSchema,
@@ -245,6 +246,7 @@ async function main(): Promise<void> {
         publicWebhookBaseUrl: DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
         loyaltySweepIntervalMs: DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
         marketingRetentionMonths: DEFAULT_MARKETING_RETENTION_MONTHS,
+        marketingSending: DEFAULT_MARKETING_SENDING,
       },
       logger,
     );

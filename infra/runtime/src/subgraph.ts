@@ -111,6 +111,9 @@ export async function startSubgraph<L>(
     publicWebhookBaseUrl: config.publicWebhookBaseUrl,
     loyaltySweepIntervalMs: config.loyaltySweepIntervalMs,
     marketingRetentionMonths: config.marketingRetentionMonths,
+    marketingSending: config.marketingSending,
+    emailWebhookSecret: config.emailWebhookSecret,
+    smsWebhookSecret: config.smsWebhookSecret,
   };
   const events = startEvents(module, config, db, logger);
   const workers = module.startWorkers?.(resources);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import {
   DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
   DEFAULT_MARKETING_RETENTION_MONTHS,
+  DEFAULT_MARKETING_SENDING,
   DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
   DEFAULT_STATEMENT_TIMEOUT_MS,
   PendingMigrationsError,
@@ -37,6 +38,7 @@ it('refuses to start on an unmigrated database, naming npm run migrate; passes o
     publicWebhookBaseUrl: DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
     loyaltySweepIntervalMs: DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
     marketingRetentionMonths: DEFAULT_MARKETING_RETENTION_MONTHS,
+    marketingSending: DEFAULT_MARKETING_SENDING,
   };
   const refused = await startSubgraph(marketing, config, createLogger('error')).catch((e) => e);
   expect(refused).toBeInstanceOf(PendingMigrationsError);

@@ -4,4 +4,9 @@ export const mappers: Record<string, string> = {
   Customer: '../messages/message.mappers#CustomerRef',
   MarketingMessage: '../messages/message.entity#MarketingMessageRow',
   MarketingMessageConnection: '../messages/message.mappers#MessagePage',
+  Campaign: '../campaigns/campaign.entity#CampaignRow',
+  CampaignAudience: '../campaigns/campaign.entity#CampaignAudienceRow',
+  CampaignConnection: '../campaigns/campaign.mappers#CampaignPage',
+  CampaignStats: '../campaigns/campaign.mappers#CampaignStatsRow',
+  CampaignPartStats: '../campaigns/campaign.mappers#StatsRow',
 };

@@ -1,7 +1,9 @@
 // The marketing subgraph: what was sent to a customer, one domain module per folder.
 import { defineSubgraph } from '@customer-graph/runtime';
 import type { Loaders } from './context';
+import { campaignsModule } from './campaigns/campaigns.module';
 import { messagesModule } from './messages/messages.module';
+import { sendingModule } from './sending/sending.module';
 import { CreateMarketingMessages1763900000300 } from './migrations/1763900000300-CreateMarketingMessages';
 
 export const marketingSubgraph = defineSubgraph<Loaders>({
@@ -10,5 +12,5 @@ export const marketingSubgraph = defineSubgraph<Loaders>({
   assignments: 'projected',
   // Written before the modules.
   migrations: [CreateMarketingMessages1763900000300],
-  modules: [messagesModule],
+  modules: [messagesModule, campaignsModule, sendingModule],
 });

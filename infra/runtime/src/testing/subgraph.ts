@@ -12,10 +12,11 @@ import { createTestDatabase } from './databases';
 import {
   DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
   DEFAULT_MARKETING_RETENTION_MONTHS,
+  DEFAULT_MARKETING_SENDING,
   DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
   DEFAULT_STATEMENT_TIMEOUT_MS,
 } from '../config';
-import type { SubgraphConfig } from '../config';
+import type { MarketingSendingConfig, SubgraphConfig } from '../config';
 
 export interface GraphQLBody {
   data?: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -46,6 +47,10 @@ export async function startTestSubgraph<L>(
     publicWebhookBaseUrl?: string;
     /** The loyalty sweep's interval; hourly unless given (tests sweep by hand). */
     loyaltySweepIntervalMs?: number;
+    /** marketing's sender and sandbox; the defaults unless given (rate 0 pauses a channel). */
+    marketingSending?: Partial<MarketingSendingConfig>;
+    emailWebhookSecret?: string;
+    smsWebhookSecret?: string;
   } = {},
 ): Promise<TestSubgraph> {
   const contextSigningSecret = options.contextSigningSecret ?? randomBytes(32).toString('hex');
@@ -70,6 +75,9 @@ export async function startTestSubgraph<L>(
       publicWebhookBaseUrl: options.publicWebhookBaseUrl ?? DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
       loyaltySweepIntervalMs: options.loyaltySweepIntervalMs ?? DEFAULT_LOYALTY_SWEEP_INTERVAL_MS,
       marketingRetentionMonths: DEFAULT_MARKETING_RETENTION_MONTHS,
+      marketingSending: { ...DEFAULT_MARKETING_SENDING, ...options.marketingSending },
+      emailWebhookSecret: options.emailWebhookSecret,
+      smsWebhookSecret: options.smsWebhookSecret,
     },
     createLogger('error'),
   );
