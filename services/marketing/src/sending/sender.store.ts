@@ -28,7 +28,8 @@ export async function takeMessages(
   limit: number,
   leaseMs: number,
 ): Promise<TakenMessage[]> {
-  return db.query(
+  // An UPDATE answers [rows, count].
+  const [rows]: [TakenMessage[], number] = await db.query(
     `WITH taken AS (
        SELECT m.id, m.created_at, m.workspace_id, m.campaign_id FROM marketing_message m
         WHERE m.channel = $1
@@ -46,6 +47,7 @@ export async function takeMessages(
         m.campaign_id AS "campaignId", m.attempts`,
     [channel, limit, leaseMs / 1000],
   );
+  return rows;
 }
 
 /**
