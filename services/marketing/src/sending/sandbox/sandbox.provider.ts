@@ -31,8 +31,8 @@ export function createSandboxProvider(
           ? []
           : await db.query(
               `WITH offered AS (
-                 SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                   $7::int[], $8::bool[])
+                 SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                   $8::int[], $9::bool[])
                    AS o (key, provider_id, workspace_id, address, outcome, reason, delay_ms, report)),
                added AS (
                  INSERT INTO sandbox_provider_message (channel, idempotency_key,
