@@ -1,6 +1,7 @@
 // Campaign.stats: what became of a campaign's messages, in one grouped query for every
 // campaign of a page (a DataLoader), per campaign and per split part (GROUPING SETS).
-// The messages are found by (campaign_id, created_at = started_at): one partition.
+// The messages are found by (campaign_id, created_at = started_at): the created_at
+// list lets Postgres prune to the campaigns' months (one partition for one campaign).
 //
 // Each message counts once by its current status, and a status counts every message at
 // or beyond it (status_rank: QUEUED 0, SENT 1, FAILED 2, DELIVERED 3, OPENED 4, CLICKED 5):
@@ -46,7 +47,8 @@ export async function loadCampaignStats(
              FROM marketing_message m
              JOIN unnest($2::uuid[], $3::timestamptz[]) AS c (id, started_at)
                ON m.campaign_id = c.id AND m.created_at = c.started_at
-            WHERE m.workspace_id = $1
+            WHERE m.workspace_id = $1 AND m.campaign_id = ANY($2::uuid[])
+              AND m.created_at = ANY($3::timestamptz[])
             GROUP BY GROUPING SETS ((m.campaign_id), (m.campaign_id, m.split_part))`,
           [workspaceId, started.map((c) => c.id), started.map((c) => c.startedAt)],
         );
