@@ -257,6 +257,7 @@ function requiredArguments(field: string): Record<string, unknown>[] {
     case 'bulkJob':
     case 'orderImport':
     case 'voucherCampaign':
+    case 'campaign':
     case 'loyaltyReevaluation':
       return [{ id: randomUUID() }];
     case 'order':

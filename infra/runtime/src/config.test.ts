@@ -25,6 +25,42 @@ describe('a subgraph’s config', () => {
     });
   });
 
+  it('reads the marketing send rates (0 pauses a channel), the sandbox and the webhook secrets', () => {
+    const defaults = loadSubgraphConfig('contacts', base);
+    expect(defaults.marketingSending).toEqual({
+      sendRates: { SMS: 50, EMAIL: 100, ZNS: 50, ZALO_OA: 20, ZALO_BULK: 20, FACEBOOK: 20 },
+      sandboxFailureRate: 0.05,
+      sandboxZalo: undefined,
+    });
+    expect(defaults.emailWebhookSecret).toBeUndefined();
+    const set = {
+      ...base,
+      MARKETING_SEND_RATE_SMS: '0',
+      SANDBOX_FAILURE_RATE: '0.5',
+      SANDBOX_ZALO_APP_ID: 'a',
+      SANDBOX_ZALO_OA_ID: 'o',
+      SANDBOX_ZALO_OA_SECRET: 's',
+      EMAIL_WEBHOOK_SECRET: 'e'.repeat(32),
+    };
+    const config = loadSubgraphConfig('contacts', set);
+    expect(config.marketingSending).toMatchObject({
+      sendRates: { SMS: 0, EMAIL: 100 },
+      sandboxFailureRate: 0.5,
+      sandboxZalo: { appId: 'a', oaId: 'o', oaSecret: 's' },
+    });
+    expect(config.emailWebhookSecret).toBe('e'.repeat(32));
+    for (const bad of [
+      { SANDBOX_FAILURE_RATE: '1.5' },
+      { MARKETING_SEND_RATE_EMAIL: '-1' },
+      { SANDBOX_ZALO_APP_ID: 'a' },
+      { SMS_WEBHOOK_SECRET: 'short' },
+    ]) {
+      expect(() => loadSubgraphConfig('contacts', { ...base, ...bad })).toThrow(
+        new RegExp(Object.keys(bad)[0]),
+      );
+    }
+  });
+
   it('takes the public webhook base URL as given, without a trailing slash; the dev gateway by default', () => {
     expect(loadSubgraphConfig('contacts', base).publicWebhookBaseUrl).toBe('http://localhost:4000');
     const set = { ...base, PUBLIC_WEBHOOK_BASE_URL: 'https://api.example.vn/cg/' };

@@ -56,13 +56,58 @@ export interface SubgraphConfig {
   loyaltySweepIntervalMs: number;
   /** marketing: whole months of messages kept before the current one; older are dropped. */
   marketingRetentionMonths: number;
+  /** marketing: the sender's pace per channel and the sandbox provider (docs/marketing.md). */
+  marketingSending: MarketingSendingConfig;
   /**
    * marketing: the secrets the email and SMS providers sign their delivery reports with
-   * (POST /webhooks/email, /webhooks/sms); unset, that source's reports are refused.
+   * (POST /webhooks/email, /webhooks/sms); the sandbox provider signs its reports with
+   * them. Unset: that source's reports are refused (401), and the sandbox posts none.
    */
   emailWebhookSecret?: string;
   smsWebhookSecret?: string;
 }
+
+/** The channels marketing sends on (schema/marketing.graphql, MarketingChannel). */
+export const MARKETING_CHANNELS = [
+  'SMS',
+  'EMAIL',
+  'ZNS',
+  'ZALO_OA',
+  'ZALO_BULK',
+  'FACEBOOK',
+] as const;
+
+export type MarketingChannelName = (typeof MARKETING_CHANNELS)[number];
+
+export interface MarketingSendingConfig {
+  /** Messages per second handed to each channel's provider; 0 pauses the channel. */
+  sendRates: Record<MarketingChannelName, number>;
+  /** The share of messages the sandbox provider fails (0–1), the same way every time. */
+  sandboxFailureRate: number;
+  /**
+   * The Zalo OA the sandbox posts ZNS / OA delivery events for, signed as Zalo signs
+   * them (followers' /webhooks/zalo); unset: no Zalo report is posted.
+   */
+  sandboxZalo: { appId: string; oaId: string; oaSecret: string } | undefined;
+}
+
+/** Default pace per channel (messages per second), below the providers' usual limits. */
+export const DEFAULT_SEND_RATES: Readonly<Record<MarketingChannelName, number>> = {
+  SMS: 50,
+  EMAIL: 100,
+  ZNS: 50,
+  ZALO_OA: 20,
+  ZALO_BULK: 20,
+  FACEBOOK: 20,
+};
+
+export const DEFAULT_SANDBOX_FAILURE_RATE = 0.05;
+
+export const DEFAULT_MARKETING_SENDING: MarketingSendingConfig = {
+  sendRates: { ...DEFAULT_SEND_RATES },
+  sandboxFailureRate: DEFAULT_SANDBOX_FAILURE_RATE,
+  sandboxZalo: undefined,
+};
 
 /** Messages of the last 24 months (and the current one) are kept by default. */
 export const DEFAULT_MARKETING_RETENTION_MONTHS = 24;
@@ -92,7 +137,35 @@ function readPublicWebhookBaseUrl(env: Env): string {
   return url.href.replace(/\/+$/, '');
 }
 
-/** A secret that may be unset (its feature is then off); set, as long as any secret. */
+function readMarketingSending(env: Env): MarketingSendingConfig {
+  const sendRates = Object.fromEntries(
+    MARKETING_CHANNELS.map((channel) => [
+      channel,
+      readInteger(env, `MARKETING_SEND_RATE_${channel}`, DEFAULT_SEND_RATES[channel], 0),
+    ]),
+  ) as Record<MarketingChannelName, number>;
+  const rateText = readString(env, 'SANDBOX_FAILURE_RATE', String(DEFAULT_SANDBOX_FAILURE_RATE));
+  const sandboxFailureRate = Number(rateText);
+  if (!/^\d*\.?\d+$/.test(rateText) || !(sandboxFailureRate >= 0 && sandboxFailureRate <= 1)) {
+    throw new ConfigError(`SANDBOX_FAILURE_RATE must be a number from 0 to 1, got "${rateText}"`);
+  }
+  const appId = readOptional(env, 'SANDBOX_ZALO_APP_ID');
+  const oaId = readOptional(env, 'SANDBOX_ZALO_OA_ID');
+  const oaSecret = readOptional(env, 'SANDBOX_ZALO_OA_SECRET');
+  const zalo = [appId, oaId, oaSecret].filter((v) => v !== undefined).length;
+  if (zalo !== 0 && zalo !== 3) {
+    throw new ConfigError(
+      'SANDBOX_ZALO_APP_ID, SANDBOX_ZALO_OA_ID and SANDBOX_ZALO_OA_SECRET are set together or not at all',
+    );
+  }
+  return {
+    sendRates,
+    sandboxFailureRate,
+    sandboxZalo: appId && oaId && oaSecret ? { appId, oaId, oaSecret } : undefined,
+  };
+}
+
+/** An optional signing secret: unset, or at least MIN_SECRET_BYTES. */
 function readOptionalSecret(env: Env, name: string): string | undefined {
   return readOptional(env, name) === undefined ? undefined : readSecret(env, name);
 }
@@ -154,6 +227,7 @@ export function loadSubgraphConfig(service: string, env: Env = process.env): Sub
       DEFAULT_MARKETING_RETENTION_MONTHS,
       1,
     ),
+    marketingSending: readMarketingSending(env),
     emailWebhookSecret: readOptionalSecret(env, 'EMAIL_WEBHOOK_SECRET'),
     smsWebhookSecret: readOptionalSecret(env, 'SMS_WEBHOOK_SECRET'),
   };

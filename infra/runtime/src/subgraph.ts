@@ -111,6 +111,7 @@ export async function startSubgraph<L>(
     publicWebhookBaseUrl: config.publicWebhookBaseUrl,
     loyaltySweepIntervalMs: config.loyaltySweepIntervalMs,
     marketingRetentionMonths: config.marketingRetentionMonths,
+    marketingSending: config.marketingSending,
     emailWebhookSecret: config.emailWebhookSecret,
     smsWebhookSecret: config.smsWebhookSecret,
   };

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { AssignedCustomers, RequestAccess } from './access';
 import type { AccessRules } from './access-guard';
+import type { MarketingSendingConfig } from './config';
 import type { DatabaseOptions } from './database';
 import type { EventHandlers } from './events/consumer';
 import type { RouteHandler } from './http';
@@ -60,6 +61,8 @@ export interface ServiceResources {
   loyaltySweepIntervalMs?: number;
   /** Months of marketing messages kept before the current one (config.ts); unset: 24. */
   marketingRetentionMonths?: number;
+  /** marketing: the sender's pace and the sandbox provider (config.ts); unset: defaults. */
+  marketingSending?: MarketingSendingConfig;
   /** What the email provider signs delivery reports with (config.ts); unset: refused. */
   emailWebhookSecret?: string;
   /** What the SMS provider signs delivery reports with (config.ts); unset: refused. */

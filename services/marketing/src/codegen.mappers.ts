@@ -7,4 +7,9 @@ export const mappers: Record<string, string> = {
   MessageStatusChange: '../messages/message.mappers#StatusChangeRow',
   ChannelSummary: '../messages/message.mappers#ChannelSummaryRow',
   ChannelConsent: '../consent/consent.entity#ChannelConsentRow',
+  Campaign: '../campaigns/campaign.entity#CampaignRow',
+  CampaignAudience: '../campaigns/campaign.entity#CampaignAudienceRow',
+  CampaignConnection: '../campaigns/campaign.mappers#CampaignPage',
+  CampaignStats: '../campaigns/campaign.mappers#CampaignStatsRow',
+  CampaignPartStats: '../campaigns/campaign.mappers#StatsRow',
 };

@@ -3,7 +3,9 @@ import { defineSubgraph } from '@customer-graph/runtime';
 import type { Loaders } from './context';
 import { consentModule } from './consent/consent.module';
 import { deliveryModule } from './delivery/delivery.module';
+import { campaignsModule } from './campaigns/campaigns.module';
 import { messagesModule } from './messages/messages.module';
+import { sendingModule } from './sending/sending.module';
 import { CreateMarketingMessages1763900000300 } from './migrations/1763900000300-CreateMarketingMessages';
 
 export const marketingSubgraph = defineSubgraph<Loaders>({
@@ -12,5 +14,5 @@ export const marketingSubgraph = defineSubgraph<Loaders>({
   assignments: 'projected',
   // Written before the modules.
   migrations: [CreateMarketingMessages1763900000300],
-  modules: [messagesModule, consentModule, deliveryModule],
+  modules: [messagesModule, campaignsModule, sendingModule, deliveryModule, consentModule],
 });

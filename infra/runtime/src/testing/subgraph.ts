@@ -9,8 +9,8 @@ import { migrateSubgraph } from '../migrate';
 import type { RunningSubgraph } from '../subgraph';
 import type { SubgraphModule } from '../subgraph.types';
 import { createTestDatabase } from './databases';
-import { subgraphConfigFor } from '../config';
-import type { SubgraphConfig } from '../config';
+import { DEFAULT_MARKETING_SENDING, subgraphConfigFor } from '../config';
+import type { MarketingSendingConfig, SubgraphConfig } from '../config';
 
 export interface GraphQLBody {
   data?: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -41,6 +41,8 @@ export async function startTestSubgraph<L>(
     publicWebhookBaseUrl?: string;
     /** The loyalty sweep's interval; hourly unless given (tests sweep by hand). */
     loyaltySweepIntervalMs?: number;
+    /** marketing's sender and sandbox; the defaults unless given (rate 0 pauses a channel). */
+    marketingSending?: Partial<MarketingSendingConfig>;
     /** marketing: the delivery webhooks' secrets; unset, their reports are refused. */
     emailWebhookSecret?: string;
     smsWebhookSecret?: string;
@@ -65,6 +67,9 @@ export async function startTestSubgraph<L>(
       ...(options.publicWebhookBaseUrl && { publicWebhookBaseUrl: options.publicWebhookBaseUrl }),
       ...(options.loyaltySweepIntervalMs && {
         loyaltySweepIntervalMs: options.loyaltySweepIntervalMs,
+      }),
+      ...(options.marketingSending && {
+        marketingSending: { ...DEFAULT_MARKETING_SENDING, ...options.marketingSending },
       }),
       emailWebhookSecret: options.emailWebhookSecret,
       smsWebhookSecret: options.smsWebhookSecret,

@@ -3,6 +3,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { CustomerRef, MessagePage, StatusChangeRow, ChannelSummaryRow } from '../messages/message.mappers';
 import type { MarketingMessageRow } from '../messages/message.entity';
 import type { ChannelConsentRow } from '../consent/consent.entity';
+import type { CampaignRow, CampaignAudienceRow } from '../campaigns/campaign.entity';
+import type { CampaignPage, CampaignStatsRow, StatsRow } from '../campaigns/campaign.mappers';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -22,8 +24,222 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An instant in time, ISO 8601 with zone, e.g. `2026-11-23T12:00:00.000Z`. */
   DateTime: { input: Date | string; output: Date | string; }
+  /**
+   * Arbitrary JSON: here, a campaign audience's filter kept as data (a `CustomerFilter` of
+   * contacts' list language). The same scalar as contacts' `JSON`.
+   */
+  JSON: { input: unknown; output: unknown; }
   _FieldSet: { input: any; output: any; }
 };
+
+/** A marketing campaign: one content, on one channel, to an audience of customers. */
+export type Campaign = {
+  __typename?: 'Campaign';
+  /** Who the campaign goes to, as it was given. */
+  audience: CampaignAudience;
+  /**
+   * How many customers the audience held once resolved, and how many were left out and
+   * why; null until contacts has resolved it.
+   */
+  audienceCount: Maybe<CampaignAudienceCount>;
+  /** The channel its messages go out on. */
+  channel: MarketingChannel;
+  /** A short summary of the content, shown on each message. */
+  contentSummary: Maybe<Scalars['String']['output']>;
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The user who created it. */
+  createdBy: Scalars['String']['output'];
+  /** Why it FAILED (e.g. contacts refused the audience's filter). */
+  failureReason: Maybe<Scalars['String']['output']>;
+  /** When it became SENT, CANCELLED or FAILED. */
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Stable id of the campaign. */
+  id: Scalars['ID']['output'];
+  /** Its name, shown on each message in the customers' Marketing tabs. */
+  name: Scalars['String']['output'];
+  /** When a SCHEDULED campaign starts (kept after it started). */
+  scheduledAt: Maybe<Scalars['DateTime']['output']>;
+  /** When it started: its audience was frozen at this moment. */
+  startedAt: Maybe<Scalars['DateTime']['output']>;
+  /** What became of its messages so far, in total and per split part. */
+  stats: CampaignStats;
+  /** Where the campaign is in its life. */
+  status: CampaignStatus;
+  /** The provider's template (ZNS, email) the content is sent with, when the channel uses one. */
+  templateId: Maybe<Scalars['String']['output']>;
+  /**
+   * The voucher campaign (orders-loyalty) a code of which each recipient gets in the
+   * message; null when the campaign carries no voucher.
+   */
+  voucherCampaignId: Maybe<Scalars['ID']['output']>;
+};
+
+/**
+ * A campaign's audience: exactly one of a saved list (`listId`) or a filter, optionally
+ * cut into `splitParts` groups in (createdAt, id) order as `splitList` cuts a list, and
+ * optionally only one group of those (`part`).
+ */
+export type CampaignAudience = {
+  __typename?: 'CampaignAudience';
+  /** The `CustomerFilter` (contacts' list language) the campaign goes to, as data. */
+  filter: Maybe<Scalars['JSON']['output']>;
+  /** The saved customer list (contacts) the campaign goes to. */
+  listId: Maybe<Scalars['ID']['output']>;
+  /** The one group (1 … splitParts) the campaign goes to; null for all groups. */
+  part: Maybe<Scalars['Int']['output']>;
+  /** How many groups the audience is cut into (2–100); each message records its group. */
+  splitParts: Maybe<Scalars['Int']['output']>;
+};
+
+/** A campaign's audience as contacts resolved it, at the campaign's start. */
+export type CampaignAudienceCount = {
+  __typename?: 'CampaignAudienceCount';
+  /** Customers the campaign was sent to (one message each). */
+  members: Scalars['Int']['output'];
+  /** Customers left out for lack of an address on the channel (no phone, email, Zalo id). */
+  noAddress: Scalars['Int']['output'];
+  /** Customers left out because they opted out of the campaign's channel. */
+  optedOut: Scalars['Int']['output'];
+  /** Customers left out as RESTRICTED. */
+  restricted: Scalars['Int']['output'];
+};
+
+/** A campaign's audience: exactly one of `listId` and `filter`. */
+export type CampaignAudienceInput = {
+  /**
+   * A `CustomerFilter` as data (at most 20,000 characters as JSON). Contacts evaluates it
+   * when the campaign starts; a filter it refuses makes the campaign FAILED.
+   */
+  filter?: InputMaybe<Scalars['JSON']['input']>;
+  /** A saved customer list's id. */
+  listId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only this group (1 … splitParts); needs `splitParts`. */
+  part?: InputMaybe<Scalars['Int']['input']>;
+  /** Cut the audience into this many groups (2–100). */
+  splitParts?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of campaigns, newest first. */
+export type CampaignConnection = {
+  __typename?: 'CampaignConnection';
+  /** The campaigns on this page with their cursors. */
+  edges: Array<CampaignEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+  /** How many campaigns the list holds on every page together (counted only when asked). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A campaign and its cursor. */
+export type CampaignEdge = {
+  __typename?: 'CampaignEdge';
+  /** Opaque position of this campaign in the list. */
+  cursor: Scalars['String']['output'];
+  /** The campaign. */
+  node: Campaign;
+};
+
+/** What a campaign sends, on which channel, to whom. */
+export type CampaignInput = {
+  /** Who the campaign goes to. */
+  audience: CampaignAudienceInput;
+  /** The channel its messages go out on. */
+  channel: MarketingChannel;
+  /** A short summary of the content, at most 1,000 characters. */
+  contentSummary?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 200 characters. */
+  name: Scalars['String']['input'];
+  /** The provider's template id, at most 200 characters. */
+  templateId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * A voucher campaign (orders-loyalty) to give each recipient a code of. A campaign
+   * that is unknown or over when the messages go out leaves them FAILED with the reason
+   * `NO_VOUCHER: …`.
+   */
+  voucherCampaignId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A split part's figures (see `CampaignStats` for what each counts). */
+export type CampaignPartStats = {
+  __typename?: 'CampaignPartStats';
+  /** clicked / sent, from 0 to 1. */
+  clickRate: Scalars['Float']['output'];
+  /** Messages clicked. */
+  clicked: Scalars['Int']['output'];
+  /** Messages delivered (or opened, clicked). */
+  delivered: Scalars['Int']['output'];
+  /** delivered / sent, from 0 to 1. */
+  deliveryRate: Scalars['Float']['output'];
+  /** Messages that reached the provider and then failed. */
+  failed: Scalars['Int']['output'];
+  /** Messages never handed to a provider. */
+  notSent: Scalars['Int']['output'];
+  /** opened / sent, from 0 to 1. */
+  openRate: Scalars['Float']['output'];
+  /** Messages opened (or clicked). */
+  opened: Scalars['Int']['output'];
+  /** The part (1 … splitParts). */
+  part: Scalars['Int']['output'];
+  /** Messages not yet handed to the provider. */
+  queued: Scalars['Int']['output'];
+  /** Messages that reached the provider. */
+  sent: Scalars['Int']['output'];
+  /** Messages of the part. */
+  total: Scalars['Int']['output'];
+};
+
+/**
+ * What became of a campaign's messages (or of one split part's). Each message counts
+ * once, by its current status, and a status counts every message at or beyond it:
+ * `delivered` includes the opened and the clicked, `opened` the clicked. `sent` is
+ * every message that reached the channel's provider (its current status SENT, DELIVERED,
+ * OPENED, CLICKED, or FAILED after being handed over), and the rates are over it:
+ * `deliveryRate = delivered / sent`, `openRate = opened / sent`, `clickRate = clicked /
+ * sent` (0 when nothing was sent).
+ */
+export type CampaignStats = {
+  __typename?: 'CampaignStats';
+  /** The same figures per split part, by part; empty when the audience was not split. */
+  byPart: Array<CampaignPartStats>;
+  /** clicked / sent, from 0 to 1. */
+  clickRate: Scalars['Float']['output'];
+  /** Messages clicked. */
+  clicked: Scalars['Int']['output'];
+  /** Messages the channel confirmed delivered (or opened, clicked). */
+  delivered: Scalars['Int']['output'];
+  /** delivered / sent, from 0 to 1. */
+  deliveryRate: Scalars['Float']['output'];
+  /** Messages that reached the provider and then failed (refused, bounced, undelivered). */
+  failed: Scalars['Int']['output'];
+  /** Messages never handed to a provider: cancelled with the campaign, or given no voucher. */
+  notSent: Scalars['Int']['output'];
+  /** opened / sent, from 0 to 1. */
+  openRate: Scalars['Float']['output'];
+  /** Messages opened (or clicked). */
+  opened: Scalars['Int']['output'];
+  /** Messages not yet handed to the provider (waiting for their turn or their voucher). */
+  queued: Scalars['Int']['output'];
+  /** Messages that reached the provider (see the type's description). */
+  sent: Scalars['Int']['output'];
+  /** Messages of the campaign (one per recipient). */
+  total: Scalars['Int']['output'];
+};
+
+/** Where a campaign is in its life. */
+export type CampaignStatus =
+  /** Cancelled by staff; see `cancelCampaign`. */
+  | 'CANCELLED'
+  /** Being written; nothing is sent. */
+  | 'DRAFT'
+  /** Could not run; see `failureReason`. */
+  | 'FAILED'
+  /** Waiting for its `scheduledAt`. */
+  | 'SCHEDULED'
+  /** Started: its audience is being resolved and its messages sent. */
+  | 'SENDING'
+  /** Every message was handed to its channel (delivery reports may still arrive). */
+  | 'SENT';
 
 /** A customer's consent to marketing on one channel, as last changed. */
 export type ChannelConsent = {
@@ -241,6 +457,19 @@ export type MessageStatusChange = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Cancels a campaign not yet finished. Messages not yet handed to their channel are not
+   * sent: they stay in the customers' tabs as FAILED with the reason `CANCELLED`. Messages
+   * already handed over are not recalled. Cancelling a CANCELLED campaign changes nothing.
+   */
+  cancelCampaign: Campaign;
+  /** Creates a campaign as a DRAFT: nothing is sent until it is started or scheduled. */
+  createCampaign: Campaign;
+  /**
+   * Schedules a DRAFT (or moves a SCHEDULED) campaign to start at `at`, which must be in
+   * the future. It starts within a few seconds of that time.
+   */
+  scheduleCampaign: Campaign;
+  /**
    * Opts a customer out of (or back into) marketing on one channel, as a staff member
    * records it, e.g. when the customer asked by phone. Needs `customers.write` on the
    * customer (staff only on their own customers); a merged customer's id acts on its
@@ -250,6 +479,34 @@ export type Mutation = {
    * customer.
    */
   setChannelConsent: Maybe<ChannelConsent>;
+  /**
+   * Starts a DRAFT or SCHEDULED campaign now: its audience is frozen (contacts resolves
+   * it) and its messages go out at each channel's pace. Status SENDING, then SENT when
+   * every message has been handed to the channel (or FAILED when the audience cannot
+   * be resolved).
+   */
+  startCampaign: Campaign;
+  /**
+   * Replaces what a DRAFT or SCHEDULED campaign sends and to whom (a scheduled one keeps
+   * its time).
+   */
+  updateCampaign: Campaign;
+};
+
+
+export type MutationCancelCampaignArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateCampaignArgs = {
+  input: CampaignInput;
+};
+
+
+export type MutationScheduleCampaignArgs = {
+  at: Scalars['DateTime']['input'];
+  id: Scalars['ID']['input'];
 };
 
 
@@ -259,6 +516,17 @@ export type MutationSetChannelConsentArgs = {
   optedOut: Scalars['Boolean']['input'];
 };
 
+
+export type MutationStartCampaignArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateCampaignArgs = {
+  id: Scalars['ID']['input'];
+  input: CampaignInput;
+};
+
 /** Pagination state of a connection. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -266,6 +534,33 @@ export type PageInfo = {
   endCursor: Maybe<Scalars['String']['output']>;
   /** Whether another page follows this one. */
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * One campaign of the workspace, or null when there is none with this id. Readable by
+   * whoever may read the whole workspace's customers (an audience's filter may name any
+   * customer, and its stats count them).
+   */
+  campaign: Maybe<Campaign>;
+  /**
+   * The workspace's campaigns, newest first, optionally only those in one status.
+   * `first` is at most 100.
+   */
+  campaigns: CampaignConnection;
+};
+
+
+export type QueryCampaignArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCampaignsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<CampaignStatus>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -351,16 +646,28 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  ChannelConsent: ResolverTypeWrapper<ChannelConsentRow>;
+  Campaign: ResolverTypeWrapper<CampaignRow>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CampaignAudience: ResolverTypeWrapper<CampaignAudienceRow>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CampaignAudienceCount: ResolverTypeWrapper<CampaignAudienceCount>;
+  CampaignAudienceInput: CampaignAudienceInput;
+  CampaignConnection: ResolverTypeWrapper<CampaignPage>;
+  CampaignEdge: ResolverTypeWrapper<Omit<CampaignEdge, 'node'> & { node: ResolversTypes['Campaign'] }>;
+  CampaignInput: CampaignInput;
+  CampaignPartStats: ResolverTypeWrapper<StatsRow>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  CampaignStats: ResolverTypeWrapper<CampaignStatsRow>;
+  CampaignStatus: CampaignStatus;
+  ChannelConsent: ResolverTypeWrapper<ChannelConsentRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ChannelSummary: ResolverTypeWrapper<ChannelSummaryRow>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ConsentReason: ConsentReason;
   Customer: ResolverTypeWrapper<CustomerRef>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeliveryStatus: DeliveryStatus;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   MarketingChannel: MarketingChannel;
   MarketingMessage: ResolverTypeWrapper<MarketingMessageRow>;
   MarketingMessageConnection: ResolverTypeWrapper<MessagePage>;
@@ -369,24 +676,118 @@ export type ResolversTypes = ResolversObject<{
   MessageStatusChange: ResolverTypeWrapper<StatusChangeRow>;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<{}>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  ChannelConsent: ChannelConsentRow;
+  Campaign: CampaignRow;
   String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
+  CampaignAudience: CampaignAudienceRow;
+  Int: Scalars['Int']['output'];
+  CampaignAudienceCount: CampaignAudienceCount;
+  CampaignAudienceInput: CampaignAudienceInput;
+  CampaignConnection: CampaignPage;
+  CampaignEdge: Omit<CampaignEdge, 'node'> & { node: ResolversParentTypes['Campaign'] };
+  CampaignInput: CampaignInput;
+  CampaignPartStats: StatsRow;
+  Float: Scalars['Float']['output'];
+  CampaignStats: CampaignStatsRow;
+  ChannelConsent: ChannelConsentRow;
   Boolean: Scalars['Boolean']['output'];
   ChannelSummary: ChannelSummaryRow;
-  Int: Scalars['Int']['output'];
   Customer: CustomerRef;
-  ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
+  JSON: Scalars['JSON']['output'];
   MarketingMessage: MarketingMessageRow;
   MarketingMessageConnection: MessagePage;
   MarketingMessageEdge: Omit<MarketingMessageEdge, 'node'> & { node: ResolversParentTypes['MarketingMessage'] };
   MessageStatusChange: StatusChangeRow;
   Mutation: {};
   PageInfo: PageInfo;
+  Query: {};
+}>;
+
+export type CampaignResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Campaign'] = ResolversParentTypes['Campaign']> = ResolversObject<{
+  audience?: Resolver<ResolversTypes['CampaignAudience'], ParentType, ContextType>;
+  audienceCount?: Resolver<Maybe<ResolversTypes['CampaignAudienceCount']>, ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['MarketingChannel'], ParentType, ContextType>;
+  contentSummary?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  scheduledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  stats?: Resolver<ResolversTypes['CampaignStats'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CampaignStatus'], ParentType, ContextType>;
+  templateId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  voucherCampaignId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignAudienceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CampaignAudience'] = ResolversParentTypes['CampaignAudience']> = ResolversObject<{
+  filter?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  listId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  part?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  splitParts?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignAudienceCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CampaignAudienceCount'] = ResolversParentTypes['CampaignAudienceCount']> = ResolversObject<{
+  members?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  noAddress?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  optedOut?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  restricted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CampaignConnection'] = ResolversParentTypes['CampaignConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CampaignEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CampaignEdge'] = ResolversParentTypes['CampaignEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignPartStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CampaignPartStats'] = ResolversParentTypes['CampaignPartStats']> = ResolversObject<{
+  clickRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  clicked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  delivered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deliveryRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notSent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  openRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  opened?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  part?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  queued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CampaignStats'] = ResolversParentTypes['CampaignStats']> = ResolversObject<{
+  byPart?: Resolver<Array<ResolversTypes['CampaignPartStats']>, ParentType, ContextType>;
+  clickRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  clicked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  delivered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deliveryRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notSent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  openRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  opened?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  queued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ChannelConsentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChannelConsent'] = ResolversParentTypes['ChannelConsent']> = ResolversObject<{
@@ -420,6 +821,10 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
+}
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
 }
 
 export type MarketingMessageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MarketingMessage'] = ResolversParentTypes['MarketingMessage']> = ResolversObject<{
@@ -459,7 +864,12 @@ export type MessageStatusChangeResolvers<ContextType = Context, ParentType exten
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  cancelCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationCancelCampaignArgs, 'id'>>;
+  createCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationCreateCampaignArgs, 'input'>>;
+  scheduleCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationScheduleCampaignArgs, 'at' | 'id'>>;
   setChannelConsent?: Resolver<Maybe<ResolversTypes['ChannelConsent']>, ParentType, ContextType, RequireFields<MutationSetChannelConsentArgs, 'channel' | 'customerId' | 'optedOut'>>;
+  startCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationStartCampaignArgs, 'id'>>;
+  updateCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationUpdateCampaignArgs, 'id' | 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -468,16 +878,30 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
+  campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, RequireFields<QueryCampaignsArgs, 'first'>>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  Campaign?: CampaignResolvers<ContextType>;
+  CampaignAudience?: CampaignAudienceResolvers<ContextType>;
+  CampaignAudienceCount?: CampaignAudienceCountResolvers<ContextType>;
+  CampaignConnection?: CampaignConnectionResolvers<ContextType>;
+  CampaignEdge?: CampaignEdgeResolvers<ContextType>;
+  CampaignPartStats?: CampaignPartStatsResolvers<ContextType>;
+  CampaignStats?: CampaignStatsResolvers<ContextType>;
   ChannelConsent?: ChannelConsentResolvers<ContextType>;
   ChannelSummary?: ChannelSummaryResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  JSON?: GraphQLScalarType;
   MarketingMessage?: MarketingMessageResolvers<ContextType>;
   MarketingMessageConnection?: MarketingMessageConnectionResolvers<ContextType>;
   MarketingMessageEdge?: MarketingMessageEdgeResolvers<ContextType>;
   MessageStatusChange?: MessageStatusChangeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
 }>;
 
