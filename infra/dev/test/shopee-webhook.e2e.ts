@@ -110,7 +110,9 @@ async function upsertOrder(workspaceId: string, code: string, status: string, at
 }
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack(undefined, {
+    publicWebhookBaseUrl: DEFAULT_PUBLIC_WEBHOOK_BASE_URL,
+  });
   url = stack.gateway.url.replace('/graphql', '/webhooks/shopee');
   const connected = await gql(as(wsA, 'admin'), CONNECT, { shop: shopA.shopId, key: shopA.key });
   if (connected.errors) throw new Error(JSON.stringify(connected.errors));

@@ -13,6 +13,7 @@ import {
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { loadGatewayConfig, signDevToken, startGateway } from '@customer-graph/gateway';
 import type { RunningGateway } from '@customer-graph/gateway';
+import { freePort } from '../src/ports';
 import { loadSubgraphs } from '../src/subgraph-modules';
 
 const quiet = createLogger('error');
@@ -40,13 +41,24 @@ export interface GraphQLResult {
 
 export async function startTestStack(
   demoWorkspaceId?: string,
-  options: { kafkaBrokers?: string[] } = {},
+  options: {
+    kafkaBrokers?: string[];
+    /** Where senders reach the webhooks from outside; the stack's gateway by default. */
+    publicWebhookBaseUrl?: string;
+  } = {},
 ): Promise<TestStack> {
   const contextSigningSecret = randomBytes(32).toString('hex');
   const jwtSecret = randomBytes(32).toString('hex');
   const subgraphs: Record<string, TestSubgraph> = {};
   // The stack's own topics and consumer groups on the run's broker.
   const kafkaTopicPrefix = testTopicPrefix('stack');
+  // The gateway's port is chosen first: senders (marketing's sandbox provider) post to
+  // its /webhooks/*, as they would from outside.
+  const gatewayPort = await freePort();
+  const webhookSecrets = {
+    emailWebhookSecret: randomBytes(32).toString('hex'),
+    smsWebhookSecret: randomBytes(32).toString('hex'),
+  };
   // Every subgraph of the registry (runtime registry.ts).
   const modules = await loadSubgraphs();
   for (const name of Object.keys(modules)) {
@@ -55,6 +67,8 @@ export async function startTestStack(
       demoWorkspaceId,
       kafkaBrokers: options.kafkaBrokers ?? testKafkaBrokers(),
       kafkaTopicPrefix,
+      publicWebhookBaseUrl: options.publicWebhookBaseUrl ?? `http://127.0.0.1:${gatewayPort}`,
+      ...webhookSecrets,
     });
   }
   const env: Record<string, string> = {
@@ -64,7 +78,11 @@ export async function startTestStack(
     NODE_ENV: 'test',
   };
   for (const [name, s] of Object.entries(subgraphs)) env[`${envPrefix(name)}_URL`] = s.url;
-  const gateway = await startGateway(loadGatewayConfig(env), quiet);
+  // This gateway on the chosen port; gatewayEnv starts another one on any port.
+  const gateway = await startGateway(
+    loadGatewayConfig({ ...env, GATEWAY_PORT: String(gatewayPort) }),
+    quiet,
+  );
   return {
     topicPrefix: kafkaTopicPrefix,
     subgraphs,
