@@ -10,7 +10,7 @@
 //   - the large campaign's `Campaign.stats` and `/webhooks/email` ingestion
 //     (marketing-delivery.ts: "not available" when those APIs are not there yet);
 // beside the floor: the same SQL straight from Postgres, no federation; the tab's plan
-// (EXPLAIN ANALYZE: a Merge Append of one index scan per month under the Limit, no
+// (EXPLAIN ANALYZE: an ordered Append of one index scan per month under the Limit, no
 // Sort); CPU ms per request of each process. Figures go to bench/results/marketing.json.
 //
 // Sizes (env): BENCH_MARKETING_MESSAGES (10,000,000), BENCH_MARKETING_CUSTOMERS
@@ -22,6 +22,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Client } from 'pg';
 import { signDevToken } from '@customer-graph/gateway';
+import { preparedName } from '@customer-graph/runtime';
 import { startBenchStack, writeResults } from './bench-stack';
 import { campaignStats, webhookIngestion } from './marketing-delivery';
 import type { Post } from './marketing-delivery';
@@ -78,7 +79,7 @@ const FLOOR_PAGE = {
               count(*) FILTER (WHERE status_rank >= 3)::int,
               count(*) FILTER (WHERE status_rank >= 4)::int,
               count(*) FILTER (WHERE status_rank >= 5)::int,
-              count(*) FILTER (WHERE status = 'FAILED')::int,
+              count(*) FILTER (WHERE status_rank = 2)::int,
               max(coalesce(sent_at, created_at))
               FROM marketing_message WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[])
              GROUP BY customer_id, channel`,
@@ -125,6 +126,11 @@ async function main(): Promise<void> {
     const tab: number[] = [];
     let tabMessages = 0;
     let timelineRows = 0;
+    await marketing.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    // Planning times too: on a partitioned table planning can cost more than running.
+    await marketing.query('ALTER SYSTEM SET pg_stat_statements.track_planning = on');
+    await marketing.query('SELECT pg_reload_conf()');
+    await marketing.query('SELECT pg_stat_statements_reset()');
     const tabCpuBefore = sampleCpu(pid);
     for (let i = 0; i < SAMPLES; i++) {
       const { ms, data } = await post(TAB, { id: randomCustomer() });
@@ -133,37 +139,42 @@ async function main(): Promise<void> {
       for (const e of data.customer.marketing.edges) timelineRows += e.node.timeline.length;
     }
     const tabCpu = cpuPer(tabCpuBefore, sampleCpu(pid), SAMPLES);
+    const tabStatements = await statementsPer(marketing, SAMPLES);
 
     const pages: number[] = [];
     let after: string | null = null;
     let pageCpuBefore = null;
     for (let i = 0; i < SAMPLES + 20; i++) {
-      if (i === 20) pageCpuBefore = sampleCpu(pid);
+      if (i === 20) {
+        await marketing.query('SELECT pg_stat_statements_reset()');
+        pageCpuBefore = sampleCpu(pid);
+      }
       const { ms, data } = await post(page(20), { after });
       if (i >= 20) pages.push(ms);
       after = data.customers.pageInfo.hasNextPage ? data.customers.pageInfo.endCursor : null;
     }
     const pageCpu = cpuPer(pageCpuBefore, sampleCpu(pid), SAMPLES);
+    const pageStatements = await statementsPer(marketing, SAMPLES);
 
-    // The floor: the same reads with no gateway, no subgraph, no GraphQL.
+    // The floor: the same reads with no gateway, no subgraph, no GraphQL; prepared by
+    // name with generic plans, as the service prepares them (runtime prepared.ts).
+    await marketing.query('SET plan_cache_mode = force_generic_plan');
     const floorTab: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
       const id = randomCustomer();
       const t0 = performance.now();
-      const { rows } = await marketing.query(FLOOR_TAB.page, [ws, [id]]);
-      await marketing.query(FLOOR_TAB.count, [ws, id]);
-      await marketing.query(FLOOR_TAB.timeline, [
-        ws,
-        rows.map((r) => r.id),
-        rows.map((r) => r.created_at),
-      ]);
+      const { rows } = await marketing.query(named(FLOOR_TAB.page, [ws, [id]]));
+      await marketing.query(named(FLOOR_TAB.count, [ws, id]));
+      await marketing.query(
+        named(FLOOR_TAB.timeline, [ws, rows.map((r) => r.id), rows.map((r) => r.created_at)]),
+      );
       floorTab.push(performance.now() - t0);
     }
     const floorPage: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
       const t0 = performance.now();
       const { rows } = await contacts.query(FLOOR_PAGE.customers, [ws, (i * 20) % SIZE.customers]);
-      await marketing.query(FLOOR_PAGE.summary, [ws, rows.slice(0, 20).map((r) => r.id)]);
+      await marketing.query(named(FLOOR_PAGE.summary, [ws, rows.slice(0, 20).map((r) => r.id)]));
       floorPage.push(performance.now() - t0);
     }
 
@@ -211,6 +222,9 @@ async function main(): Promise<void> {
       floor: { tab: stats(floorTab), page20: stats(floorPage) },
       // CPU ms per request of each process of the stack (the bench client not counted).
       cpuMsPerRequest: { tab: tabCpu, page20: pageCpu },
+      // Every database's statements per request, by time (pg_stat_statements, planning
+      // and execution): where Postgres's share goes.
+      statementsPerRequest: { tab: tabStatements, page20: pageStatements },
       tabPlan: plan,
       campaignStats: campaign,
       webhookEmail: delivery,
@@ -275,3 +289,23 @@ main().catch((error) => {
   console.error(error);
   process.exit(1);
 });
+
+/** Each database's statements since the reset: calls and execution ms per request. */
+async function statementsPer(admin: Client, requests: number) {
+  const { rows } = await admin.query(
+    `SELECT d.datname AS db, regexp_replace(left(s.query, 120), '\\s+', ' ', 'g') AS query,
+            round((s.calls::numeric / $1), 2)::float AS "callsPerRequest",
+            round((s.total_exec_time / $1)::numeric, 3)::float AS "execMsPerRequest",
+            round((s.total_plan_time / $1)::numeric, 3)::float AS "planMsPerRequest"
+       FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+      WHERE d.datname LIKE 'cg\\_%' AND s.query !~* 'pg_stat_statements'
+      ORDER BY s.total_exec_time + s.total_plan_time DESC LIMIT 15`,
+    [requests],
+  );
+  return rows;
+}
+
+/** A statement prepared by name (once per connection), as the service runs it. */
+function named(text: string, values: unknown[]) {
+  return { name: preparedName(text), text, values };
+}

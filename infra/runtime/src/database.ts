@@ -33,11 +33,17 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     poolSize: options.poolSize ?? 10,
     // Postgres bigint arrives as a string; money columns convert it explicitly.
     parseInt8: false,
-    // pg sends it as a startup parameter: every connection of the pool has it.
-    extra:
-      options.statementTimeoutMs === undefined
+    // pg sends them as startup parameters: every connection of the pool has them.
+    // force_generic_plan touches only statements prepared by name (prepared.ts, for
+    // month-partitioned tables): planned once per connection, their months pruned at run
+    // time. Left to itself, Postgres kept planning every month of the Marketing tab's
+    // page (3.3 ms a time, for 0.4 ms of work): the generic plan looked dearer on paper.
+    extra: {
+      options: '-c plan_cache_mode=force_generic_plan',
+      ...(options.statementTimeoutMs === undefined
         ? {}
-        : { statement_timeout: options.statementTimeoutMs },
+        : { statement_timeout: options.statementTimeoutMs }),
+    },
   });
 }
 

@@ -21,6 +21,7 @@ export * from './fairness';
 export * from './files';
 export * from './http';
 export * from './ids';
+export * from './prepared';
 export * from './identity';
 export * from './job-worker';
 export * from './loaders';

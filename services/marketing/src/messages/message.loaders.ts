@@ -13,6 +13,7 @@ import {
   isUuid,
   loaderFamily,
   newestFirst,
+  queryPrepared,
   toConnection,
 } from '@customer-graph/runtime';
 import type { MarketingChannel, MarketingMessageRow } from './message.entity';
@@ -84,14 +85,17 @@ export function createMessageLoaders(scope: RequestScope): MessageLoaders {
       const rows: MarketingMessageRow[] =
         ids.length === 0
           ? []
-          : await db.query(
-              `SELECT m.* FROM unnest($2::uuid[]) AS c(id) CROSS JOIN LATERAL (
-                 SELECT ${MESSAGE_COLUMNS} FROM marketing_message t
-                  WHERE t.workspace_id = $1 AND t.customer_id = c.id
-                    ${conditions.map((c) => `AND ${c}`).join(' ')}
-                  ORDER BY t.created_at DESC, t.id DESC LIMIT $3) m`,
-              params,
-            );
+          : (
+              await queryPrepared<MarketingMessageRow>(
+                db,
+                `SELECT m.* FROM unnest($2::uuid[]) AS c(id) CROSS JOIN LATERAL (
+                   SELECT ${MESSAGE_COLUMNS} FROM marketing_message t
+                    WHERE t.workspace_id = $1 AND t.customer_id = c.id
+                      ${conditions.map((c) => `AND ${c}`).join(' ')}
+                    ORDER BY t.created_at DESC, t.id DESC LIMIT $3) m`,
+                params,
+              )
+            ).rows;
       return alignMany(customerIds, rows, (row) => row.customerId).map((list) =>
         toConnection(list, args.page, (row) => [row.createdAt.toISOString()]),
       );
@@ -99,7 +103,8 @@ export function createMessageLoaders(scope: RequestScope): MessageLoaders {
     countByCustomer: loaderFamily(async (filter: MessageFilter, customerIds: readonly string[]) => {
       const params: unknown[] = [workspaceId, customerIds.filter(isUuid)];
       const conditions = filterSql(filter, params);
-      const rows: { customerId: string; n: number }[] = await db.query(
+      const { rows } = await queryPrepared<{ customerId: string; n: number }>(
+        db,
         `SELECT t.customer_id AS "customerId", count(*)::int AS n FROM marketing_message t
           WHERE t.workspace_id = $1 AND t.customer_id = ANY($2::uuid[])
             ${conditions.map((c) => `AND ${c}`).join(' ')}

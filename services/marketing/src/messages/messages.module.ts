@@ -10,13 +10,14 @@ import { messageAccess, messageResolvers } from './message.resolvers';
 import { startRetentionWorker } from './message.retention';
 import { seedDemoMessages } from './message.seed';
 import { MarketingHistory1765300000000 } from './migrations/1765300000000-MarketingHistory';
+import { CustomerCoverIndex1765500000100 } from './migrations/1765500000100-CustomerCoverIndex';
 
 export const messagesModule: DomainModule = {
   name: 'messages',
   resolvers: [messageResolvers],
   access: messageAccess,
   entities: [MarketingMessageEntity],
-  migrations: [MarketingHistory1765300000000],
+  migrations: [MarketingHistory1765300000000, CustomerCoverIndex1765500000100],
   loaders: createMessageLoaders,
   seedDemo: seedDemoMessages,
   workers: ({ db, logger, marketingRetentionMonths }) =>

@@ -3,7 +3,7 @@
 // page of messages.
 import DataLoader from 'dataloader';
 import type { RequestScope } from '@customer-graph/runtime';
-import { alignMany, isUuid } from '@customer-graph/runtime';
+import { alignMany, isUuid, queryPrepared } from '@customer-graph/runtime';
 import type { MarketingChannel } from './message.entity';
 import type { ChannelSummaryRow, StatusChangeRow } from './message.mappers';
 
@@ -37,14 +37,16 @@ export function createSummaryLoaders({ db, workspaceId }: RequestScope): Summary
   return {
     summary: new DataLoader(async (customerIds: readonly string[]) => {
       // A status counts as reached when the message's furthest status is at or beyond
-      // it (status_rank: QUEUED 0, SENT 1, FAILED 2, DELIVERED 3, OPENED 4, CLICKED 5).
-      const rows: (ChannelSummaryRow & { customerId: string })[] = await db.query(
+      // it (status_rank: QUEUED 0, SENT 1, FAILED 2, DELIVERED 3, OPENED 4, CLICKED 5);
+      // FAILED by its rank too, so the index answers alone (CustomerCoverIndex).
+      const { rows } = await queryPrepared<ChannelSummaryRow & { customerId: string }>(
+        db,
         `SELECT customer_id AS "customerId", channel,
                 count(*) FILTER (WHERE status_rank >= 1)::int AS sent,
                 count(*) FILTER (WHERE status_rank >= 3)::int AS delivered,
                 count(*) FILTER (WHERE status_rank >= 4)::int AS opened,
                 count(*) FILTER (WHERE status_rank >= 5)::int AS clicked,
-                count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
+                count(*) FILTER (WHERE status_rank = 2)::int AS failed,
                 max(coalesce(sent_at, created_at)) AS "lastAt"
            FROM marketing_message
           WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[])
@@ -62,7 +64,8 @@ export function createSummaryLoaders({ db, workspaceId }: RequestScope): Summary
       async (keys: readonly MessageKey[]) => {
         // Each message is looked up with its created_at: Postgres reads the one month
         // (message_event is partitioned like the messages) by the primary key.
-        const rows: (StatusChangeRow & { messageId: string })[] = await db.query(
+        const { rows } = await queryPrepared<StatusChangeRow & { messageId: string }>(
+          db,
           `SELECT e.* FROM unnest($2::uuid[], $3::timestamptz[]) AS k(id, created_at)
            CROSS JOIN LATERAL (
              SELECT message_id AS "messageId", status, at, detail FROM message_event

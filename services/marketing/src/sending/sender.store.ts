@@ -8,6 +8,7 @@
 // worker), oldest campaign first: the statements here are the only ones in marketing
 // not bound to one workspace_id; each row still carries its own.
 import type { DataSource, EntityManager } from 'typeorm';
+import { queryPrepared } from '@customer-graph/runtime';
 import { finishIfDone } from '../campaigns/campaign.finish';
 import type { MarketingChannel } from '../messages/message.entity';
 import type { OutgoingMessage, SendOutcome } from './provider.port';
@@ -21,6 +22,26 @@ export interface TakenMessage extends OutgoingMessage {
   attempts: number;
 }
 
+/**
+ * Whether the channel has a campaign SENDING, or cancelled in the last hour (messages it
+ * had with a provider when cancelled finish, or are given up, like any other): the only
+ * ones with messages to send or settle (a campaign is SENT once none is PENDING, SENDING
+ * or waiting for its code). Asked of the small campaign table before the partitioned
+ * message table is touched, so an idle sender costs next to nothing.
+ */
+export async function hasCampaignSending(
+  db: DataSource,
+  channel: MarketingChannel,
+): Promise<boolean> {
+  const { rows } = await queryPrepared(
+    db,
+    `SELECT 1 FROM campaign WHERE channel = $1 AND (status = 'SENDING'
+       OR (status = 'CANCELLED' AND updated_at > now() - interval '1 hour')) LIMIT 1`,
+    [channel],
+  );
+  return rows.length > 0;
+}
+
 /** Takes up to `limit` messages of the channel to send, committed as SENDING. */
 export async function takeMessages(
   db: DataSource,
@@ -28,8 +49,8 @@ export async function takeMessages(
   limit: number,
   leaseMs: number,
 ): Promise<TakenMessage[]> {
-  // An UPDATE answers [rows, count].
-  const [rows]: [TakenMessage[], number] = await db.query(
+  const { rows } = await queryPrepared<TakenMessage>(
+    db,
     `WITH taken AS (
        SELECT m.id, m.created_at, m.workspace_id, m.campaign_id FROM marketing_message m
         WHERE m.channel = $1
@@ -130,7 +151,8 @@ export async function giveUpUnanswered(
   channel: MarketingChannel,
   leaseMs: number,
 ): Promise<void> {
-  await db.query(
+  await queryPrepared(
+    db,
     `WITH given_up AS (
        UPDATE marketing_message m SET send_state = 'DONE', sending_since = NULL,
               status = CASE WHEN m.status_rank < 2 THEN 'FAILED' ELSE m.status END,

@@ -8,7 +8,7 @@ import { createWaker } from '@customer-graph/runtime';
 import type { Logger, Worker } from '@customer-graph/runtime';
 import type { ChannelProvider } from './provider.port';
 import { createPacer } from './sender.pace';
-import { giveUpUnanswered, storeOutcomes, takeMessages } from './sender.store';
+import { giveUpUnanswered, hasCampaignSending, storeOutcomes, takeMessages } from './sender.store';
 
 /** The most messages handed to a provider in one call. */
 export const MAX_BATCH = 100;
@@ -37,6 +37,7 @@ export function startChannelSender(
   let stopped = false;
 
   async function pass(): Promise<number> {
+    if (!(await hasCampaignSending(db, provider.channel))) return 0;
     await giveUpUnanswered(db, provider.channel, leaseMs);
     const taken = await takeMessages(db, provider.channel, batchSize, leaseMs);
     if (taken.length === 0) return 0;

@@ -4,6 +4,7 @@
 import type { DomainModule } from '@customer-graph/runtime';
 import { DEFAULT_MARKETING_SENDING, MARKETING_CHANNELS } from '@customer-graph/runtime';
 import { CampaignSending1765400000200 } from './migrations/1765400000200-CampaignSending';
+import { SenderGate1765500000000 } from './migrations/1765500000000-SenderGate';
 import { createSandboxProvider } from './sandbox/sandbox.provider';
 import { startSandboxReporter } from './sandbox/sandbox.reports';
 import type { ReportTargets } from './sandbox/sandbox.reports';
@@ -11,7 +12,7 @@ import { startChannelSender } from './sender.worker';
 
 export const sendingModule: DomainModule = {
   name: 'sending',
-  migrations: [CampaignSending1765400000200],
+  migrations: [CampaignSending1765400000200, SenderGate1765500000000],
   workers: (resources) => {
     const { db, logger } = resources;
     const config = resources.marketingSending ?? DEFAULT_MARKETING_SENDING;
