@@ -14,6 +14,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
 import type { Capability, RequestAccess } from './access';
 import { requireCapability } from './access';
+import { badInput } from './errors';
+import { isUuid } from './ids';
 
 export type AccessRule =
   | { can: Capability; customer?: (parent: never, args: never) => string | null | undefined }
@@ -41,7 +43,8 @@ function guard(key: string, rule: AccessRule, resolve: Resolver): Resolver {
   }
   const [typeName, field] = key.split('.');
   const isReference = field === '__resolveReference';
-  const action = typeName === 'Query' || typeName === 'Mutation' ? field : key;
+  const isRoot = typeName === 'Query' || typeName === 'Mutation';
+  const action = isRoot ? field : key;
   const wrapped: Resolver = async (...args) => {
     // A reference resolver is called (parent, context, info); a field (parent, args, context, info).
     const [parent, second, third] = args;
@@ -49,6 +52,12 @@ function guard(key: string, rule: AccessRule, resolve: Resolver): Resolver {
     requireCapability(ctx.access.identity, rule.can, action);
     if (rule.customer) {
       const customerId = rule.customer(parent as never, (isReference ? {} : second) as never);
+      // A root field's argument that no customer could have is bad input, named (a
+      // resolver would otherwise hand it to Postgres). A reference or a parent is
+      // checked as it is: seesCustomer finds no such customer.
+      if (isRoot && customerId && !isUuid(customerId)) {
+        throw badInput(argumentHolding(second, customerId), 'is not a customer id');
+      }
       if (customerId && !(await ctx.access.seesCustomer(customerId))) return null;
     }
     return resolve(...args);
@@ -56,6 +65,12 @@ function guard(key: string, rule: AccessRule, resolve: Resolver): Resolver {
   Object.defineProperty(wrapped, 'name', { value: `${typeName}.${field}` });
   guarded.add(wrapped);
   return wrapped;
+}
+
+/** The name of the (top-level) argument holding `value`; `customerId` if none does. */
+function argumentHolding(args: unknown, value: string): string {
+  const entries = Object.entries((args ?? {}) as Record<string, unknown>);
+  return entries.find(([, v]) => v === value)?.[0] ?? 'customerId';
 }
 
 /** The module's resolver maps with each resolver wrapped by its rule (unruled ones as they are). */

@@ -94,6 +94,22 @@ describe('guarded resolvers', () => {
     });
   });
 
+  it('refuses a root field’s customer argument that no customer could have, naming it, before the resolver runs', async () => {
+    let ran = false;
+    const [guarded] = guardResolvers([{ Mutation: { note: () => (ran = true) } }], {
+      'Mutation.note': {
+        can: 'customers.write',
+        customer: (_p: never, a: { who: string }) => a.who,
+      },
+    }) as Record<string, Record<string, (...args: unknown[]) => unknown>>[];
+    const refused = (await Promise.resolve(
+      guarded.Mutation.note({}, { who: 'nope' }, { access: accessOf('admin') }),
+    ).catch((e: unknown) => e)) as GraphQLError;
+    expect(refused).toBeInstanceOf(GraphQLError);
+    expect(refused.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'who' });
+    expect(ran).toBe(false);
+  });
+
   it('refuses rules that name no resolver (a typo would leave a field unguarded)', () => {
     expect(() =>
       guardResolvers([{ Query: { customers: () => [] } }], {

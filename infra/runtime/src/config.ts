@@ -16,7 +16,6 @@ import { ConfigError } from './env';
 import type { LogLevel } from './logger';
 import { parseDataKey } from './secret-box';
 import { DEFAULT_PORTS, GATEWAY_DEFAULT_PORT } from './registry';
-import { CONSUMER_SESSION_TIMEOUT_MS } from './events/consumer';
 
 export interface SubgraphConfig {
   service: string;
@@ -109,6 +108,15 @@ export const DEFAULT_MARKETING_SENDING: MarketingSendingConfig = {
   sandboxZalo: undefined,
 };
 
+/**
+ * How long the broker waits for a silent member before it gives its partitions to
+ * others: after a kill -9 the restarted service consumes again this long after the
+ * crash. 6 s is the least Apache Kafka accepts by default
+ * (`group.min.session.timeout.ms`); a heartbeat each second leaves room for five
+ * missed ones. A chunk heartbeats when it is done, so one chunk (100 events in one
+ * transaction) must take less than this.
+ */
+export const CONSUMER_SESSION_TIMEOUT_MS = 6000;
 /** Messages of the last 24 months (and the current one) are kept by default. */
 export const DEFAULT_MARKETING_RETENTION_MONTHS = 24;
 

@@ -99,6 +99,26 @@ it('refuses an unknown channel as a validation error', async () => {
   expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 });
 
+it('refuses a customer id that is not one, naming it, for every role (the access policy checks it)', async () => {
+  const ws = newWs();
+  for (const role of ['admin', 'editor', 'staff'] as const) {
+    const body = await subgraph.query(who(ws, role), SET, {
+      id: 'nope',
+      channel: 'SMS',
+      out: true,
+    });
+    expect(body.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'customerId',
+    });
+  }
+  const [{ n }] = await subgraph.db.query(
+    'SELECT count(*)::int AS n FROM channel_consent WHERE workspace_id = $1',
+    [ws],
+  );
+  expect(n).toBe(0);
+});
+
 it('opts a merge survivor out of what any merged customer was opted out of', async () => {
   const ws = newWs();
   const [survivor, a, b] = [randomUUID(), randomUUID(), randomUUID()];

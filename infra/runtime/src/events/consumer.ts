@@ -17,6 +17,7 @@ import type { EventType } from './catalog.generated';
 import type { AnyEvent, EventOf } from './envelope';
 import { createIdempotentProducer } from './kafka';
 import { createWaker } from '../waker';
+import { CONSUMER_SESSION_TIMEOUT_MS } from '../config';
 
 /** Applies one event of type T (its payload typed from T's schema). */
 export type EventHandler<T extends EventType> = (
@@ -74,15 +75,6 @@ export interface EventConsumer {
   stop(): Promise<void>;
 }
 
-/**
- * How long the broker waits for a silent member before it gives its partitions to
- * others: after a kill -9 the restarted service consumes again this long after the
- * crash. 6 s is the least Apache Kafka accepts by default
- * (`group.min.session.timeout.ms`); a heartbeat each second leaves room for five
- * missed ones. A chunk heartbeats when it is done, so one chunk (100 events in one
- * transaction) must take less than this.
- */
-export const CONSUMER_SESSION_TIMEOUT_MS = 6000;
 const HEARTBEAT_INTERVAL_MS = 1000;
 const JOIN_RETRY_FIRST_MS = 500;
 const JOIN_RETRY_MAX_MS = 30_000;
