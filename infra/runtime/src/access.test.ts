@@ -20,6 +20,9 @@ describe('the role matrix', () => {
         'workspace.edit',
         'settings.read',
         'settings.manage',
+        'customers.export',
+        'customers.erase',
+        'audit.read',
       ],
       editor: [
         'customers.read',
@@ -27,9 +30,10 @@ describe('the role matrix', () => {
         'customers.write',
         'workspace.edit',
         'settings.read',
+        'customers.export',
       ],
       staff: ['customers.read', 'customers.write', 'settings.read'],
-      analyst: ['customers.read', 'customers.readAll', 'settings.read'],
+      analyst: ['customers.read', 'customers.readAll', 'settings.read', 'customers.export'],
       platform: ['settings.read', 'platform.operate'],
     });
   });

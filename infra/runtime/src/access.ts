@@ -8,6 +8,9 @@
 //   workspace.edit       ✓     ✓      –          –       –      shared lists, follower imports
 //   settings.read        ✓     ✓      ✓          ✓       ✓      names no customer
 //   settings.manage      ✓     –      –          –       –      custom fields, Zalo OA
+//   customers.export     ✓     ✓      –          ✓       –      files of many customers
+//   customers.erase      ✓     –      –          –       –      erasure, a person's data
+//   audit.read           ✓     –      –          –       –      the audit trail
 //   platform.operate     –     –      –          –       ✓      a workspace's plan
 //
 // Staff see and change only the customers assigned to them, in every subgraph: the
@@ -27,6 +30,9 @@ export const CAPABILITIES = [
   'workspace.edit',
   'settings.read',
   'settings.manage',
+  'customers.export',
+  'customers.erase',
+  'audit.read',
   'platform.operate',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -39,6 +45,9 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'workspace.edit',
     'settings.read',
     'settings.manage',
+    'customers.export',
+    'customers.erase',
+    'audit.read',
   ],
   editor: [
     'customers.read',
@@ -46,9 +55,10 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'customers.write',
     'workspace.edit',
     'settings.read',
+    'customers.export',
   ],
   staff: ['customers.read', 'customers.write', 'settings.read'],
-  analyst: ['customers.read', 'customers.readAll', 'settings.read'],
+  analyst: ['customers.read', 'customers.readAll', 'settings.read', 'customers.export'],
   platform: ['settings.read', 'platform.operate'],
 };
 
