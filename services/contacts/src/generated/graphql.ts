@@ -1094,6 +1094,27 @@ export type DetailTabsSource =
   /** The workspace's default, set by an admin (`saveWorkspaceView`). */
   | 'WORKSPACE';
 
+/**
+ * A file kept for a day: an export, the failed rows of an import, a person's data.
+ * Downloaded at `url` on the gateway with GET and a bearer token of its workspace
+ * (docs/files.md).
+ */
+export type DownloadableFile = {
+  __typename?: 'DownloadableFile';
+  /** Its size in bytes. */
+  byteSize: Scalars['Float']['output'];
+  /** Its media type, e.g. `text/csv; charset=utf-8`. */
+  contentType: Scalars['String']['output'];
+  /** When it is deleted. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The file's id. */
+  id: Scalars['ID']['output'];
+  /** Its name, as the download names it. */
+  name: Scalars['String']['output'];
+  /** Where the gateway serves it: `/files/<id>`, relative to the GraphQL endpoint's origin. */
+  url: Scalars['String']['output'];
+};
+
 /** An id of the customer on another platform. */
 export type ExternalId = {
   __typename?: 'ExternalId';
@@ -2464,6 +2485,7 @@ export type ResolversTypes = ResolversObject<{
   DateTimeFilter: DateTimeFilter;
   DeleteCustomersResult: ResolverTypeWrapper<Omit<DeleteCustomersResult, 'job'> & { job?: Maybe<ResolversTypes['BulkJob']> }>;
   DetailTabsSource: DetailTabsSource;
+  DownloadableFile: ResolverTypeWrapper<DownloadableFile>;
   ExternalId: ResolverTypeWrapper<ExternalId>;
   ExternalIdInput: ExternalIdInput;
   ExternalIdSource: ExternalIdSource;
@@ -2571,6 +2593,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   DateTimeFilter: DateTimeFilter;
   DeleteCustomersResult: Omit<DeleteCustomersResult, 'job'> & { job?: Maybe<ResolversParentTypes['BulkJob']> };
+  DownloadableFile: DownloadableFile;
   ExternalId: ExternalId;
   ExternalIdInput: ExternalIdInput;
   FilterValue: Scalars['FilterValue']['output'];
@@ -2835,6 +2858,16 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type DeleteCustomersResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteCustomersResult'] = ResolversParentTypes['DeleteCustomersResult']> = ResolversObject<{
   deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['BulkJob']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DownloadableFileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DownloadableFile'] = ResolversParentTypes['DownloadableFile']> = ResolversObject<{
+  byteSize?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -3144,6 +3177,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   DeleteCustomersResult?: DeleteCustomersResultResolvers<ContextType>;
+  DownloadableFile?: DownloadableFileResolvers<ContextType>;
   ExternalId?: ExternalIdResolvers<ContextType>;
   FilterValue?: GraphQLScalarType;
   InvalidPhoneRow?: InvalidPhoneRowResolvers<ContextType>;
