@@ -1,6 +1,7 @@
 // Files kept for a day (uploads, exports, import error files, a person's data export):
 // the store (file.store.ts), the routes the gateway forwards /files to
 // (file.routes.ts), and the worker deleting expired files.
+import { startPeriodic } from '@customer-graph/runtime';
 import type { DomainModule } from '@customer-graph/runtime';
 import { fileRoutes } from './file.routes';
 import { pruneExpiredFiles } from './file.store';
@@ -13,23 +14,11 @@ export const filesModule: DomainModule = {
   name: 'files',
   migrations: [StoredFiles1766000000100],
   routes: (resources) => fileRoutes(resources),
-  workers: ({ db, logger }) => {
-    let pruning: Promise<unknown> = Promise.resolve();
-    const prune = async (): Promise<void> => {
-      // Batches of 100 until none is left; a failed pass is retried at the next tick.
-      while ((await pruneExpiredFiles(db)) > 0);
-    };
-    const timer = setInterval(() => {
-      pruning = prune().catch((error: Error) =>
-        logger.error('could not delete expired files', { error: error.message }),
-      );
-    }, PRUNE_EVERY_MS);
-    timer.unref();
-    return {
-      stop: async () => {
-        clearInterval(timer);
-        await pruning;
-      },
-    };
-  },
+  // Batches of 100 until none is left; a failed pass is retried at the next one.
+  workers: ({ db, logger }) =>
+    startPeriodic({
+      everyMs: PRUNE_EVERY_MS,
+      pass: async () => (await pruneExpiredFiles(db)) > 0,
+      failed: (error) => logger.error('could not delete expired files', { error: error.message }),
+    }),
 };
