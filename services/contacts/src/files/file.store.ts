@@ -203,3 +203,41 @@ export function downloadable(file: StoredFile) {
     expiresAt: file.expiresAt,
   };
 }
+
+/** How much of the previous chunk is searched with the next (values split by the cut). */
+const SEAM_BYTES = 256;
+
+/**
+ * Deletes the workspace's files whose content holds any of `needles` (a person's phone
+ * in its written forms, email, name), whatever their kind: an erasure must not leave
+ * the person in an export made an hour ago. Each chunk is searched together with the
+ * end of the one before, so a value cut in two by a chunk's end is found. Values are
+ * searched as UTF-8 bytes: a compressed upload (XLSX) cannot be searched this way —
+ * uploads are deleted when their import ends (imports/).
+ */
+export async function deleteFilesMentioning(
+  db: Pick<EntityManager, 'query'>,
+  workspaceId: string,
+  needles: readonly string[],
+): Promise<number> {
+  const values = [...new Set(needles.filter((n) => n.length >= 3))];
+  if (values.length === 0) return 0;
+  const [, deleted] = (await db.query(
+    `WITH needle AS (SELECT convert_to(v, 'UTF8') AS bytes FROM unnest($2::text[]) v),
+     hit AS (
+       SELECT DISTINCT c.file_id
+         FROM stored_file f
+         JOIN stored_file_chunk c ON c.file_id = f.id
+         LEFT JOIN stored_file_chunk p ON p.file_id = c.file_id AND p.seq = c.seq - 1
+        WHERE f.workspace_id = $1
+          AND EXISTS (
+            SELECT 1 FROM needle
+             WHERE position(needle.bytes IN
+                     coalesce(substring(p.data FROM greatest(length(p.data) - $3 + 1, 1)), ''::bytea)
+                     || c.data) > 0))
+     DELETE FROM stored_file f USING hit
+      WHERE f.workspace_id = $1 AND f.id = hit.file_id`,
+    [workspaceId, values, SEAM_BYTES],
+  )) as [unknown, number];
+  return deleted;
+}
