@@ -42,7 +42,7 @@ async function post(identity: Identity, query: string, variables: object, reques
     },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await res.json()) as { data?: Record<string, any>; errors?: unknown[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const body = (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return { requestId: res.headers.get('x-request-id'), data: body.data! };
 }
