@@ -6,7 +6,13 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { HttpError, sendJson, signIdentity, streamingRoute } from '@customer-graph/runtime';
+import {
+  HttpError,
+  REQUEST_ID_HEADER,
+  sendJson,
+  signIdentity,
+  streamingRoute,
+} from '@customer-graph/runtime';
 import type { Identity, Logger, RouteHandler } from '@customer-graph/runtime';
 
 /** The subgraph keeping files. */
@@ -39,7 +45,12 @@ function forward(options: FileForwarding): RouteHandler {
   return streamingRoute(async (req, res) => {
     let identity: Identity;
     try {
-      identity = await options.authenticate(req.headers.authorization);
+      // The request id the HTTP handler settled on (runtime request-id.ts), signed along.
+      const requestId = req.headers[REQUEST_ID_HEADER];
+      identity = {
+        ...(await options.authenticate(req.headers.authorization)),
+        ...(typeof requestId === 'string' && { requestId }),
+      };
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 401;
       refuse(req, res, status, { error: (error as Error).message, code: 'UNAUTHENTICATED' });

@@ -89,7 +89,10 @@ export async function startGateway(
     logger,
     maxBodyBytes: config.maxBodyBytes,
     maxGraphqlBodyBytes: config.maxGraphqlBodyBytes,
-    context: async (headers) => ({ identity: await authenticate(headers.get('authorization')) }),
+    // The request id (runtime request-id.ts) goes into every subgraph call's signed context.
+    context: async (headers, requestId) => ({
+      identity: { ...(await authenticate(headers.get('authorization'))), requestId },
+    }),
     routes: {
       'POST /webhooks/*': webhookForwarder(config.subgraphUrls, logger),
       ...fileRoutes({

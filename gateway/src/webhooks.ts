@@ -32,7 +32,10 @@ export const WEBHOOK_SOURCES: Record<string, WebhookSource> = {
 // Expect, Upgrade, TE, Trailer, Transfer-Encoding, Content-Length, Host, Proxy-*)
 // and identity (Authorization, Cookie, our own x-cg-*) never are. fetch refuses some
 // of those (an `Expect: 100-continue` or `Upgrade` from Zalo lost the event), and the
-// rest are this hop's business or would let a sender speak for the gateway.
+// rest are this hop's business or would let a sender speak for the gateway. The
+// request's `x-request-id` passes as an x- header: the gateway's own id for the request
+// (the HTTP layer replaced the sender's unless it was sane), so the owner's log lines
+// name the same request.
 const FORWARDED = new Set(['content-type', 'content-encoding', 'user-agent', 'accept']);
 
 function forwardedHeaders(

@@ -55,6 +55,8 @@ export interface SubgraphConfig {
   loyaltySweepIntervalMs: number;
   /** marketing: whole months of messages kept before the current one; older are dropped. */
   marketingRetentionMonths: number;
+  /** contacts: days an audit entry is kept (docs/audit.md); older ones are pruned. */
+  auditRetentionDays: number;
   /** marketing: the sender's pace per channel and the sandbox provider (docs/marketing.md). */
   marketingSending: MarketingSendingConfig;
   /**
@@ -119,6 +121,9 @@ export const DEFAULT_MARKETING_SENDING: MarketingSendingConfig = {
 export const CONSUMER_SESSION_TIMEOUT_MS = 6000;
 /** Messages of the last 24 months (and the current one) are kept by default. */
 export const DEFAULT_MARKETING_RETENTION_MONTHS = 24;
+
+/** Audit entries of the last 365 days are kept by default (AUDIT_RETENTION_DAYS). */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 
 /** The loyalty sweep's default interval: hourly. */
 export const DEFAULT_LOYALTY_SWEEP_INTERVAL_MS = 3_600_000;
@@ -235,6 +240,7 @@ export function loadSubgraphConfig(service: string, env: Env = process.env): Sub
       DEFAULT_MARKETING_RETENTION_MONTHS,
       1,
     ),
+    auditRetentionDays: readInteger(env, 'AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, 1),
     marketingSending: readMarketingSending(env),
     emailWebhookSecret: readOptionalSecret(env, 'EMAIL_WEBHOOK_SECRET'),
     smsWebhookSecret: readOptionalSecret(env, 'SMS_WEBHOOK_SECRET'),

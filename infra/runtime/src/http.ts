@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import type { Logger } from './logger';
+import { REQUEST_ID_HEADER, requestIdFrom, runInRequest } from './request-id';
 
 export class HttpError extends Error {
   constructor(
@@ -49,8 +50,11 @@ export function headerReader(req: IncomingMessage): { get(name: string): string 
 
 export interface HttpAppOptions<C extends BaseContext> {
   apollo: ApolloServer<C>;
-  /** Builds the per-request context; throw HttpError to refuse (e.g. 401). */
-  context: (headers: HeaderMap) => Promise<C>;
+  /**
+   * Builds the per-request context; throw HttpError to refuse (e.g. 401). `requestId`
+   * is the request's id as the HTTP layer took or made it (request-id.ts).
+   */
+  context: (headers: HeaderMap, requestId: string) => Promise<C>;
   /** Extra routes by "METHOD /path" (e.g. "GET /health") or "METHOD /prefix/*". */
   routes?: Record<string, RouteHandler>;
   /** Largest body of a route (a webhook); default 1 MiB. */
@@ -106,7 +110,16 @@ export function createHttpHandler<C extends BaseContext>(options: HttpAppOptions
   const { apollo, routes = {}, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const maxGraphqlBodyBytes = options.maxGraphqlBodyBytes ?? 8 * 1024 * 1024;
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  // Every request gets an id (the caller's when sane), answered in x-request-id, seen
+  // by routes in the same header (a forwarded webhook carries it on) and by the logger.
+  return (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    return runInRequest({ requestId }, () => handle(req, res, requestId));
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     // A body is read only once the request has earned it: a route's (webhooks verify
@@ -138,7 +151,7 @@ export function createHttpHandler<C extends BaseContext>(options: HttpAppOptions
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
-      const context = await options.context(headers);
+      const context = await options.context(headers, requestId);
       const body = await read(maxGraphqlBodyBytes);
       let parsed: unknown = undefined;
       if (method === 'POST' && body.length > 0) {
@@ -176,7 +189,7 @@ export function createHttpHandler<C extends BaseContext>(options: HttpAppOptions
         res.destroy();
       }
     }
-  };
+  }
 }
 
 export interface RunningHttpServer {

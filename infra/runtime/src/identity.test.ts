@@ -82,4 +82,31 @@ describe('signed identity headers', () => {
     );
     expect(result.ok).toBe(false);
   });
+
+  it('carries the request id signed: it round-trips, and a changed one breaks the signature', () => {
+    const withId: Identity = { ...who, requestId: 'req-12345678' };
+    const signed = signIdentity(withId, secret, service);
+    expect(verifyIdentity(asHeaders(signed), secret, service)).toEqual({
+      ok: true,
+      identity: withId,
+    });
+    const claims = JSON.parse(Buffer.from(signed[CONTEXT_HEADER], 'base64url').toString('utf8'));
+    const forged = Buffer.from(JSON.stringify({ ...claims, q: 'forged-id-1' })).toString(
+      'base64url',
+    );
+    const result = verifyIdentity(
+      asHeaders({ [CONTEXT_HEADER]: forged, [SIGNATURE_HEADER]: signed[SIGNATURE_HEADER] }),
+      secret,
+      service,
+    );
+    expect(result).toEqual({ ok: false, reason: 'bad context signature' });
+  });
+
+  it('refuses a signed request id that is not one', () => {
+    const signed = signIdentity({ ...who, requestId: 'has space in it' }, secret, service);
+    expect(verifyIdentity(asHeaders(signed), secret, service)).toEqual({
+      ok: false,
+      reason: 'bad request id',
+    });
+  });
 });

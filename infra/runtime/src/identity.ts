@@ -2,13 +2,17 @@
 //
 // Wire format (two HTTP headers on every gateway → subgraph request):
 //   x-cg-context:   base64url(JSON { "w": workspaceId, "u": userId, "r": role,
-//                                    "s": targetSubgraph, "t": issuedAtMs })
+//                                    "s": targetSubgraph, "t": issuedAtMs,
+//                                    "q": requestId })
 //   x-cg-signature: hex(HMAC-SHA256(CONTEXT_SIGNING_SECRET, <x-cg-context value>))
 // The secret is shared only by the gateway and the subgraphs, so a client (or anyone
 // reaching a subgraph directly) cannot mint or alter a context. `s` names the one
 // subgraph the context is for, so a context captured on its way to one subgraph
-// cannot be replayed against another; `t` bounds replay to MAX_CONTEXT_AGE_MS.
+// cannot be replayed against another; `t` bounds replay to MAX_CONTEXT_AGE_MS. `q`
+// is the request id (request-id.ts), optional: signed, so the audit entries a subgraph
+// writes name the gateway's request and no caller of a subgraph can choose it.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isRequestId } from './request-id';
 
 export const CONTEXT_HEADER = 'x-cg-context';
 export const SIGNATURE_HEADER = 'x-cg-signature';
@@ -24,6 +28,11 @@ export interface Identity {
   workspaceId: string;
   userId: string;
   role: Role;
+  /**
+   * The request this identity acts in (request-id.ts): from the gateway's signed
+   * context in a subgraph; absent outside requests (workers, consumers).
+   */
+  requestId?: string;
 }
 
 /** Workspace ids are opaque slugs or uuids; anything else is refused at the edge. */
@@ -57,6 +66,7 @@ export function signIdentity(
       r: identity.role,
       s: subgraph,
       t: now,
+      ...(identity.requestId !== undefined && { q: identity.requestId }),
     }),
   ).toString('base64url');
   return { [CONTEXT_HEADER]: payload, [SIGNATURE_HEADER]: hmac(secret, payload) };
@@ -79,7 +89,7 @@ export function verifyIdentity(
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: 'bad context signature' };
   }
-  let claims: { w?: unknown; u?: unknown; r?: unknown; s?: unknown; t?: unknown };
+  let claims: { w?: unknown; u?: unknown; r?: unknown; s?: unknown; t?: unknown; q?: unknown };
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
@@ -88,7 +98,7 @@ export function verifyIdentity(
   if (typeof claims !== 'object' || claims === null) {
     return { ok: false, reason: 'context is not an object' };
   }
-  const { w, u, r, s, t } = claims;
+  const { w, u, r, s, t, q } = claims;
   if (typeof w !== 'string' || !WORKSPACE_ID_PATTERN.test(w)) {
     return { ok: false, reason: 'bad workspace id' };
   }
@@ -99,5 +109,8 @@ export function verifyIdentity(
   if (typeof t !== 'number' || Math.abs(now - t) > MAX_CONTEXT_AGE_MS) {
     return { ok: false, reason: 'context expired' };
   }
-  return { ok: true, identity: { workspaceId: w, userId: u, role: r } };
+  if (q !== undefined && !isRequestId(q)) return { ok: false, reason: 'bad request id' };
+  const identity: Identity = { workspaceId: w, userId: u, role: r };
+  if (q !== undefined) identity.requestId = q;
+  return { ok: true, identity };
 }

@@ -1,5 +1,7 @@
 export * from './access';
 export * from './access-guard';
+export * from './audit';
+export * from './audit-actions';
 export * from './config';
 export * from './csv';
 export * from './customer-access.module';
@@ -34,6 +36,7 @@ export * from './paged-lists';
 export * from './phone';
 export * from './public-errors';
 export * from './registry';
+export * from './request-id';
 export * from './scalars';
 export * from './secret-box';
 export * from './subgraph';

@@ -1,5 +1,7 @@
 // One line per event on stdout: `level  message key=value …`. The dev supervisor
 // prefixes each process's lines with its name, so a service never prints its own.
+// A line written while serving a request ends with the request's id (request-id.ts).
+import { currentRequest } from './request-id';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -25,7 +27,9 @@ export function createLogger(
     (at: LogLevel) =>
     (message: string, fields: Record<string, unknown> = {}): void => {
       if (rank[at] < rank[level]) return;
-      const rest = Object.entries(fields)
+      const requestId = currentRequest()?.requestId;
+      const all = requestId && !('requestId' in fields) ? { ...fields, requestId } : fields;
+      const rest = Object.entries(all)
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => `${k}=${formatValue(v)}`)
         .join(' ');

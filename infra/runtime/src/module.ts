@@ -9,6 +9,7 @@
 // in the subgraph's `subgraph.ts` (docs/adding-a-tab.md). Each resolver goes through
 // the access policy: a module states a rule per resolver (access-guard.ts).
 import type { AssignedCustomers } from './access';
+import type { AuditSink } from './audit';
 import { guardResolvers } from './access-guard';
 import type { DatabaseOptions } from './database';
 import type { BatchEventHandler, EventHandler, EventHandlers } from './events/consumer';
@@ -32,6 +33,8 @@ export interface SubgraphDefinition {
    */
   assignments: 'projected' | { owned: AssignedCustomers };
   modules: DomainModule[];
+  /** Where its audit entries go when not through the outbox (contacts: its table). */
+  auditSink?: AuditSink;
 }
 
 function list<T>(value: T | T[] | undefined): T[] {
@@ -87,6 +90,7 @@ export function defineSubgraph<L>(definition: SubgraphDefinition): SubgraphModul
   }
   return {
     name,
+    auditSink: definition.auditSink,
     assignedCustomers:
       definition.assignments === 'projected' ? projectedAssignments : definition.assignments.owned,
     resolvers: modules.flatMap((m) => guardResolvers(m.resolvers ?? [], m.access)),

@@ -8,6 +8,7 @@
 // to the outbox) need nothing from the consumer. So /ready is 200 once the database
 // is reachable and migrated, and reports `consumer: 'joining' | 'ok' | 'off'` beside.
 import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -24,6 +25,8 @@ import { loadSubgraphConfig } from './config';
 import { createHttpHandler, headerReader, HttpError, listen, sendJson } from './http';
 import type { RouteHandler } from './http';
 import { verifyIdentity } from './identity';
+import { defaultAuditSink, useAuditSink } from './audit';
+import { currentRequest } from './request-id';
 import type { ServiceContext, SubgraphModule } from './subgraph.types';
 import { createRequestAccess } from './access';
 import { unguardedFields } from './access-guard';
@@ -104,6 +107,11 @@ export async function startSubgraph<L>(
     statementTimeoutMs: config.statementTimeoutMs.analysts,
   });
   await analystDb.initialize();
+  const auditSink = module.auditSink ?? defaultAuditSink(module.name);
+  if (auditSink) {
+    useAuditSink(db, auditSink);
+    useAuditSink(analystDb, auditSink);
+  }
   const secrets = createSecretBox(config.dataEncryptionKey);
   const resources = {
     db,
@@ -112,6 +120,7 @@ export async function startSubgraph<L>(
     publicWebhookBaseUrl: config.publicWebhookBaseUrl,
     loyaltySweepIntervalMs: config.loyaltySweepIntervalMs,
     marketingRetentionMonths: config.marketingRetentionMonths,
+    auditRetentionDays: config.auditRetentionDays,
     marketingSending: config.marketingSending,
     emailWebhookSecret: config.emailWebhookSecret,
     smsWebhookSecret: config.smsWebhookSecret,
@@ -172,7 +181,12 @@ export async function startSubgraph<L>(
         // through the gateway; nothing is answered to an unsigned caller.
         throw new HttpError(401, `unauthenticated: ${verified.reason}`, 'UNAUTHENTICATED');
       }
-      const { identity } = verified;
+      // The request id the gateway signed; a context without one (a test's) gets its
+      // own, never the unsigned header's. The logger names it from here on.
+      const identity = { ...verified.identity };
+      identity.requestId ??= randomUUID();
+      const scope = currentRequest();
+      if (scope) scope.requestId = identity.requestId;
       await provisioner.ensure(identity.workspaceId);
       const requestDb = identity.role === 'analyst' ? analystDb : db;
       const access = createRequestAccess(identity, requestDb, module.assignedCustomers);

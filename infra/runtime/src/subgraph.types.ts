@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { AssignedCustomers, RequestAccess } from './access';
 import type { AccessRules } from './access-guard';
+import type { AuditSink } from './audit';
 import type { MarketingSendingConfig } from './config';
 import type { DatabaseOptions } from './database';
 import type { EventHandlers } from './events/consumer';
@@ -48,6 +49,11 @@ export interface SubgraphModule<L> {
   routes?(resources: ServiceResources): Record<string, RouteHandler>;
   /** Background work (bulk jobs), started after migrations and stopped before the pool. */
   startWorkers?(resources: ServiceResources): { stop(): Promise<void> };
+  /**
+   * Where recordAudit puts this service's entries (audit.ts): contacts' table; unset,
+   * the service's audit event through the outbox (AUDIT_EVENT_TYPES).
+   */
+  auditSink?: AuditSink;
 }
 
 /** What a module's routes and workers are given: the service's own resources. */
@@ -60,6 +66,8 @@ export interface ServiceResources {
   publicWebhookBaseUrl: string;
   /** How often orders-loyalty's sweep runs (config.ts); unset: hourly. */
   loyaltySweepIntervalMs?: number;
+  /** contacts: days audit entries are kept (config.ts); unset: 365. */
+  auditRetentionDays?: number;
   /** Months of marketing messages kept before the current one (config.ts); unset: 24. */
   marketingRetentionMonths?: number;
   /** marketing: the sender's pace and the sandbox provider (config.ts); unset: defaults. */

@@ -21,6 +21,8 @@ import { mergeModule } from './merge/merge.module';
 import { consentModule } from './consent/consent.module';
 import { audienceModule } from './audience/audience.module';
 import { filesModule } from './files/files.module';
+import { auditModule } from './audit/audit.module';
+import { storeAuditEntry } from './audit/audit.store';
 import { CreateCustomers1763900000100 } from './migrations/1763900000100-CreateCustomers';
 import { PhoneOwnerAndExternalIds1763900000110 } from './migrations/1763900000110-PhoneOwnerAndExternalIds';
 import { DeferPhoneOwnerCheck1763900000120 } from './migrations/1763900000120-DeferPhoneOwnerCheck';
@@ -34,6 +36,8 @@ import { WorkspaceView1763900000175 } from './migrations/1763900000175-Workspace
 export const contactsSubgraph = defineSubgraph<Loaders>({
   name: 'contacts',
   assignments: { owned: ownedAssignments },
+  // recordAudit writes contacts' entries into its audit_entry table (docs/audit.md).
+  auditSink: storeAuditEntry,
   // The service's migrations: one file may create or change several modules' tables.
   migrations: [
     CreateCustomers1763900000100,
@@ -65,5 +69,6 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     consentModule,
     audienceModule,
     filesModule,
+    auditModule,
   ],
 });

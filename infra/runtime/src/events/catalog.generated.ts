@@ -161,6 +161,43 @@ export interface FollowerPhoneSharedPayload {
 }
 
 /**
+ * followers.followers-audit.recorded v1: An audit entry of followers (docs/audit.md): an action staff did, written through the outbox in that action's transaction (recordAudit). Contacts stores it in audit_entry under the event id (a redelivery stores nothing more), where auditLog lists it. Never personal values: ids, counts and kinds only. Key: the first target id (else the workspace id).
+ */
+export const FOLLOWERS_AUDIT_RECORDED = 'followers.followers-audit.recorded';
+
+/** The payload of followers.followers-audit.recorded v1. */
+export interface FollowersAuditRecordedPayload {
+  /**
+   * An AuditAction (infra/runtime/src/audit-actions.ts).
+   * Pattern: `^[A-Z][A-Z_]{0,63}$`.
+   */
+  action: string;
+  /** Who did it. */
+  actorUserId: string;
+  /** Their role then. */
+  actorRole: 'admin' | 'editor' | 'staff' | 'analyst' | 'platform';
+  /**
+   * What the ids name (a GraphQL type name).
+   * Pattern: `^[A-Z][A-Za-z]{1,39}$`.
+   */
+  targetType: string;
+  targetIds: string[];
+  /**
+   * The gateway's request id; null outside a request.
+   * Pattern: `^[A-Za-z0-9._-]{8,64}$`.
+   */
+  requestId: string | null;
+  /** Format: date-time. */
+  at: string;
+  /**
+   * Ids, counts and kinds: flat string, number or boolean values (checked by recordAudit and by contacts).
+   */
+  detail: {
+    [field: string]: unknown;
+  };
+}
+
+/**
  * followers.zalo.message-status v1: Zalo reported a message of the workspace's OA (a ZNS template message or an OA message) received or seen (webhook events user_received_message, user_seen_message). Followers checked the signature and passes it on; marketing applies it to the message's timeline. Key: trackingId when Zalo sent one, else zaloMessageId.
  */
 export const ZALO_MESSAGE_STATUS = 'followers.zalo.message-status';
@@ -220,6 +257,43 @@ export interface ConsentChangedPayload {
   version: number;
   /** What changed it. */
   reason: 'UNSUBSCRIBED' | 'COMPLAINED' | 'STAFF';
+}
+
+/**
+ * marketing.marketing-audit.recorded v1: An audit entry of marketing (docs/audit.md): an action staff did, written through the outbox in that action's transaction (recordAudit). Contacts stores it in audit_entry under the event id (a redelivery stores nothing more), where auditLog lists it. Never personal values: ids, counts and kinds only. Key: the first target id (else the workspace id).
+ */
+export const MARKETING_AUDIT_RECORDED = 'marketing.marketing-audit.recorded';
+
+/** The payload of marketing.marketing-audit.recorded v1. */
+export interface MarketingAuditRecordedPayload {
+  /**
+   * An AuditAction (infra/runtime/src/audit-actions.ts).
+   * Pattern: `^[A-Z][A-Z_]{0,63}$`.
+   */
+  action: string;
+  /** Who did it. */
+  actorUserId: string;
+  /** Their role then. */
+  actorRole: 'admin' | 'editor' | 'staff' | 'analyst' | 'platform';
+  /**
+   * What the ids name (a GraphQL type name).
+   * Pattern: `^[A-Z][A-Za-z]{1,39}$`.
+   */
+  targetType: string;
+  targetIds: string[];
+  /**
+   * The gateway's request id; null outside a request.
+   * Pattern: `^[A-Za-z0-9._-]{8,64}$`.
+   */
+  requestId: string | null;
+  /** Format: date-time. */
+  at: string;
+  /**
+   * Ids, counts and kinds: flat string, number or boolean values (checked by recordAudit and by contacts).
+   */
+  detail: {
+    [field: string]: unknown;
+  };
 }
 
 /**
@@ -298,6 +372,43 @@ export interface CustomerTierChangedPayload {
 }
 
 /**
+ * orders.orders-audit.recorded v1: An audit entry of orders-loyalty (docs/audit.md): an action staff did, written through the outbox in that action's transaction (recordAudit). Contacts stores it in audit_entry under the event id (a redelivery stores nothing more), where auditLog lists it. Never personal values: ids, counts and kinds only. Key: the first target id (else the workspace id).
+ */
+export const ORDERS_AUDIT_RECORDED = 'orders.orders-audit.recorded';
+
+/** The payload of orders.orders-audit.recorded v1. */
+export interface OrdersAuditRecordedPayload {
+  /**
+   * An AuditAction (infra/runtime/src/audit-actions.ts).
+   * Pattern: `^[A-Z][A-Z_]{0,63}$`.
+   */
+  action: string;
+  /** Who did it. */
+  actorUserId: string;
+  /** Their role then. */
+  actorRole: 'admin' | 'editor' | 'staff' | 'analyst' | 'platform';
+  /**
+   * What the ids name (a GraphQL type name).
+   * Pattern: `^[A-Z][A-Za-z]{1,39}$`.
+   */
+  targetType: string;
+  targetIds: string[];
+  /**
+   * The gateway's request id; null outside a request.
+   * Pattern: `^[A-Za-z0-9._-]{8,64}$`.
+   */
+  requestId: string | null;
+  /** Format: date-time. */
+  at: string;
+  /**
+   * Ids, counts and kinds: flat string, number or boolean values (checked by recordAudit and by contacts).
+   */
+  detail: {
+    [field: string]: unknown;
+  };
+}
+
+/**
  * orders.vouchers.issued v1: The answer to marketing.vouchers.requested: the code issued to each customer of the batch, and the customers who got none with the reason (the campaign's limits, ended or unknown). Issuing is idempotent per (campaign, batch): a redelivered request answers the same codes. Key: the campaign id.
  */
 export const VOUCHERS_ISSUED = 'orders.vouchers.issued';
@@ -330,13 +441,16 @@ export interface EventPayloads {
   [CUSTOMER_PHONES_CHANGED]: CustomerPhonesChangedPayload;
   [CUSTOMER_ZALO_LINKED]: CustomerZaloLinkedPayload;
   [FOLLOWER_PHONE_SHARED]: FollowerPhoneSharedPayload;
+  [FOLLOWERS_AUDIT_RECORDED]: FollowersAuditRecordedPayload;
   [ZALO_MESSAGE_STATUS]: ZaloMessageStatusPayload;
   [AUDIENCE_REQUESTED]: AudienceRequestedPayload;
   [CONSENT_CHANGED]: ConsentChangedPayload;
+  [MARKETING_AUDIT_RECORDED]: MarketingAuditRecordedPayload;
   [VOUCHERS_REQUESTED]: VouchersRequestedPayload;
   [BUYER_SEEN]: BuyerSeenPayload;
   [CUSTOMER_SUMMARY_CHANGED]: CustomerSummaryChangedPayload;
   [CUSTOMER_TIER_CHANGED]: CustomerTierChangedPayload;
+  [ORDERS_AUDIT_RECORDED]: OrdersAuditRecordedPayload;
   [VOUCHERS_ISSUED]: VouchersIssuedPayload;
 }
 
@@ -354,12 +468,15 @@ export const EVENT_VERSIONS = {
   [CUSTOMER_PHONES_CHANGED]: 1,
   [CUSTOMER_ZALO_LINKED]: 1,
   [FOLLOWER_PHONE_SHARED]: 1,
+  [FOLLOWERS_AUDIT_RECORDED]: 1,
   [ZALO_MESSAGE_STATUS]: 1,
   [AUDIENCE_REQUESTED]: 1,
   [CONSENT_CHANGED]: 1,
+  [MARKETING_AUDIT_RECORDED]: 1,
   [VOUCHERS_REQUESTED]: 1,
   [BUYER_SEEN]: 1,
   [CUSTOMER_SUMMARY_CHANGED]: 1,
   [CUSTOMER_TIER_CHANGED]: 1,
+  [ORDERS_AUDIT_RECORDED]: 1,
   [VOUCHERS_ISSUED]: 1,
 } as const satisfies Record<EventType, number>;

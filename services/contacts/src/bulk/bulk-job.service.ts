@@ -5,7 +5,7 @@
 // second worker) goes on from the last committed batch, so nothing applies twice.
 // Only customers that existed when the job started are considered.
 import type { DataSource, EntityManager } from 'typeorm';
-import { staffScope, startJobWorker } from '@customer-graph/runtime';
+import { AuditAction, recordAudit, staffScope, startJobWorker } from '@customer-graph/runtime';
 import type { BatchOutcome, Identity, Logger, Worker } from '@customer-graph/runtime';
 import type { CustomerFilterInput } from '../filter/filter.types';
 import { compileWhere, countWhere } from '../customers/customer.list';
@@ -15,6 +15,8 @@ import { BulkJobEntity } from './bulk-job.entity';
 import type { BulkJobRow } from './bulk-job.entity';
 import { applyAction } from './bulk.action';
 import type { BulkAction } from './bulk.action';
+import { actionDetail } from './bulk.audit';
+import { filterDetail } from '../audit/audit.details';
 
 export const BATCH_SIZE = 500;
 
@@ -36,17 +38,28 @@ export async function startJob(
   };
   // Compiling checks the filter now, so a bad one is refused before any job exists.
   const total = await countWhere(db, await compileWhere(db, scope, filter));
-  return db.getRepository(BulkJobEntity).save({
-    workspaceId: identity.workspaceId,
-    createdBy: identity.userId,
-    staffScope: scope.staffUserId,
-    // Dates become ISO strings: the filter is kept as the JSON the compiler reads back.
-    filter: JSON.parse(JSON.stringify(filter)),
-    action: action as unknown as Record<string, unknown>,
-    status: 'QUEUED',
-    total,
-    processed: 0,
-    failed: 0,
+  // One audit entry per job, with the job: its filter's kind, its action, its size.
+  return db.transaction(async (tx) => {
+    const job = await tx.getRepository(BulkJobEntity).save({
+      workspaceId: identity.workspaceId,
+      createdBy: identity.userId,
+      staffScope: scope.staffUserId,
+      // Dates become ISO strings: the filter is kept as the JSON the compiler reads back.
+      filter: JSON.parse(JSON.stringify(filter)),
+      action: action as unknown as Record<string, unknown>,
+      status: 'QUEUED',
+      total,
+      processed: 0,
+      failed: 0,
+    });
+    await recordAudit(tx, identity, {
+      action:
+        'delete' in action ? AuditAction.CUSTOMERS_DELETED : AuditAction.CUSTOMERS_BULK_UPDATED,
+      targetType: 'BulkJob',
+      targetIds: [job.id],
+      detail: { ...filterDetail(filter), ...actionDetail(action), total },
+    });
+    return job;
   });
 }
 

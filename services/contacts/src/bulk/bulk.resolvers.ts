@@ -1,4 +1,4 @@
-import { badInput, isUuid } from '@customer-graph/runtime';
+import { AuditAction, badInput, isUuid, recordAudit } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import type { CustomerFilterInput } from '../filter/filter.types';
 import { staffScope } from '@customer-graph/runtime';
@@ -9,6 +9,7 @@ import { scopeOf } from '../customers/customer.scope';
 import { BulkJobEntity } from './bulk-job.entity';
 import { startJob } from './bulk-job.service';
 import { applyAction, checkAction } from './bulk.action';
+import { actionDetail } from './bulk.audit';
 
 export const bulkResolvers: Resolvers = {
   Query: {
@@ -36,15 +37,22 @@ export const bulkResolvers: Resolvers = {
       });
       const checked = checkAction(ctx.identity, action);
       const staff = staffScope(ctx.identity);
-      const applied = await ctx.db.transaction((tx) =>
-        applyAction(
+      const applied = await ctx.db.transaction(async (tx) => {
+        const done = await applyAction(
           tx,
           ctx.workspaceId,
           checked,
           `c.workspace_id = $1 AND c.id = ANY($2::uuid[]) AND ($3::text IS NULL OR c.assigned_staff = $3)`,
           [ctx.workspaceId, ids, staff],
-        ),
-      );
+        );
+        await recordAudit(tx, ctx.identity, {
+          action: AuditAction.CUSTOMERS_BULK_UPDATED,
+          targetType: 'Customer',
+          targetIds: done.updated,
+          detail: { ...actionDetail(checked), updated: done.updated.length },
+        });
+        return done;
+      });
       const found = new Set([...applied.updated, ...applied.skipped]);
       return {
         updated: applied.updated.length,
@@ -58,9 +66,17 @@ export const bulkResolvers: Resolvers = {
         throw badInput('ids', 'give exactly one of ids or filter');
       }
       if (ids) {
-        const deleted = await ctx.db.transaction((tx) =>
-          deleteCustomersById(tx, ctx.identity, ids),
-        );
+        const deleted = await ctx.db.transaction(async (tx) => {
+          const gone = await deleteCustomersById(tx, ctx.identity, ids);
+          // The ids asked for (checked as ids by now), and how many were deleted.
+          await recordAudit(tx, ctx.identity, {
+            action: AuditAction.CUSTOMERS_DELETED,
+            targetType: 'Customer',
+            targetIds: [...new Set(ids)],
+            detail: { requested: ids.length, deleted: gone },
+          });
+          return gone;
+        });
         return { deleted, job: null };
       }
       const job = await heavy(ctx.workspaceId, async () =>

@@ -13,10 +13,10 @@ export const customFieldResolvers: Resolvers = {
   Mutation: {
     createCustomField: (_parent, { input }, ctx) => {
       // Checked field by field by validateDefinition; the GraphQL type only shapes it.
-      return createCustomField(ctx.db, ctx.workspaceId, input as CustomFieldDefinitionInput);
+      return createCustomField(ctx.db, ctx.identity, input as CustomFieldDefinitionInput);
     },
     deleteCustomField: (_parent, { key }, ctx) => {
-      return deleteCustomField(ctx.db, ctx.workspaceId, key);
+      return deleteCustomField(ctx.db, ctx.identity, key);
     },
     setWorkspacePlan: (_parent, { plan }, ctx) => {
       return setPlan(ctx.db, ctx.workspaceId, plan);

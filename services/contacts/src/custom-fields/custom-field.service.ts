@@ -2,6 +2,8 @@
 // (seed 001). Creating a field locks the workspace row, so two concurrent creations
 // cannot both take the last free place.
 import type { DataSource, EntityManager } from 'typeorm';
+import { AuditAction, recordAudit } from '@customer-graph/runtime';
+import type { Identity } from '@customer-graph/runtime';
 import { CustomFieldEntity } from './custom-field.entity';
 import type { CustomFieldRow } from './custom-field.entity';
 import { CustomFieldErrorCode, customFieldError } from './custom-field.errors';
@@ -36,9 +38,10 @@ export async function setPlan(db: DataSource, workspaceId: string, plan: Plan): 
 
 export async function createCustomField(
   db: DataSource,
-  workspaceId: string,
+  identity: Identity,
   input: CustomFieldDefinitionInput,
 ): Promise<CustomFieldRow> {
+  const { workspaceId } = identity;
   const def: CustomFieldDefinition = validateDefinition(input, 'input');
   return db.transaction(async (tx) => {
     const [{ plan }] = await tx.query('SELECT plan FROM workspace WHERE id = $1 FOR UPDATE', [
@@ -72,16 +75,24 @@ export async function createCustomField(
         { field: 'input.type', limit },
       );
     }
-    return tx.getRepository(CustomFieldEntity).save({ workspaceId, ...def });
+    const saved = await tx.getRepository(CustomFieldEntity).save({ workspaceId, ...def });
+    await recordAudit(tx, identity, {
+      action: AuditAction.CUSTOM_FIELD_CREATED,
+      targetType: 'CustomField',
+      targetIds: [def.key],
+      detail: { type: def.type },
+    });
+    return saved;
   });
 }
 
 /** Deletes a field and every customer's value of it, in one transaction. */
 export async function deleteCustomField(
   db: DataSource,
-  workspaceId: string,
+  identity: Identity,
   key: string,
 ): Promise<boolean> {
+  const { workspaceId } = identity;
   return db.transaction(async (tx) => {
     const deleted = await tx.query(
       'DELETE FROM custom_field WHERE workspace_id = $1 AND key = $2 RETURNING key',
@@ -92,11 +103,17 @@ export async function deleteCustomField(
         field: 'key',
       });
     }
-    await tx.query(
+    const [, cleared] = (await tx.query(
       `UPDATE customer SET custom = custom - $2::text, updated_at = now()
         WHERE workspace_id = $1 AND custom ? $2::text`,
       [workspaceId, key],
-    );
+    )) as [unknown, number];
+    await recordAudit(tx, identity, {
+      action: AuditAction.CUSTOM_FIELD_DELETED,
+      targetType: 'CustomField',
+      targetIds: [key],
+      detail: { customersCleared: cleared },
+    });
     return true;
   });
 }

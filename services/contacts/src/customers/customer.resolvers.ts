@@ -1,4 +1,4 @@
-import { normalisePhone } from '@customer-graph/runtime';
+import { AuditAction, normalisePhone, recordAudit } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import type { CustomerFilterInput } from '../filter/filter.types';
@@ -8,6 +8,7 @@ import { scopeOf, writerOf } from './customer.scope';
 import { createCustomer, updateCustomer } from './customer.write';
 import { FilterValueScalar, JsonScalar } from './json.scalars';
 import { heavy } from './heavy-work';
+import { patchFields } from '../audit/audit.details';
 
 export const customerResolvers: Resolvers = {
   JSON: JsonScalar,
@@ -39,11 +40,28 @@ export const customerResolvers: Resolvers = {
   Mutation: {
     createCustomer: async (_parent, { input }, ctx) => {
       const w = await writerOf(ctx);
-      return ctx.db.transaction((tx) => createCustomer(tx, w, input));
+      return ctx.db.transaction(async (tx) => {
+        const created = await createCustomer(tx, w, input);
+        await recordAudit(tx, ctx.identity, {
+          action: AuditAction.CUSTOMER_CREATED,
+          targetType: 'Customer',
+          targetIds: [created.id],
+        });
+        return created;
+      });
     },
     updateCustomer: async (_parent, { id, input }, ctx) => {
       const w = await writerOf(ctx);
-      return ctx.db.transaction((tx) => updateCustomer(tx, w, id, input));
+      return ctx.db.transaction(async (tx) => {
+        const updated = await updateCustomer(tx, w, id, input);
+        await recordAudit(tx, ctx.identity, {
+          action: AuditAction.CUSTOMER_UPDATED,
+          targetType: 'Customer',
+          targetIds: [updated.id],
+          detail: { fields: patchFields(input) },
+        });
+        return updated;
+      });
     },
   },
   CustomerConnection: {

@@ -51,6 +51,126 @@ export type Scalars = {
 };
 
 /**
+ * What an audit entry records (docs/audit.md); the same list as the runtime's
+ * `AuditAction` (infra/runtime/src/audit-actions.ts). Each says the action, what its
+ * entry's targets are, and its detail: ids, counts and kinds, never personal values.
+ */
+export type AuditAction =
+  /** setChannelConsent by staff. Customer [id]; detail.channel, detail.optedOut. */
+  | 'CHANNEL_CONSENT_CHANGED'
+  /** updateCustomers (ids) or startBulkJob (filter): as CUSTOMERS_DELETED, with the action's kinds (addTags, removeTags counts; assignStaff, setGroup). */
+  | 'CUSTOMERS_BULK_UPDATED'
+  /** deleteCustomers by ids: Customer [the ids], detail.deleted; by a filter, one entry per job when it is started: BulkJob [job id], detail.total, filter kind and fields. */
+  | 'CUSTOMERS_DELETED'
+  /** An export of many customers (docs/exports.md). ExportJob [id]; detail: counts, format. */
+  | 'CUSTOMERS_EXPORTED'
+  /** markCustomersByPhones. CustomerGroup [group]; detail: counts only. */
+  | 'CUSTOMERS_GROUP_MARKED'
+  /** A customer import (docs/imports.md). ImportJob [id]; detail: counts. */
+  | 'CUSTOMERS_IMPORTED'
+  /** mergeCustomers. Customer [survivor, ...merged]; detail.mergeId, detail.merged. */
+  | 'CUSTOMERS_MERGED'
+  /** createCustomer. Customer [id]. */
+  | 'CUSTOMER_CREATED'
+  /** exportCustomerData (docs/privacy.md). Customer [id]; detail.exportId. */
+  | 'CUSTOMER_DATA_EXPORTED'
+  /** eraseCustomer (docs/privacy.md). Customer [id]; detail.erasureId. */
+  | 'CUSTOMER_ERASED'
+  /** createCustomerList. CustomerList [id]; detail: the filter's kind and fields. */
+  | 'CUSTOMER_LIST_CREATED'
+  /** deleteCustomerList. CustomerList [id]. */
+  | 'CUSTOMER_LIST_DELETED'
+  /** updateCustomer. Customer [id]; detail.fields: the names of the fields changed. */
+  | 'CUSTOMER_UPDATED'
+  /** createCustomField. CustomField [key]; detail.type. */
+  | 'CUSTOM_FIELD_CREATED'
+  /** deleteCustomField (every customer's value of it goes). CustomField [key]. */
+  | 'CUSTOM_FIELD_DELETED'
+  /** adjustPoints. Customer [id]; detail.points (signed). The reason text is not kept. */
+  | 'LOYALTY_POINTS_ADJUSTED'
+  /** redeemPoints. Customer [id]; detail.points. */
+  | 'LOYALTY_POINTS_REDEEMED'
+  /** cancelCampaign. Campaign [id]; detail.status: what it was before. */
+  | 'MARKETING_CAMPAIGN_CANCELLED'
+  /** startCampaign by staff (not the scheduler). Campaign [id]; detail.channel. */
+  | 'MARKETING_CAMPAIGN_STARTED'
+  /** connectShop. Shop [source:shop id]. */
+  | 'SHOP_CONNECTED'
+  /** disconnectShop, when a connection was removed. Shop [source:shop id]. */
+  | 'SHOP_DISCONNECTED'
+  /** createVoucherCampaign. VoucherCampaign [id]; detail.valueType. */
+  | 'VOUCHER_CAMPAIGN_CREATED'
+  /** connectZaloOA (a new OA, or the OA re-keyed). ZaloOA [oa id]. */
+  | 'ZALO_OA_CONNECTED';
+
+/**
+ * One action staff did, as the audit trail keeps it: who, in which role, what, on which
+ * records, when and in which request. Never a personal value (no name, phone, email,
+ * address or note text): ids, counts and kinds only.
+ */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** What was done. */
+  action: AuditAction;
+  /** Their role when they did it: admin, editor, staff, analyst or platform. */
+  actorRole: Scalars['String']['output'];
+  /** The user who did it (the token's subject). */
+  actorUserId: Scalars['String']['output'];
+  /** When it was done. */
+  at: Scalars['DateTime']['output'];
+  /** Counts, kinds and ids, as a flat JSON object (each action's are in docs/audit.md). */
+  detail: Scalars['JSON']['output'];
+  /** Id of the entry (for an entry another service sent, the id of its event). */
+  id: Scalars['ID']['output'];
+  /**
+   * The request it was done in (the gateway's `x-request-id`), to find its log lines;
+   * null when no request did it.
+   */
+  requestId: Maybe<Scalars['String']['output']>;
+  /** The service that did it: contacts, followers, orders-loyalty or marketing. */
+  service: Scalars['String']['output'];
+  /** The records acted on (at most 100; an action on more names its job and gives counts). */
+  targetIds: Array<Scalars['String']['output']>;
+  /**
+   * What kind of record `targetIds` name: a type of the graph (Customer, BulkJob,
+   * CustomField, CustomerList, CustomerGroup, ZaloOA, Shop, VoucherCampaign, Campaign …).
+   */
+  targetType: Scalars['String']['output'];
+};
+
+/** A page of audit entries, newest first. */
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  /** The entries on this page with their cursors. */
+  edges: Array<AuditEntryEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+};
+
+/** An audit entry and its cursor. */
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  /** Opaque position of this entry in the list. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: AuditEntry;
+};
+
+/** Which audit entries `auditLog` lists; every part given must hold. */
+export type AuditLogFilter = {
+  /** Only these actions (1 to 50 of them). */
+  actions?: InputMaybe<Array<AuditAction>>;
+  /** Only what this user did. */
+  actorUserId?: InputMaybe<Scalars['String']['input']>;
+  /** Only entries at or after this instant. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only entries naming this record among their targets (a customer id, a job id …). */
+  targetId?: InputMaybe<Scalars['String']['input']>;
+  /** Only entries before this instant. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/**
  * A bulk action over every customer of a filter, run in the background. It survives a
  * service restart and never applies twice.
  */
@@ -1833,6 +1953,11 @@ export type Plan =
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * The workspace's audit trail, newest first, filtered: entries are kept
+   * AUDIT_RETENTION_DAYS (365 by default). `first` is at most 200. Admins only.
+   */
+  auditLog: AuditEntryConnection;
   /** A background bulk job of this workspace; null when there is none with this id. */
   bulkJob: Maybe<BulkJob>;
   /**
@@ -1920,6 +2045,13 @@ export type Query = {
    * of their own see).
    */
   workspaceView: WorkspaceView;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2430,10 +2562,15 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  BulkJob: ResolverTypeWrapper<BulkJobRow>;
+  AuditAction: AuditAction;
+  AuditEntry: ResolverTypeWrapper<AuditEntry>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AuditEntryConnection: ResolverTypeWrapper<AuditEntryConnection>;
+  AuditEntryEdge: ResolverTypeWrapper<AuditEntryEdge>;
+  AuditLogFilter: AuditLogFilter;
+  BulkJob: ResolverTypeWrapper<BulkJobRow>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   BulkJobStatus: BulkJobStatus;
   BulkUpdateResult: ResolverTypeWrapper<BulkUpdateResult>;
   Call: ResolverTypeWrapper<CallRow>;
@@ -2548,10 +2685,14 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  BulkJob: BulkJobRow;
+  AuditEntry: AuditEntry;
   String: Scalars['String']['output'];
-  Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
+  AuditEntryConnection: AuditEntryConnection;
+  AuditEntryEdge: AuditEntryEdge;
+  AuditLogFilter: AuditLogFilter;
+  BulkJob: BulkJobRow;
+  Int: Scalars['Int']['output'];
   BulkUpdateResult: BulkUpdateResult;
   Call: CallRow;
   CallConnection: CallPage;
@@ -2644,6 +2785,32 @@ export type ResolversParentTypes = ResolversObject<{
   VND: Scalars['VND']['output'];
   WorkspaceView: WorkspaceView;
   WorkspaceViewInput: WorkspaceViewInput;
+}>;
+
+export type AuditEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
+  actorRole?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorUserId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  detail?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  service?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  targetIds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  targetType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AuditEntryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AuditEntryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type BulkJobResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BulkJob'] = ResolversParentTypes['BulkJob']> = ResolversObject<{
@@ -3043,6 +3210,7 @@ export type PipelineSummaryResolvers<ContextType = Context, ParentType extends R
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   bulkJob?: Resolver<Maybe<ResolversTypes['BulkJob']>, ParentType, ContextType, RequireFields<QueryBulkJobArgs, 'id'>>;
   callProvider?: Resolver<Maybe<ResolversTypes['CallProvider']>, ParentType, ContextType>;
   callStats?: Resolver<Array<ResolversTypes['CallStats']>, ParentType, ContextType, RequireFields<QueryCallStatsArgs, 'groupBy'>>;
@@ -3154,6 +3322,9 @@ export type WorkspaceViewResolvers<ContextType = Context, ParentType extends Res
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
   BulkJob?: BulkJobResolvers<ContextType>;
   BulkUpdateResult?: BulkUpdateResultResolvers<ContextType>;
   Call?: CallResolvers<ContextType>;

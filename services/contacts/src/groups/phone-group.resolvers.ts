@@ -1,4 +1,5 @@
 import type { Resolvers } from '../generated/graphql';
+import { AuditAction, recordAudit } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import { heavy } from '../customers/heavy-work';
 import { markByPhones } from './phone-group.service';
@@ -12,7 +13,22 @@ export const phoneGroupResolvers: Resolvers = {
       return heavy(ctx.workspaceId, async () => {
         // Parsed outside the transaction, yielding between chunks.
         const parsed = await normaliseInChunks(entries, ctx.loaders.customers.e164);
-        return ctx.db.transaction((tx) => markByPhones(tx, ctx.identity, group, parsed));
+        return ctx.db.transaction(async (tx) => {
+          const marked = await markByPhones(tx, ctx.identity, group, parsed);
+          // Counts only: the numbers themselves are personal (docs/audit.md).
+          await recordAudit(tx, ctx.identity, {
+            action: AuditAction.CUSTOMERS_GROUP_MARKED,
+            targetType: 'CustomerGroup',
+            targetIds: [group],
+            detail: {
+              received: marked.received,
+              matched: marked.matched,
+              unmatched: marked.unmatched,
+              invalid: marked.invalid,
+            },
+          });
+          return marked;
+        });
       });
     },
   },

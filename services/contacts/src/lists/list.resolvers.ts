@@ -28,7 +28,7 @@ export const listResolvers: Resolvers = {
       return createList(
         ctx.db,
         await scopeOf(ctx),
-        ctx.identity.userId,
+        ctx.identity,
         name,
         filter as CustomerFilterInput,
       );
@@ -37,7 +37,7 @@ export const listResolvers: Resolvers = {
       return renameList(ctx.db, ctx.workspaceId, id, name);
     },
     deleteCustomerList: (_parent, { id }, ctx) => {
-      return deleteList(ctx.db, ctx.workspaceId, id);
+      return deleteList(ctx.db, ctx.identity, id);
     },
     splitList: async (_parent, { id, parts }, ctx) => {
       // Splitting writes nothing: whoever may read the list may split it.

@@ -2,7 +2,16 @@
 // list keeps its customers. Splitting one cuts its current members into contiguous
 // groups for campaigns, each given back as a filter.
 import type { DataSource } from 'typeorm';
-import { PublicErrorCode, badInput, isUuid, publicError } from '@customer-graph/runtime';
+import {
+  AuditAction,
+  PublicErrorCode,
+  badInput,
+  isUuid,
+  publicError,
+  recordAudit,
+} from '@customer-graph/runtime';
+import type { Identity } from '@customer-graph/runtime';
+import { filterDetail } from '../audit/audit.details';
 import type { CustomerFilterInput } from '../filter/filter.types';
 import { compileWhere, countWhere } from '../customers/customer.list';
 import type { ListScope } from '../customers/customer.list';
@@ -48,19 +57,29 @@ export async function findList(
 export async function createList(
   db: DataSource,
   scope: ListScope,
-  createdBy: string,
+  identity: Identity,
   name: string,
   filter: CustomerFilterInput,
 ): Promise<CustomerListRow> {
   const clean = listName(name);
   await compileWhere(db, scope, filter);
   return saveUnique(clean, () =>
-    db.getRepository(CustomerListEntity).save({
-      workspaceId: scope.workspaceId,
-      name: clean,
-      // Kept as JSON (dates as ISO strings), which is what the compiler reads back.
-      filter: JSON.parse(JSON.stringify(filter)),
-      createdBy,
+    db.transaction(async (tx) => {
+      const list = await tx.getRepository(CustomerListEntity).save({
+        workspaceId: scope.workspaceId,
+        name: clean,
+        // Kept as JSON (dates as ISO strings), which is what the compiler reads back.
+        filter: JSON.parse(JSON.stringify(filter)),
+        createdBy: identity.userId,
+      });
+      // Not its name: a seller may name a list after a person.
+      await recordAudit(tx, identity, {
+        action: AuditAction.CUSTOMER_LIST_CREATED,
+        targetType: 'CustomerList',
+        targetIds: [list.id],
+        detail: filterDetail(filter),
+      });
+      return list;
     }),
   );
 }
@@ -78,7 +97,8 @@ export async function renameList(
   );
 }
 
-export async function deleteList(db: DataSource, workspaceId: string, id: string) {
+export async function deleteList(db: DataSource, identity: Identity, id: string) {
+  const { workspaceId } = identity;
   await findList(db, workspaceId, id);
   // A list that other lists name (`inList`) cannot go: they would stop compiling.
   const [user] = await db.query(
@@ -94,10 +114,17 @@ export async function deleteList(db: DataSource, workspaceId: string, id: string
       { field: 'id' },
     );
   }
-  await db.query('DELETE FROM customer_list WHERE workspace_id = $1 AND id = $2', [
-    workspaceId,
-    id,
-  ]);
+  await db.transaction(async (tx) => {
+    await tx.query('DELETE FROM customer_list WHERE workspace_id = $1 AND id = $2', [
+      workspaceId,
+      id,
+    ]);
+    await recordAudit(tx, identity, {
+      action: AuditAction.CUSTOMER_LIST_DELETED,
+      targetType: 'CustomerList',
+      targetIds: [id],
+    });
+  });
   return true;
 }
 

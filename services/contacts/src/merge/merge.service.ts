@@ -7,7 +7,7 @@
 // changed. Every refusal comes before the first write, or rolls it back: nothing
 // changes.
 import type { DataSource } from 'typeorm';
-import { appendEvents } from '@customer-graph/runtime';
+import { AuditAction, appendEvents, recordAudit } from '@customer-graph/runtime';
 import type { AnyEvent, Identity } from '@customer-graph/runtime';
 import type { CustomFieldRow } from '../custom-fields/custom-field.entity';
 import { customerAssigned, customerPhonesChanged } from '../customers/customer.events';
@@ -74,6 +74,12 @@ export async function mergeCustomers(
       }),
       ...survivorEvents(workspaceId, survivor, plan),
     ]);
+    await recordAudit(tx, identity, {
+      action: AuditAction.CUSTOMERS_MERGED,
+      targetType: 'Customer',
+      targetIds: [plan.survivorId, ...plan.mergedIds],
+      detail: { mergeId: written.id, merged: plan.mergedIds.length },
+    });
     return {
       ...outcome,
       id: written.id,

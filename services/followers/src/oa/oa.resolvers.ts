@@ -1,4 +1,10 @@
-import { PublicErrorCode, badInput, publicError } from '@customer-graph/runtime';
+import {
+  AuditAction,
+  PublicErrorCode,
+  badInput,
+  publicError,
+  recordAudit,
+} from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { ZaloOAEntity } from './oa.entity';
@@ -22,8 +28,10 @@ export const oaResolvers: Resolvers = {
       // A claim is PENDING until an event signed with its secret arrives (webhook):
       // other workspaces' pending claims on the OA do not block this one, a CONNECTED
       // one does. Re-keying the OA a workspace already has keeps it CONNECTED.
-      const rows = await ctx.db.query(
-        `INSERT INTO zalo_oa (workspace_id, oa_id, app_id, secret_key, status, claimed_at)
+      // The connection and its audit entry (through the outbox) commit together.
+      const rows = await ctx.db.transaction(async (tx) => {
+        const claimed = await tx.query(
+          `INSERT INTO zalo_oa (workspace_id, oa_id, app_id, secret_key, status, claimed_at)
          SELECT $1, $2, $3, $4, 'PENDING', now()
           WHERE NOT EXISTS (SELECT 1 FROM zalo_oa
                              WHERE oa_id = $2 AND status = 'CONNECTED' AND workspace_id <> $1)
@@ -35,13 +43,23 @@ export const oaResolvers: Resolvers = {
            secret_key = EXCLUDED.secret_key, claimed_at = now()
          RETURNING oa_id AS "oaId", app_id AS "appId", status,
                    claimed_at AS "claimedAt", connected_at AS "connectedAt"`,
-        [
-          ctx.workspaceId,
-          oaId,
-          appId,
-          ctx.secrets.seal(secretKey, oaSecretContext(ctx.workspaceId, oaId)),
-        ],
-      );
+          [
+            ctx.workspaceId,
+            oaId,
+            appId,
+            ctx.secrets.seal(secretKey, oaSecretContext(ctx.workspaceId, oaId)),
+          ],
+        );
+        if (claimed.length > 0) {
+          await recordAudit(tx, ctx.identity, {
+            action: AuditAction.ZALO_OA_CONNECTED,
+            targetType: 'ZaloOA',
+            targetIds: [oaId],
+            detail: { status: claimed[0].status },
+          });
+        }
+        return claimed;
+      });
       oaDirectory(ctx.db).forget();
       if (rows.length === 0) {
         throw publicError(

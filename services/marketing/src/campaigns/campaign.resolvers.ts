@@ -30,8 +30,8 @@ export const campaignResolvers: Resolvers = {
     updateCampaign: (_root, { id, input }, ctx) =>
       updateCampaign(ctx.db, ctx.workspaceId, id, input),
     scheduleCampaign: (_root, { id, at }, ctx) => scheduleCampaign(ctx.db, ctx.workspaceId, id, at),
-    startCampaign: (_root, { id }, ctx) => startCampaign(ctx.db, ctx.workspaceId, id),
-    cancelCampaign: (_root, { id }, ctx) => cancelCampaign(ctx.db, ctx.workspaceId, id),
+    startCampaign: (_root, { id }, ctx) => startCampaign(ctx.db, ctx.identity, id),
+    cancelCampaign: (_root, { id }, ctx) => cancelCampaign(ctx.db, ctx.identity, id),
   },
   Campaign: {
     audienceCount: (c) =>

@@ -1,7 +1,8 @@
 // Campaigns written by staff (workspace.edit): create, replace, schedule, cancel.
 // Starting is campaign.start.ts. Every value is checked before anything is written.
 import type { DataSource, EntityManager } from 'typeorm';
-import { badInput, isUuid } from '@customer-graph/runtime';
+import { AuditAction, badInput, isUuid, recordAudit } from '@customer-graph/runtime';
+import type { Identity } from '@customer-graph/runtime';
 import type { CampaignInput } from '../generated/graphql';
 import { CAMPAIGN_SELECT } from './campaign.entity';
 import type { CampaignRow, CampaignStatus } from './campaign.entity';
@@ -118,9 +119,10 @@ export async function scheduleCampaign(
  */
 export async function cancelCampaign(
   db: DataSource,
-  workspaceId: string,
+  identity: Identity,
   id: string,
 ): Promise<CampaignRow> {
+  const { workspaceId } = identity;
   return db.transaction(async (tx) => {
     const held = await lockCampaign(tx, workspaceId, id, 'id');
     if (held.status === 'CANCELLED') return held;
@@ -131,6 +133,12 @@ export async function cancelCampaign(
         WHERE c.workspace_id = $1 AND c.id = $2 RETURNING ${CAMPAIGN_SELECT}`,
       [workspaceId, id],
     );
+    await recordAudit(tx, identity, {
+      action: AuditAction.MARKETING_CAMPAIGN_CANCELLED,
+      targetType: 'Campaign',
+      targetIds: [row.id],
+      detail: { status: held.status },
+    });
     return row;
   });
 }

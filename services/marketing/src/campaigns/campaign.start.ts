@@ -4,7 +4,14 @@
 // the answer). started_at is also the created_at of every message of the campaign, so
 // they all sit in one monthly partition, created here first if missing.
 import type { DataSource, EntityManager } from 'typeorm';
-import { AUDIENCE_REQUESTED, appendEvent, createEvent } from '@customer-graph/runtime';
+import {
+  AUDIENCE_REQUESTED,
+  AuditAction,
+  appendEvent,
+  createEvent,
+  recordAudit,
+} from '@customer-graph/runtime';
+import type { Identity } from '@customer-graph/runtime';
 import { ensureMonths } from '../messages/message.partitions';
 import { CAMPAIGN_SELECT } from './campaign.entity';
 import type { CampaignRow } from './campaign.entity';
@@ -41,14 +48,25 @@ export async function startLocked(
 
 export async function startCampaign(
   db: DataSource,
-  workspaceId: string,
+  identity: Identity,
   id: string,
 ): Promise<CampaignRow> {
   const startedAt = new Date();
   await ensureMonths(db, startedAt, startedAt);
-  return db.transaction(async (tx) =>
-    startLocked(tx, await lockCampaign(tx, workspaceId, id, 'id'), startedAt),
-  );
+  return db.transaction(async (tx) => {
+    const row = await startLocked(
+      tx,
+      await lockCampaign(tx, identity.workspaceId, id, 'id'),
+      startedAt,
+    );
+    await recordAudit(tx, identity, {
+      action: AuditAction.MARKETING_CAMPAIGN_STARTED,
+      targetType: 'Campaign',
+      targetIds: [row.id],
+      detail: { channel: row.channel },
+    });
+    return row;
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 // Consent on the customer page: `Customer.channelConsents` and `setChannelConsent`.
+import { AuditAction, recordAudit } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { recordConsents } from './consent.record';
@@ -25,6 +26,12 @@ export const consentResolvers: Resolvers = {
             changedAt: new Date(),
           },
         ]);
+        await recordAudit(tx, ctx.identity, {
+          action: AuditAction.CHANNEL_CONSENT_CHANGED,
+          targetType: 'Customer',
+          targetIds: [id],
+          detail: { channel, optedOut },
+        });
         const [row]: ChannelConsentRow[] = await tx.query(
           `SELECT ${CONSENT_COLUMNS} FROM channel_consent c
             WHERE c.workspace_id = $1 AND c.customer_id = $2 AND c.channel = $3`,

@@ -3,7 +3,8 @@
 // first (the reconciliation runs under the same lock).
 import type { DataSource } from 'typeorm';
 import { GraphQLError } from 'graphql';
-import { badInput } from '@customer-graph/runtime';
+import { AuditAction, badInput, recordAudit } from '@customer-graph/runtime';
+import type { Identity } from '@customer-graph/runtime';
 import { insertEntries, lockBalances, saveBalances } from './loyalty.ledger';
 import { readProgram } from './loyalty.program';
 import { reconcileLoyalty } from './loyalty.reconcile';
@@ -18,10 +19,11 @@ export interface PointsChange {
 
 export async function changePoints(
   db: DataSource,
-  workspaceId: string,
+  identity: Identity,
   kind: 'REDEEM' | 'ADJUST',
   change: PointsChange,
 ) {
+  const { workspaceId } = identity;
   const reason = change.reason.trim();
   if (!reason || reason.length > 500) throw badInput('reason', 'a reason of 1 to 500 characters');
   if (
@@ -74,6 +76,16 @@ export async function changePoints(
       stored.program.expiryMonths,
     );
     await saveBalances(tx, workspaceId, stored.program, stored.revision, [state]);
+    // The points, not the reason: it is free text staff wrote.
+    await recordAudit(tx, identity, {
+      action:
+        kind === 'ADJUST'
+          ? AuditAction.LOYALTY_POINTS_ADJUSTED
+          : AuditAction.LOYALTY_POINTS_REDEEMED,
+      targetType: 'Customer',
+      targetIds: [state.customerId],
+      detail: { points: change.points },
+    });
     return { customerId: state.customerId };
   });
 }

@@ -57,7 +57,7 @@ export const loyaltyResolvers: Resolvers = {
     redeemPoints: async (_root, args, ctx) => {
       // A merged customer's id names its survivor: the points are the survivor's.
       const customerId = await ctx.loaders.customerAccess.currentId.load(args.customerId);
-      await changePoints(ctx.db, ctx.workspaceId, 'REDEEM', {
+      await changePoints(ctx.db, ctx.identity, 'REDEEM', {
         ...args,
         customerId,
         person: ctx.access.identity.userId,
@@ -67,7 +67,7 @@ export const loyaltyResolvers: Resolvers = {
     adjustPoints: async (_root, args, ctx) => {
       // A merged customer's id names its survivor: the points are the survivor's.
       const customerId = await ctx.loaders.customerAccess.currentId.load(args.customerId);
-      await changePoints(ctx.db, ctx.workspaceId, 'ADJUST', {
+      await changePoints(ctx.db, ctx.identity, 'ADJUST', {
         ...args,
         customerId,
         person: ctx.access.identity.userId,

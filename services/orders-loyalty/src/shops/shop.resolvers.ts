@@ -1,6 +1,12 @@
 // Shop connections: which marketplace shops push their orders' statuses to this
 // workspace. The partner key goes in sealed and never comes out.
-import { PublicErrorCode, badInput, publicError } from '@customer-graph/runtime';
+import {
+  AuditAction,
+  PublicErrorCode,
+  badInput,
+  publicError,
+  recordAudit,
+} from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers, Shop } from '../generated/graphql';
 import { CONNECTABLE_SOURCES, SHOP_CONNECTION_PUBLIC } from './shop.entity';
@@ -64,7 +70,7 @@ export const shopResolvers: Resolvers = {
             `a workspace connects at most ${MAX_SHOPS_PER_WORKSPACE} shops: disconnect one first`,
           );
         }
-        return tx.query(
+        const claimed: Shop[] = await tx.query(
           `INSERT INTO shop_connection (workspace_id, source, shop_id, partner_key, status, claimed_at)
          SELECT $1, $2, $3, $4, 'PENDING', now()
           WHERE NOT EXISTS (SELECT 1 FROM shop_connection
@@ -75,6 +81,15 @@ export const shopResolvers: Resolvers = {
          RETURNING ${SHOP_CONNECTION_PUBLIC}`,
           [ctx.workspaceId, source, shopId, sealed],
         );
+        if (claimed.length > 0) {
+          await recordAudit(tx, ctx.identity, {
+            action: AuditAction.SHOP_CONNECTED,
+            targetType: 'Shop',
+            targetIds: [`${source}:${shopId}`],
+            detail: { source, status: claimed[0].status },
+          });
+        }
+        return claimed;
       });
       shopDirectory(ctx.db).forget();
       if (rows.length === 0) {
@@ -87,10 +102,21 @@ export const shopResolvers: Resolvers = {
       return rows[0];
     },
     disconnectShop: async (_parent, { source, shopId }, ctx) => {
-      const [, count] = (await ctx.db.query(
-        'DELETE FROM shop_connection WHERE workspace_id = $1 AND source = $2 AND shop_id = $3',
-        [ctx.workspaceId, source, shopId],
-      )) as [unknown, number];
+      const count = await ctx.db.transaction(async (tx) => {
+        const [, deleted] = (await tx.query(
+          'DELETE FROM shop_connection WHERE workspace_id = $1 AND source = $2 AND shop_id = $3',
+          [ctx.workspaceId, source, shopId],
+        )) as [unknown, number];
+        if (deleted > 0) {
+          await recordAudit(tx, ctx.identity, {
+            action: AuditAction.SHOP_DISCONNECTED,
+            targetType: 'Shop',
+            targetIds: [`${source}:${shopId}`],
+            detail: { source },
+          });
+        }
+        return deleted;
+      });
       shopDirectory(ctx.db).forget();
       return count > 0;
     },

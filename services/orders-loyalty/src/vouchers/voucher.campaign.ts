@@ -1,7 +1,8 @@
 // Voucher campaigns: create, replace, end (workspace.edit). Every value is checked
 // before anything is written; a bad one is BAD_USER_INPUT naming its input field.
 import type { DataSource } from 'typeorm';
-import { badInput, isUuid } from '@customer-graph/runtime';
+import { AuditAction, badInput, isUuid, recordAudit } from '@customer-graph/runtime';
+import type { Identity } from '@customer-graph/runtime';
 import type { VoucherCampaignInput } from '../generated/graphql';
 import { CAMPAIGN_SELECT } from './voucher.entity';
 import type { VoucherCampaignRow } from './voucher.entity';
@@ -90,17 +91,25 @@ const PARAMS = (c: CheckedCampaign) => [
 
 export async function createCampaign(
   db: DataSource,
-  workspaceId: string,
+  identity: Identity,
   input: VoucherCampaignInput,
 ): Promise<VoucherCampaignRow> {
   const c = checkCampaign(input);
-  const [row]: VoucherCampaignRow[] = await db.query(
-    `INSERT INTO voucher_campaign AS c (workspace_id, name, value_type, value, minimum_order,
-       maximum_discount, valid_from, valid_to, limit_per_customer, limit_total)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${CAMPAIGN_SELECT}`,
-    [workspaceId, ...PARAMS(c)],
-  );
-  return row;
+  return db.transaction(async (tx) => {
+    const [row]: VoucherCampaignRow[] = await tx.query(
+      `INSERT INTO voucher_campaign AS c (workspace_id, name, value_type, value, minimum_order,
+         maximum_discount, valid_from, valid_to, limit_per_customer, limit_total)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${CAMPAIGN_SELECT}`,
+      [identity.workspaceId, ...PARAMS(c)],
+    );
+    await recordAudit(tx, identity, {
+      action: AuditAction.VOUCHER_CAMPAIGN_CREATED,
+      targetType: 'VoucherCampaign',
+      targetIds: [row.id],
+      detail: { valueType: row.valueType },
+    });
+    return row;
+  });
 }
 
 /** The campaign, locked for the transaction; NOT_FOUND (naming `field`) when none. */

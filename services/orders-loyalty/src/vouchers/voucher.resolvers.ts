@@ -33,8 +33,7 @@ export const voucherResolvers: Resolvers = {
       listCampaigns(ctx.db, ctx.workspaceId, args, info),
   },
   Mutation: {
-    createVoucherCampaign: (_root, { input }, ctx) =>
-      createCampaign(ctx.db, ctx.workspaceId, input),
+    createVoucherCampaign: (_root, { input }, ctx) => createCampaign(ctx.db, ctx.identity, input),
     updateVoucherCampaign: (_root, { id, input }, ctx) =>
       updateCampaign(ctx.db, ctx.workspaceId, id, input),
     endVoucherCampaign: (_root, { id }, ctx) => endCampaign(ctx.db, ctx.workspaceId, id),
