@@ -17,6 +17,8 @@ import type { CallProviderView } from '../calls/call.provider';
 import type { CallStatsRow } from '../calls/call.stats';
 import type { MergeOutcome } from '../merge/merge.types';
 import type { MergeAuditRow } from '../merge/merge.audit';
+import type { RememberedPhoneRow, RememberedPage } from '../groups/remembered.service';
+import type { CustomerImportRow, CustomerImportErrorRow } from '../imports/import.entity';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -856,11 +858,11 @@ export type CustomerImportJob = {
   /** A dry run: counts what would happen and writes no customer. */
   dryRun: Scalars['Boolean']['output'];
   /**
-   * Where to download the refused rows as CSV (their cells, with the line and the
-   * reason), with the same bearer token; null until the import is done, or when no row
-   * was refused. Expires after a day.
+   * The refused rows as CSV (their cells as read, then the line and the reason), to
+   * download with the same bearer token; null until the import is done, or when no row
+   * was refused. Kept for a day.
    */
-  errorFileUrl: Maybe<Scalars['String']['output']>;
+  errorFile: Maybe<DownloadableFile>;
   /** The refused rows by line. `first` is at most 100. */
   errors: CustomerImportErrorConnection;
   /** Rows refused; each is in `errors`. */
@@ -1287,6 +1289,27 @@ export type DetailTabsSource =
   | 'USER'
   /** The workspace's default, set by an admin (`saveWorkspaceView`). */
   | 'WORKSPACE';
+
+/**
+ * A file kept for a day: an export, the failed rows of an import, a person's data.
+ * Downloaded at `url` on the gateway with GET and a bearer token of its workspace
+ * (docs/files.md).
+ */
+export type DownloadableFile = {
+  __typename?: 'DownloadableFile';
+  /** Its size in bytes. */
+  byteSize: Scalars['Float']['output'];
+  /** Its media type, e.g. `text/csv; charset=utf-8`. */
+  contentType: Scalars['String']['output'];
+  /** When it is deleted. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The file's id. */
+  id: Scalars['ID']['output'];
+  /** Its name, as the download names it. */
+  name: Scalars['String']['output'];
+  /** Where the gateway serves it: `/files/<id>`, relative to the GraphQL endpoint's origin. */
+  url: Scalars['String']['output'];
+};
 
 /** An id of the customer on another platform. */
 export type ExternalId = {
@@ -2746,15 +2769,15 @@ export type ResolversTypes = ResolversObject<{
   CustomerGroupFilter: CustomerGroupFilter;
   CustomerImportColumn: ResolverTypeWrapper<CustomerImportColumn>;
   CustomerImportColumnInput: CustomerImportColumnInput;
-  CustomerImportError: ResolverTypeWrapper<CustomerImportError>;
-  CustomerImportErrorConnection: ResolverTypeWrapper<CustomerImportErrorConnection>;
-  CustomerImportErrorEdge: ResolverTypeWrapper<CustomerImportErrorEdge>;
+  CustomerImportError: ResolverTypeWrapper<CustomerImportErrorRow>;
+  CustomerImportErrorConnection: ResolverTypeWrapper<Omit<CustomerImportErrorConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerImportErrorEdge']> }>;
+  CustomerImportErrorEdge: ResolverTypeWrapper<Omit<CustomerImportErrorEdge, 'node'> & { node: ResolversTypes['CustomerImportError'] }>;
   CustomerImportField: CustomerImportField;
   CustomerImportFormat: CustomerImportFormat;
   CustomerImportInput: CustomerImportInput;
-  CustomerImportJob: ResolverTypeWrapper<CustomerImportJob>;
-  CustomerImportJobConnection: ResolverTypeWrapper<CustomerImportJobConnection>;
-  CustomerImportJobEdge: ResolverTypeWrapper<CustomerImportJobEdge>;
+  CustomerImportJob: ResolverTypeWrapper<CustomerImportRow>;
+  CustomerImportJobConnection: ResolverTypeWrapper<Omit<CustomerImportJobConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerImportJobEdge']> }>;
+  CustomerImportJobEdge: ResolverTypeWrapper<Omit<CustomerImportJobEdge, 'node'> & { node: ResolversTypes['CustomerImportJob'] }>;
   CustomerImportStatus: CustomerImportStatus;
   CustomerInput: CustomerInput;
   CustomerList: ResolverTypeWrapper<CustomerListRow>;
@@ -2778,6 +2801,7 @@ export type ResolversTypes = ResolversObject<{
   DateTimeFilter: DateTimeFilter;
   DeleteCustomersResult: ResolverTypeWrapper<Omit<DeleteCustomersResult, 'job'> & { job?: Maybe<ResolversTypes['BulkJob']> }>;
   DetailTabsSource: DetailTabsSource;
+  DownloadableFile: ResolverTypeWrapper<DownloadableFile>;
   ExternalId: ResolverTypeWrapper<ExternalId>;
   ExternalIdInput: ExternalIdInput;
   ExternalIdSource: ExternalIdSource;
@@ -2815,9 +2839,9 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<{}>;
   RecordCallsResult: ResolverTypeWrapper<RecordCallsResult>;
   RejectedCall: ResolverTypeWrapper<RejectedCall>;
-  RememberedPhone: ResolverTypeWrapper<RememberedPhone>;
-  RememberedPhoneConnection: ResolverTypeWrapper<RememberedPhoneConnection>;
-  RememberedPhoneEdge: ResolverTypeWrapper<RememberedPhoneEdge>;
+  RememberedPhone: ResolverTypeWrapper<RememberedPhoneRow>;
+  RememberedPhoneConnection: ResolverTypeWrapper<RememberedPage>;
+  RememberedPhoneEdge: ResolverTypeWrapper<Omit<RememberedPhoneEdge, 'node'> & { node: ResolversTypes['RememberedPhone'] }>;
   SameNumberCustomerConnection: ResolverTypeWrapper<SameNumberPage>;
   SameNumberCustomerEdge: ResolverTypeWrapper<Omit<SameNumberCustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
   SortDirection: SortDirection;
@@ -2871,13 +2895,13 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerGroupFilter: CustomerGroupFilter;
   CustomerImportColumn: CustomerImportColumn;
   CustomerImportColumnInput: CustomerImportColumnInput;
-  CustomerImportError: CustomerImportError;
-  CustomerImportErrorConnection: CustomerImportErrorConnection;
-  CustomerImportErrorEdge: CustomerImportErrorEdge;
+  CustomerImportError: CustomerImportErrorRow;
+  CustomerImportErrorConnection: Omit<CustomerImportErrorConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerImportErrorEdge']> };
+  CustomerImportErrorEdge: Omit<CustomerImportErrorEdge, 'node'> & { node: ResolversParentTypes['CustomerImportError'] };
   CustomerImportInput: CustomerImportInput;
-  CustomerImportJob: CustomerImportJob;
-  CustomerImportJobConnection: CustomerImportJobConnection;
-  CustomerImportJobEdge: CustomerImportJobEdge;
+  CustomerImportJob: CustomerImportRow;
+  CustomerImportJobConnection: Omit<CustomerImportJobConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerImportJobEdge']> };
+  CustomerImportJobEdge: Omit<CustomerImportJobEdge, 'node'> & { node: ResolversParentTypes['CustomerImportJob'] };
   CustomerInput: CustomerInput;
   CustomerList: CustomerListRow;
   CustomerListPart: CustomerListPart;
@@ -2897,6 +2921,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   DateTimeFilter: DateTimeFilter;
   DeleteCustomersResult: Omit<DeleteCustomersResult, 'job'> & { job?: Maybe<ResolversParentTypes['BulkJob']> };
+  DownloadableFile: DownloadableFile;
   ExternalId: ExternalId;
   ExternalIdInput: ExternalIdInput;
   FilterValue: Scalars['FilterValue']['output'];
@@ -2929,9 +2954,9 @@ export type ResolversParentTypes = ResolversObject<{
   Query: {};
   RecordCallsResult: RecordCallsResult;
   RejectedCall: RejectedCall;
-  RememberedPhone: RememberedPhone;
-  RememberedPhoneConnection: RememberedPhoneConnection;
-  RememberedPhoneEdge: RememberedPhoneEdge;
+  RememberedPhone: RememberedPhoneRow;
+  RememberedPhoneConnection: RememberedPage;
+  RememberedPhoneEdge: Omit<RememberedPhoneEdge, 'node'> & { node: ResolversParentTypes['RememberedPhone'] };
   SameNumberCustomerConnection: SameNumberPage;
   SameNumberCustomerEdge: Omit<SameNumberCustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
   StringFilter: StringFilter;
@@ -3118,7 +3143,7 @@ export type CustomerImportJobResolvers<ContextType = Context, ParentType extends
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  errorFileUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errorFile?: Resolver<Maybe<ResolversTypes['DownloadableFile']>, ParentType, ContextType>;
   errors?: Resolver<ResolversTypes['CustomerImportErrorConnection'], ParentType, ContextType, RequireFields<CustomerImportJobErrorsArgs, 'first'>>;
   failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   failure?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3226,6 +3251,16 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type DeleteCustomersResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteCustomersResult'] = ResolversParentTypes['DeleteCustomersResult']> = ResolversObject<{
   deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['BulkJob']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DownloadableFileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DownloadableFile'] = ResolversParentTypes['DownloadableFile']> = ResolversObject<{
+  byteSize?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -3570,6 +3605,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   DeleteCustomersResult?: DeleteCustomersResultResolvers<ContextType>;
+  DownloadableFile?: DownloadableFileResolvers<ContextType>;
   ExternalId?: ExternalIdResolvers<ContextType>;
   FilterValue?: GraphQLScalarType;
   InvalidPhoneRow?: InvalidPhoneRowResolvers<ContextType>;
