@@ -85,21 +85,21 @@ async function claim(tx: EntityManager, claims: { phone: PhoneRef; candidate: st
 
 /**
  * The owner of each phone (distinct phones), aligned with them: at most three
- * statements. A phone nobody has is claimed for `candidates[i]` when given (an import
+ * statements. A phone nobody has is claimed for `given[i]` when there is one (an import
  * matched its row to a customer by email: that customer gets the phone), else for a
  * new id; `isNew` says this transaction claimed it for its candidate.
  */
 export async function ownersOf(
   tx: EntityManager,
   phones: PhoneRef[],
-  candidates?: readonly (string | null)[],
+  given?: readonly (string | null)[],
 ): Promise<PhoneOwner[]> {
   if (phones.length === 0) return [];
   const found = await lookup(tx, phones);
   const claims = phones.flatMap((phone, i) =>
     found[i].owner
       ? []
-      : [{ phone, candidate: found[i].existing ?? candidates?.[i] ?? randomUUID(), i }],
+      : [{ phone, candidate: found[i].existing ?? given?.[i] ?? randomUUID(), i }],
   );
   const claimed = claims.length > 0 ? await claim(tx, claims) : new Map<string, string>();
   const candidates = new Map(claims.map((c) => [c.i, c]));

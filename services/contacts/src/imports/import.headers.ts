@@ -93,7 +93,8 @@ function readMapping(
   mapping.forEach((m, i) => {
     const at = `input.mapping[${i}]`;
     const folded = foldHeader(m.header);
-    if (!present.has(folded)) throw badInput(`${at}.header`, `the file has no column "${m.header}"`);
+    if (!present.has(folded))
+      throw badInput(`${at}.header`, `the file has no column "${m.header}"`);
     if (byHeader.has(folded)) throw badInput(`${at}.header`, `"${m.header}" is mapped twice`);
     if (m.field === 'CUSTOM') {
       const def = m.customFieldKey ? fields.get(m.customFieldKey) : undefined;
@@ -106,7 +107,10 @@ function readMapping(
         );
       }
       if (def.type === 'TABLE') {
-        throw badInput(`${at}.customFieldKey`, `"${def.key}" is a TABLE field: it cannot be imported`);
+        throw badInput(
+          `${at}.customFieldKey`,
+          `"${def.key}" is a TABLE field: it cannot be imported`,
+        );
       }
     } else if (m.customFieldKey != null) {
       throw badInput(`${at}.customFieldKey`, 'only a CUSTOM column names a custom field');

@@ -7,7 +7,15 @@ import type { Gender } from '../customers/customer.entity';
 import * as check from '../customers/customer.input';
 import type { CustomFieldRow } from '../custom-fields/custom-field.entity';
 import type { ImportColumn, ImportField } from './import.headers';
-import { BadCell, checked, readBirthday, readCustom, readGender, readPhone, readTags } from './import.values';
+import {
+  BadCell,
+  checked,
+  readBirthday,
+  readCustom,
+  readGender,
+  readPhone,
+  readTags,
+} from './import.values';
 
 /** A record as read from the file: its first line and its cells. */
 export interface ImportRecord {
@@ -80,7 +88,11 @@ export function readRow(
   };
   const errors: RowError[] = [];
   for (const column of columns) {
-    const cell = (cells[column.index] ?? '').normalize('NFC').trim();
+    // A ' before a formula character is how the file of refused rows escapes it.
+    const cell = (cells[column.index] ?? '')
+      .normalize('NFC')
+      .trim()
+      .replace(/^'(?=[=+\-@])/, '');
     if (cell === '') continue;
     try {
       const text = TEXT[column.field];

@@ -152,7 +152,11 @@ async function upsertRound(
     await tx.query(
       `DELETE FROM phone_owner o USING unnest($2::text[], $3::uuid[]) AS r(e164, id)
         WHERE o.workspace_id = $1 AND o.e164 = r.e164 AND o.customer_id = r.id`,
-      [workspaceId, refusedClaims.map((t) => t.row.phone!.e164), refusedClaims.map((t) => t.customerId)],
+      [
+        workspaceId,
+        refusedClaims.map((t) => t.row.phone!.e164),
+        refusedClaims.map((t) => t.customerId),
+      ],
     );
   }
   const created = accepted.filter((t) => t.isNew);
@@ -240,7 +244,8 @@ async function updateCustomers(
 ): Promise<Set<string>> {
   const changed = new Set<string>();
   if (existing.length === 0) return changed;
-  const differs = (column: string) => `(x.${column} IS NOT NULL AND x.${column} IS DISTINCT FROM c.${column})`;
+  const differs = (column: string) =>
+    `(x.${column} IS NOT NULL AND x.${column} IS DISTINCT FROM c.${column})`;
   const [rows] = (await tx.query(
     `UPDATE customer c SET
        name = COALESCE(x.name, c.name), name_search = COALESCE(x.name_search, c.name_search),

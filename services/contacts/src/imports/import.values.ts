@@ -108,10 +108,17 @@ export function readNumber(cell: string): number {
   const lastComma = text.lastIndexOf(',');
   if (lastDot !== -1 && lastComma !== -1) {
     const decimal = lastDot > lastComma ? '.' : ',';
-    text = text.split(decimal === '.' ? ',' : '.').join('').replace(',', '.');
+    text = text
+      .split(decimal === '.' ? ',' : '.')
+      .join('')
+      .replace(',', '.');
   } else {
     const mark = lastDot !== -1 ? '.' : lastComma !== -1 ? ',' : null;
-    if (mark && new RegExp(`^-?\\d{1,3}(\\${mark}\\d{3})+$`).test(text) && text.split(mark).length > 2) {
+    if (
+      mark &&
+      new RegExp(`^-?\\d{1,3}(\\${mark}\\d{3})+$`).test(text) &&
+      text.split(mark).length > 2
+    ) {
       text = text.split(mark).join('');
     } else if (mark === ',') {
       text = text.replace(',', '.');
