@@ -18,4 +18,8 @@ export const mappers: Record<string, string> = {
   CallStats: '../calls/call.stats#CallStatsRow',
   CustomerMerge: '../merge/merge.types#MergeOutcome',
   MergeAudit: '../merge/merge.audit#MergeAuditRow',
+  RememberedPhone: '../groups/remembered.service#RememberedPhoneRow',
+  RememberedPhoneConnection: '../groups/remembered.service#RememberedPage',
+  CustomerImportJob: '../imports/import.entity#CustomerImportRow',
+  CustomerImportError: '../imports/import.entity#CustomerImportErrorRow',
 };

@@ -20,6 +20,7 @@ import { callsModule } from './calls/calls.module';
 import { mergeModule } from './merge/merge.module';
 import { consentModule } from './consent/consent.module';
 import { audienceModule } from './audience/audience.module';
+import { importsModule } from './imports/imports.module';
 import { filesModule } from './files/files.module';
 import { auditModule } from './audit/audit.module';
 import { storeAuditEntry } from './audit/audit.store';
@@ -68,6 +69,7 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     mergeModule,
     consentModule,
     audienceModule,
+    importsModule,
     filesModule,
     auditModule,
   ],

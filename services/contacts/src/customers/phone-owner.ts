@@ -20,7 +20,10 @@ export interface PhoneRef {
 
 export interface PhoneOwner {
   customerId: string;
-  /** This transaction claimed the phone for a new id: the caller must create the customer. */
+  /**
+   * This transaction claimed the phone for its candidate (a new id unless the caller
+   * gave one): the caller must create that customer, or give the given one the phone.
+   */
   isNew: boolean;
 }
 
@@ -80,12 +83,23 @@ async function claim(tx: EntityManager, claims: { phone: PhoneRef; candidate: st
   return new Map(owners.map((o) => [keyOf({ workspaceId: o.ws, e164: o.e164 }), o.customer_id]));
 }
 
-/** The owner of each phone (distinct phones), aligned with them: at most three statements. */
-export async function ownersOf(tx: EntityManager, phones: PhoneRef[]): Promise<PhoneOwner[]> {
+/**
+ * The owner of each phone (distinct phones), aligned with them: at most three
+ * statements. A phone nobody has is claimed for `given[i]` when there is one (an import
+ * matched its row to a customer by email: that customer gets the phone), else for a
+ * new id; `isNew` says this transaction claimed it for its candidate.
+ */
+export async function ownersOf(
+  tx: EntityManager,
+  phones: PhoneRef[],
+  given?: readonly (string | null)[],
+): Promise<PhoneOwner[]> {
   if (phones.length === 0) return [];
   const found = await lookup(tx, phones);
   const claims = phones.flatMap((phone, i) =>
-    found[i].owner ? [] : [{ phone, candidate: found[i].existing ?? randomUUID(), i }],
+    found[i].owner
+      ? []
+      : [{ phone, candidate: found[i].existing ?? given?.[i] ?? randomUUID(), i }],
   );
   const claimed = claims.length > 0 ? await claim(tx, claims) : new Map<string, string>();
   const candidates = new Map(claims.map((c) => [c.i, c]));

@@ -17,6 +17,8 @@ import type { CallProviderView } from '../calls/call.provider';
 import type { CallStatsRow } from '../calls/call.stats';
 import type { MergeOutcome } from '../merge/merge.types';
 import type { MergeAuditRow } from '../merge/merge.audit';
+import type { RememberedPhoneRow, RememberedPage } from '../groups/remembered.service';
+import type { CustomerImportRow, CustomerImportErrorRow } from '../imports/import.entity';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -854,6 +856,200 @@ export type CustomerGroupFilter = {
   notIn?: InputMaybe<Array<CustomerGroup>>;
 };
 
+/** A recognised column of an import file. */
+export type CustomerImportColumn = {
+  __typename?: 'CustomerImportColumn';
+  /** The custom field's key, when `field` is CUSTOM. */
+  customFieldKey: Maybe<Scalars['String']['output']>;
+  /** What it is read as. */
+  field: CustomerImportField;
+  /** Its header as the file writes it. */
+  header: Scalars['String']['output'];
+};
+
+/** Which field a column of the file holds, overriding what its header is recognised as. */
+export type CustomerImportColumnInput = {
+  /** The custom field's key, when `field` is CUSTOM. */
+  customFieldKey?: InputMaybe<Scalars['String']['input']>;
+  /** What the column holds. */
+  field: CustomerImportField;
+  /** The column's header as the file writes it (case, accents and spaces aside). */
+  header: Scalars['String']['input'];
+};
+
+/** A row of an import that was refused, with why. */
+export type CustomerImportError = {
+  __typename?: 'CustomerImportError';
+  /** The column at fault as the file's header writes it; null for the row as a whole. */
+  column: Maybe<Scalars['String']['output']>;
+  /** What that column holds; null for the row as a whole. */
+  field: Maybe<CustomerImportField>;
+  /** The file line the row starts on (the header is usually line 1). */
+  line: Scalars['Int']['output'];
+  /** What is wrong. */
+  message: Scalars['String']['output'];
+};
+
+/** A page of an import's refused rows, by line. */
+export type CustomerImportErrorConnection = {
+  __typename?: 'CustomerImportErrorConnection';
+  /** The errors on this page with their cursors. */
+  edges: Array<CustomerImportErrorEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+};
+
+/** A refused row and its position in the list. */
+export type CustomerImportErrorEdge = {
+  __typename?: 'CustomerImportErrorEdge';
+  /** Opaque position of this error in the list. */
+  cursor: Scalars['String']['output'];
+  /** The error. */
+  node: CustomerImportError;
+};
+
+/** What a column of an import file holds. */
+export type CustomerImportField =
+  /** The address ("Địa chỉ", "Address"). */
+  | 'ADDRESS'
+  /** The birthday ("Ngày sinh", "Birthday"): `DD/MM/YYYY`, `YYYY-MM-DD` or a date cell. */
+  | 'BIRTHDAY'
+  /** The city or province ("Tỉnh/Thành phố", "City"). */
+  | 'CITY'
+  /**
+   * A custom field, named by `customFieldKey` (a header equal to a field's key or
+   * label is recognised on its own).
+   */
+  | 'CUSTOM'
+  /** An email address ("Email"); matched second, ignoring case. */
+  | 'EMAIL'
+  /**
+   * The shop's own customer code ("Mã khách hàng", "External ID"), kept as a SHOP
+   * external id; matched third.
+   */
+  | 'EXTERNAL_ID'
+  /** The gender ("Giới tính", "Gender"): Nam/Nữ/Khác, Male/Female/Other, M/F. */
+  | 'GENDER'
+  /** Not read. */
+  | 'IGNORE'
+  /** The customer's name ("Họ tên", "Tên khách hàng", "Name"). */
+  | 'NAME'
+  /** A phone number in any written form ("Số điện thoại", "SĐT", "Phone"); matched first. */
+  | 'PHONE'
+  /** Tags ("Nhãn", "Tags"), separated by `,`, `;` or `|`; added to the customer's tags. */
+  | 'TAGS';
+
+/** The kind of file an import reads. */
+export type CustomerImportFormat =
+  /** Comma, semicolon or tab separated text, UTF-8. */
+  | 'CSV'
+  /** An Excel workbook (its first worksheet). */
+  | 'XLSX';
+
+/** A customer import: exactly one of `uploadId` and `csv`. */
+export type CustomerImportInput = {
+  /** A small CSV file given inline: at most 1 MiB and 100,000 rows after the header. */
+  csv?: InputMaybe<Scalars['String']['input']>;
+  /** Counts what would be created, updated and refused without writing a customer. */
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Columns whose recognised meaning is replaced; other columns keep theirs. */
+  mapping?: InputMaybe<Array<CustomerImportColumnInput>>;
+  /**
+   * A file uploaded with `POST /files` (CSV or XLSX, at most 32 MiB and 100,000 rows
+   * after the header).
+   */
+  uploadId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/**
+ * A customer import run in the background, batch by batch: each batch's customers and
+ * its checkpoint commit together, so a restarted service goes on where it was.
+ */
+export type CustomerImportJob = {
+  __typename?: 'CustomerImportJob';
+  /** The columns read and what each holds. */
+  columns: Array<CustomerImportColumn>;
+  /** New customers (in a dry run: that would be). */
+  created: Scalars['Int']['output'];
+  /** When it was started. */
+  createdAt: Scalars['DateTime']['output'];
+  /** User id of who started it. */
+  createdBy: Scalars['String']['output'];
+  /** A dry run: counts what would happen and writes no customer. */
+  dryRun: Scalars['Boolean']['output'];
+  /**
+   * The refused rows as CSV (their cells as read, then the line and the reason), to
+   * download with the same bearer token; null until the import is done, or when no row
+   * was refused. Kept for a day.
+   */
+  errorFile: Maybe<DownloadableFile>;
+  /** The refused rows by line. `first` is at most 100. */
+  errors: CustomerImportErrorConnection;
+  /** Rows refused; each is in `errors`. */
+  failed: Scalars['Int']['output'];
+  /** Why the import failed. */
+  failure: Maybe<Scalars['String']['output']>;
+  /** When it ended. */
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The kind of file. */
+  format: CustomerImportFormat;
+  /** Id of the import. */
+  id: Scalars['ID']['output'];
+  /** Non-empty headers not read. */
+  ignoredColumns: Array<Scalars['String']['output']>;
+  /** Rows handled so far. */
+  processed: Scalars['Int']['output'];
+  /** Non-blank rows after the header; 0 until the file is read. */
+  rowsTotal: Scalars['Int']['output'];
+  /** When its file was first read. */
+  startedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Where it is. */
+  status: CustomerImportStatus;
+  /** Existing customers matched whose record already held every value of the row. */
+  unchanged: Scalars['Int']['output'];
+  /** Existing customers matched and changed. */
+  updated: Scalars['Int']['output'];
+};
+
+
+/**
+ * A customer import run in the background, batch by batch: each batch's customers and
+ * its checkpoint commit together, so a restarted service goes on where it was.
+ */
+export type CustomerImportJobErrorsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of customer imports, newest first. */
+export type CustomerImportJobConnection = {
+  __typename?: 'CustomerImportJobConnection';
+  /** The imports on this page with their cursors. */
+  edges: Array<CustomerImportJobEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+};
+
+/** An import and its position in the list. */
+export type CustomerImportJobEdge = {
+  __typename?: 'CustomerImportJobEdge';
+  /** Opaque position of this import in the list. */
+  cursor: Scalars['String']['output'];
+  /** The import. */
+  node: CustomerImportJob;
+};
+
+/** Where a customer import is. */
+export type CustomerImportStatus =
+  /** Every row handled; failed rows are in `errors` and `errorFileUrl`. */
+  | 'DONE'
+  /** Stopped; `failure` says why. Batches committed before stay written. */
+  | 'FAILED'
+  /** Waiting for the worker. */
+  | 'QUEUED'
+  /** Being read or written, batch by batch. */
+  | 'RUNNING';
+
 /** A new customer. Every field is optional: a customer with nothing known is a VISITOR. */
 export type CustomerInput = {
   /** Street address. */
@@ -1501,6 +1697,12 @@ export type Mutation = {
    */
   disconnectCallProvider: Scalars['Boolean']['output'];
   /**
+   * Forgets remembered numbers (they will no longer put a customer in a group): those
+   * listed (any written form, at most 10,000), else every one of `group`, else every
+   * one. Returns how many were forgotten. Admins and editors.
+   */
+  forgetRememberedPhones: Scalars['Int']['output'];
+  /**
    * Marks the customers having any of up to 100,000 phones (a list, or CSV text with a
    * phone column) as PRIORITY or RESTRICTED. Toward the query budget it costs 250 per
    * 1,000 numbers (list items or CSV lines): one full list per request.
@@ -1559,6 +1761,17 @@ export type Mutation = {
    * toward the query budget, as does deleteCustomers with a filter.
    */
   startBulkJob: BulkJob;
+  /**
+   * Imports customers from a CSV or XLSX file, as a background job: the answer is the
+   * job, QUEUED; read its progress with `importJob(id)`. A row matches an existing
+   * customer by its phone (any written form), else its email, else its external id, and
+   * updates it; an empty cell never erases a value; a row matching none creates a
+   * customer, as createCustomer would. A row needs a phone, an email or an external id
+   * (so importing the same file again creates nothing). Admins and editors. A file over
+   * the caps (32 MiB or 100,000 rows; 1 MiB inline) is refused naming the field, and no
+   * job is made.
+   */
+  startCustomerImport: CustomerImportJob;
   /**
    * Changes a customer; fields left out stay as they are. As for `createCustomer`, the
    * change is made whoever else has the phones or the email; `sameNumberCustomers` on
@@ -1646,6 +1859,12 @@ export type MutationDeleteCustomersArgs = {
 };
 
 
+export type MutationForgetRememberedPhonesArgs = {
+  group?: InputMaybe<CustomerGroup>;
+  phones?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
 export type MutationMarkCustomersByPhonesArgs = {
   csv?: InputMaybe<Scalars['String']['input']>;
   group: CustomerGroup;
@@ -1707,6 +1926,11 @@ export type MutationSplitListArgs = {
 export type MutationStartBulkJobArgs = {
   action: CustomerBulkAction;
   filter: CustomerFilter;
+};
+
+
+export type MutationStartCustomerImportArgs = {
+  input: CustomerImportInput;
 };
 
 
@@ -1911,6 +2135,14 @@ export type PhoneGroupResult = {
   matched: Scalars['Int']['output'];
   /** Non-empty entries received. */
   received: Scalars['Int']['output'];
+  /**
+   * Distinct valid numbers no customer of the workspace has, remembered: the customer
+   * who later gets one of them (a Zalo follower's phone, an order's buyer, a call, an
+   * import, a created or changed customer) is put in the group at once. A number
+   * remembered before takes this upload's group (the newest upload wins). Staff
+   * remember nothing (0).
+   */
+  remembered: Scalars['Int']['output'];
   /** Distinct valid numbers no customer has. */
   unmatched: Scalars['Int']['output'];
 };
@@ -2008,6 +2240,16 @@ export type Query = {
    */
   customersByPhone: CustomerConnection;
   /**
+   * A customer import of this workspace; null when there is none with this id. Admins
+   * and editors.
+   */
+  importJob: Maybe<CustomerImportJob>;
+  /**
+   * The workspace's customer imports, newest first. `first` is at most 50. Admins and
+   * editors.
+   */
+  importJobs: CustomerImportJobConnection;
+  /**
    * The workspace's merges of duplicate customers, newest first, optionally those a
    * customer took part in (as survivor or merged). Admins only.
    */
@@ -2032,6 +2274,12 @@ export type Query = {
    * out.
    */
   pipelineSummary: PipelineSummary;
+  /**
+   * Numbers phone-group uploads matched to no customer, remembered until a customer gets
+   * one, newest upload first; only those of `group` when given. `first` is at most 200.
+   * Admins and editors.
+   */
+  rememberedPhones: RememberedPhoneConnection;
   /**
    * The tasks the caller may see, newest first, `first` at most 100: every task for
    * admins, editors and analysts; for staff, the tasks of the customers assigned to
@@ -2103,6 +2351,17 @@ export type QueryCustomersByPhoneArgs = {
 };
 
 
+export type QueryImportJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryImportJobsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryMergeAuditsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
@@ -2121,6 +2380,13 @@ export type QueryPipelineSummaryArgs = {
   filter?: InputMaybe<OpportunityFilter>;
   wonFrom?: InputMaybe<Scalars['DateTime']['input']>;
   wonTo?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryRememberedPhonesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  group?: InputMaybe<CustomerGroup>;
 };
 
 
@@ -2154,6 +2420,44 @@ export type RejectedCall = {
   providerCallId: Scalars['String']['output'];
   /** What is wrong with it. */
   reason: Scalars['String']['output'];
+};
+
+/**
+ * A number a phone-group upload matched to no customer, waiting for the customer who
+ * gets it.
+ */
+export type RememberedPhone = {
+  __typename?: 'RememberedPhone';
+  /** The group its customer will be put in. */
+  group: CustomerGroup;
+  /** Id of the remembered number (for cursors). */
+  id: Scalars['ID']['output'];
+  /** The number, E.164 (`+84912345678`). */
+  phone: Scalars['String']['output'];
+  /** When the upload that remembered it (the newest) was made. */
+  uploadedAt: Scalars['DateTime']['output'];
+  /** User id of who made that upload. */
+  uploadedBy: Scalars['String']['output'];
+};
+
+/** A page of remembered numbers, newest upload first. */
+export type RememberedPhoneConnection = {
+  __typename?: 'RememberedPhoneConnection';
+  /** The numbers on this page with their cursors. */
+  edges: Array<RememberedPhoneEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+  /** How many numbers the list holds (all pages). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A remembered number and its position in the list. */
+export type RememberedPhoneEdge = {
+  __typename?: 'RememberedPhoneEdge';
+  /** Opaque position of this number in the list. */
+  cursor: Scalars['String']['output'];
+  /** The remembered number. */
+  node: RememberedPhone;
 };
 
 /** A page of the customers sharing a phone or the email of one customer, newest first. */
@@ -2600,6 +2904,18 @@ export type ResolversTypes = ResolversObject<{
   CustomerFilter: CustomerFilter;
   CustomerGroup: CustomerGroup;
   CustomerGroupFilter: CustomerGroupFilter;
+  CustomerImportColumn: ResolverTypeWrapper<CustomerImportColumn>;
+  CustomerImportColumnInput: CustomerImportColumnInput;
+  CustomerImportError: ResolverTypeWrapper<CustomerImportErrorRow>;
+  CustomerImportErrorConnection: ResolverTypeWrapper<Omit<CustomerImportErrorConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerImportErrorEdge']> }>;
+  CustomerImportErrorEdge: ResolverTypeWrapper<Omit<CustomerImportErrorEdge, 'node'> & { node: ResolversTypes['CustomerImportError'] }>;
+  CustomerImportField: CustomerImportField;
+  CustomerImportFormat: CustomerImportFormat;
+  CustomerImportInput: CustomerImportInput;
+  CustomerImportJob: ResolverTypeWrapper<CustomerImportRow>;
+  CustomerImportJobConnection: ResolverTypeWrapper<Omit<CustomerImportJobConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerImportJobEdge']> }>;
+  CustomerImportJobEdge: ResolverTypeWrapper<Omit<CustomerImportJobEdge, 'node'> & { node: ResolversTypes['CustomerImportJob'] }>;
+  CustomerImportStatus: CustomerImportStatus;
   CustomerInput: CustomerInput;
   CustomerList: ResolverTypeWrapper<CustomerListRow>;
   CustomerListPart: ResolverTypeWrapper<CustomerListPart>;
@@ -2660,6 +2976,9 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<{}>;
   RecordCallsResult: ResolverTypeWrapper<RecordCallsResult>;
   RejectedCall: ResolverTypeWrapper<RejectedCall>;
+  RememberedPhone: ResolverTypeWrapper<RememberedPhoneRow>;
+  RememberedPhoneConnection: ResolverTypeWrapper<RememberedPage>;
+  RememberedPhoneEdge: ResolverTypeWrapper<Omit<RememberedPhoneEdge, 'node'> & { node: ResolversTypes['RememberedPhone'] }>;
   SameNumberCustomerConnection: ResolverTypeWrapper<SameNumberPage>;
   SameNumberCustomerEdge: ResolverTypeWrapper<Omit<SameNumberCustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
   SortDirection: SortDirection;
@@ -2715,6 +3034,15 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
   CustomerFilter: CustomerFilter;
   CustomerGroupFilter: CustomerGroupFilter;
+  CustomerImportColumn: CustomerImportColumn;
+  CustomerImportColumnInput: CustomerImportColumnInput;
+  CustomerImportError: CustomerImportErrorRow;
+  CustomerImportErrorConnection: Omit<CustomerImportErrorConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerImportErrorEdge']> };
+  CustomerImportErrorEdge: Omit<CustomerImportErrorEdge, 'node'> & { node: ResolversParentTypes['CustomerImportError'] };
+  CustomerImportInput: CustomerImportInput;
+  CustomerImportJob: CustomerImportRow;
+  CustomerImportJobConnection: Omit<CustomerImportJobConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerImportJobEdge']> };
+  CustomerImportJobEdge: Omit<CustomerImportJobEdge, 'node'> & { node: ResolversParentTypes['CustomerImportJob'] };
   CustomerInput: CustomerInput;
   CustomerList: CustomerListRow;
   CustomerListPart: CustomerListPart;
@@ -2767,6 +3095,9 @@ export type ResolversParentTypes = ResolversObject<{
   Query: {};
   RecordCallsResult: RecordCallsResult;
   RejectedCall: RejectedCall;
+  RememberedPhone: RememberedPhoneRow;
+  RememberedPhoneConnection: RememberedPage;
+  RememberedPhoneEdge: Omit<RememberedPhoneEdge, 'node'> & { node: ResolversParentTypes['RememberedPhone'] };
   SameNumberCustomerConnection: SameNumberPage;
   SameNumberCustomerEdge: Omit<SameNumberCustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
   StringFilter: StringFilter;
@@ -2943,6 +3274,68 @@ export type CustomerConnectionResolvers<ContextType = Context, ParentType extend
 export type CustomerEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerEdge'] = ResolversParentTypes['CustomerEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CustomerImportColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerImportColumn'] = ResolversParentTypes['CustomerImportColumn']> = ResolversObject<{
+  customFieldKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['CustomerImportField'], ParentType, ContextType>;
+  header?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CustomerImportErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerImportError'] = ResolversParentTypes['CustomerImportError']> = ResolversObject<{
+  column?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['CustomerImportField']>, ParentType, ContextType>;
+  line?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CustomerImportErrorConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerImportErrorConnection'] = ResolversParentTypes['CustomerImportErrorConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CustomerImportErrorEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CustomerImportErrorEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerImportErrorEdge'] = ResolversParentTypes['CustomerImportErrorEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CustomerImportError'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CustomerImportJobResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerImportJob'] = ResolversParentTypes['CustomerImportJob']> = ResolversObject<{
+  columns?: Resolver<Array<ResolversTypes['CustomerImportColumn']>, ParentType, ContextType>;
+  created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  errorFile?: Resolver<Maybe<ResolversTypes['DownloadableFile']>, ParentType, ContextType>;
+  errors?: Resolver<ResolversTypes['CustomerImportErrorConnection'], ParentType, ContextType, RequireFields<CustomerImportJobErrorsArgs, 'first'>>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failure?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['CustomerImportFormat'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ignoredColumns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  processed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rowsTotal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CustomerImportStatus'], ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CustomerImportJobConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerImportJobConnection'] = ResolversParentTypes['CustomerImportJobConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CustomerImportJobEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CustomerImportJobEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerImportJobEdge'] = ResolversParentTypes['CustomerImportJobEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CustomerImportJob'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -3125,6 +3518,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteCustomerList?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteCustomerListArgs, 'id'>>;
   deleteCustomers?: Resolver<ResolversTypes['DeleteCustomersResult'], ParentType, ContextType, Partial<MutationDeleteCustomersArgs>>;
   disconnectCallProvider?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  forgetRememberedPhones?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<MutationForgetRememberedPhonesArgs>>;
   markCustomersByPhones?: Resolver<ResolversTypes['PhoneGroupResult'], ParentType, ContextType, RequireFields<MutationMarkCustomersByPhonesArgs, 'group'>>;
   mergeCustomers?: Resolver<ResolversTypes['CustomerMerge'], ParentType, ContextType, RequireFields<MutationMergeCustomersArgs, 'dryRun' | 'mergedIds' | 'survivorId'>>;
   moveOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationMoveOpportunityArgs, 'id' | 'stage'>>;
@@ -3136,6 +3530,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   setWorkspacePlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<MutationSetWorkspacePlanArgs, 'plan'>>;
   splitList?: Resolver<Array<ResolversTypes['CustomerListPart']>, ParentType, ContextType, RequireFields<MutationSplitListArgs, 'id' | 'parts'>>;
   startBulkJob?: Resolver<ResolversTypes['BulkJob'], ParentType, ContextType, RequireFields<MutationStartBulkJobArgs, 'action' | 'filter'>>;
+  startCustomerImport?: Resolver<ResolversTypes['CustomerImportJob'], ParentType, ContextType, RequireFields<MutationStartCustomerImportArgs, 'input'>>;
   updateCustomer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationUpdateCustomerArgs, 'id' | 'input'>>;
   updateCustomers?: Resolver<ResolversTypes['BulkUpdateResult'], ParentType, ContextType, RequireFields<MutationUpdateCustomersArgs, 'action' | 'ids'>>;
   updateOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationUpdateOpportunityArgs, 'id' | 'input'>>;
@@ -3191,6 +3586,7 @@ export type PhoneGroupResultResolvers<ContextType = Context, ParentType extends 
   invalidRows?: Resolver<Array<ResolversTypes['InvalidPhoneRow']>, ParentType, ContextType>;
   matched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   received?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  remembered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unmatched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -3222,11 +3618,14 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   customerLists?: Resolver<Array<ResolversTypes['CustomerList']>, ParentType, ContextType>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
   customersByPhone?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersByPhoneArgs, 'first' | 'phone'>>;
+  importJob?: Resolver<Maybe<ResolversTypes['CustomerImportJob']>, ParentType, ContextType, RequireFields<QueryImportJobArgs, 'id'>>;
+  importJobs?: Resolver<ResolversTypes['CustomerImportJobConnection'], ParentType, ContextType, RequireFields<QueryImportJobsArgs, 'first'>>;
   mergeAudits?: Resolver<ResolversTypes['MergeAuditConnection'], ParentType, ContextType, RequireFields<QueryMergeAuditsArgs, 'first'>>;
   myView?: Resolver<ResolversTypes['UserView'], ParentType, ContextType>;
   opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, RequireFields<QueryOpportunitiesArgs, 'first'>>;
   opportunityStages?: Resolver<Array<ResolversTypes['OpportunityStage']>, ParentType, ContextType>;
   pipelineSummary?: Resolver<ResolversTypes['PipelineSummary'], ParentType, ContextType, Partial<QueryPipelineSummaryArgs>>;
+  rememberedPhones?: Resolver<ResolversTypes['RememberedPhoneConnection'], ParentType, ContextType, RequireFields<QueryRememberedPhonesArgs, 'first'>>;
   tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, RequireFields<QueryTasksArgs, 'first'>>;
   workspacePlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
   workspaceView?: Resolver<ResolversTypes['WorkspaceView'], ParentType, ContextType>;
@@ -3245,6 +3644,28 @@ export type RejectedCallResolvers<ContextType = Context, ParentType extends Reso
   index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   providerCallId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RememberedPhoneResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RememberedPhone'] = ResolversParentTypes['RememberedPhone']> = ResolversObject<{
+  group?: Resolver<ResolversTypes['CustomerGroup'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  uploadedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  uploadedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RememberedPhoneConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RememberedPhoneConnection'] = ResolversParentTypes['RememberedPhoneConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['RememberedPhoneEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RememberedPhoneEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RememberedPhoneEdge'] = ResolversParentTypes['RememberedPhoneEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['RememberedPhone'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -3337,6 +3758,13 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Customer?: CustomerResolvers<ContextType>;
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
+  CustomerImportColumn?: CustomerImportColumnResolvers<ContextType>;
+  CustomerImportError?: CustomerImportErrorResolvers<ContextType>;
+  CustomerImportErrorConnection?: CustomerImportErrorConnectionResolvers<ContextType>;
+  CustomerImportErrorEdge?: CustomerImportErrorEdgeResolvers<ContextType>;
+  CustomerImportJob?: CustomerImportJobResolvers<ContextType>;
+  CustomerImportJobConnection?: CustomerImportJobConnectionResolvers<ContextType>;
+  CustomerImportJobEdge?: CustomerImportJobEdgeResolvers<ContextType>;
   CustomerList?: CustomerListResolvers<ContextType>;
   CustomerListPart?: CustomerListPartResolvers<ContextType>;
   CustomerMerge?: CustomerMergeResolvers<ContextType>;
@@ -3372,6 +3800,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   RecordCallsResult?: RecordCallsResultResolvers<ContextType>;
   RejectedCall?: RejectedCallResolvers<ContextType>;
+  RememberedPhone?: RememberedPhoneResolvers<ContextType>;
+  RememberedPhoneConnection?: RememberedPhoneConnectionResolvers<ContextType>;
+  RememberedPhoneEdge?: RememberedPhoneEdgeResolvers<ContextType>;
   SameNumberCustomerConnection?: SameNumberCustomerConnectionResolvers<ContextType>;
   SameNumberCustomerEdge?: SameNumberCustomerEdgeResolvers<ContextType>;
   TableColumn?: TableColumnResolvers<ContextType>;
