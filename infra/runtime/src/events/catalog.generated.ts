@@ -83,6 +83,24 @@ export interface CustomerDeletedPayload {
 }
 
 /**
+ * contacts.customer.erased v1: A person was erased from contacts (eraseCustomer, docs/privacy.md): every subgraph removes what it keeps about them, scrubs its event tables, and answers <service>.customer.erasure-done. Carries no personal value (the log keeps it). Key: the customer id.
+ */
+export const CUSTOMER_ERASED = 'contacts.customer.erased';
+
+/** The payload of contacts.customer.erased v1. */
+export interface CustomerErasedPayload {
+  /** Format: uuid. */
+  customerId: string;
+  /**
+   * The erasure's id in contacts; the answers name it.
+   * Format: uuid.
+   */
+  erasureId: string;
+  /** User id of the admin. */
+  erasedBy: string;
+}
+
+/**
  * contacts.customer.merged v1: Duplicate customers were merged into one (seed 003, "Khách hàng trùng SĐT"): the merged customers no longer exist, and every id of them now names the survivor. Each subgraph moves what it holds of the merged customers to the survivor (orders, followers, messages) and maps the merged ids to it. Sent once per merge, in the transaction of the merge, before the survivor's own contacts.customer.phones-changed and contacts.customer.assigned when those changed. Key: the survivor's id.
  */
 export const CUSTOMER_MERGED = 'contacts.customer.merged';
@@ -137,6 +155,26 @@ export interface CustomerZaloLinkedPayload {
   phoneE164: string;
   /** Whether the customer was created for this follower. */
   created: boolean;
+}
+
+/**
+ * followers.customer.erasure-done v1: The followers subgraph erased the person of contacts.customer.erased (docs/privacy.md), in the transaction of the erasure; sent once per erasure. Contacts records it (customerErasure). Key: the customer id.
+ */
+export const FOLLOWERS_CUSTOMER_ERASURE_DONE = 'followers.customer.erasure-done';
+
+/** The payload of followers.customer.erasure-done v1. */
+export interface FollowersCustomerErasureDonePayload {
+  /** Format: uuid. */
+  customerId: string;
+  /** Format: uuid. */
+  erasureId: string;
+  /** What was removed or scrubbed, by kind of row: counts only. */
+  removed: {
+    followersUnlinked: number;
+    followerValuesRemoved: number;
+    outboxScrubbed: number;
+    deadLettersScrubbed: number;
+  };
 }
 
 /**
@@ -223,6 +261,29 @@ export interface ConsentChangedPayload {
 }
 
 /**
+ * marketing.customer.erasure-done v1: The marketing subgraph erased the person of contacts.customer.erased (docs/privacy.md), in the transaction of the erasure; sent once per erasure. Contacts records it (customerErasure). Key: the customer id.
+ */
+export const MARKETING_CUSTOMER_ERASURE_DONE = 'marketing.customer.erasure-done';
+
+/** The payload of marketing.customer.erasure-done v1. */
+export interface MarketingCustomerErasureDonePayload {
+  /** Format: uuid. */
+  customerId: string;
+  /** Format: uuid. */
+  erasureId: string;
+  /** What was removed or scrubbed, by kind of row: counts only. */
+  removed: {
+    messagesScrubbed: number;
+    messageEventsScrubbed: number;
+    consentsRemoved: number;
+    providerRowsScrubbed: number;
+    campaignsScrubbed: number;
+    outboxScrubbed: number;
+    deadLettersScrubbed: number;
+  };
+}
+
+/**
  * marketing.vouchers.requested v1: A campaign with a voucher campaign asks orders-loyalty to issue one code to each of a batch of its recipients (at most 1,000). Orders-loyalty answers orders.vouchers.issued for the same batch. Key: the campaign id.
  */
 export const VOUCHERS_REQUESTED = 'marketing.vouchers.requested';
@@ -252,6 +313,29 @@ export interface BuyerSeenPayload {
   email?: string | null;
   /** Where the order that brought this buyer was placed. */
   source: 'SHOPEE' | 'LAZADA' | 'TIKTOK_SHOP' | 'WEBSITE' | 'FACEBOOK' | 'ZALO' | 'POS' | 'OTHER';
+}
+
+/**
+ * orders.customer.erasure-done v1: The orders subgraph erased the person of contacts.customer.erased (docs/privacy.md), in the transaction of the erasure; sent once per erasure. Contacts records it (customerErasure). Key: the customer id.
+ */
+export const ORDERS_CUSTOMER_ERASURE_DONE = 'orders.customer.erasure-done';
+
+/** The payload of orders.customer.erasure-done v1. */
+export interface OrdersCustomerErasureDonePayload {
+  /** Format: uuid. */
+  customerId: string;
+  /** Format: uuid. */
+  erasureId: string;
+  /** What was removed or scrubbed, by kind of row: counts only. */
+  removed: {
+    ordersScrubbed: number;
+    reviewsScrubbed: number;
+    phoneDirectoryRows: number;
+    buyerSeenRows: number;
+    importsScrubbed: number;
+    outboxScrubbed: number;
+    deadLettersScrubbed: number;
+  };
 }
 
 /**
@@ -326,15 +410,19 @@ export interface EventPayloads {
   [CUSTOMER_ASSIGNED]: CustomerAssignedPayload;
   [CUSTOMER_BUYER_MATCHED]: CustomerBuyerMatchedPayload;
   [CUSTOMER_DELETED]: CustomerDeletedPayload;
+  [CUSTOMER_ERASED]: CustomerErasedPayload;
   [CUSTOMER_MERGED]: CustomerMergedPayload;
   [CUSTOMER_PHONES_CHANGED]: CustomerPhonesChangedPayload;
   [CUSTOMER_ZALO_LINKED]: CustomerZaloLinkedPayload;
+  [FOLLOWERS_CUSTOMER_ERASURE_DONE]: FollowersCustomerErasureDonePayload;
   [FOLLOWER_PHONE_SHARED]: FollowerPhoneSharedPayload;
   [ZALO_MESSAGE_STATUS]: ZaloMessageStatusPayload;
   [AUDIENCE_REQUESTED]: AudienceRequestedPayload;
   [CONSENT_CHANGED]: ConsentChangedPayload;
+  [MARKETING_CUSTOMER_ERASURE_DONE]: MarketingCustomerErasureDonePayload;
   [VOUCHERS_REQUESTED]: VouchersRequestedPayload;
   [BUYER_SEEN]: BuyerSeenPayload;
+  [ORDERS_CUSTOMER_ERASURE_DONE]: OrdersCustomerErasureDonePayload;
   [CUSTOMER_SUMMARY_CHANGED]: CustomerSummaryChangedPayload;
   [CUSTOMER_TIER_CHANGED]: CustomerTierChangedPayload;
   [VOUCHERS_ISSUED]: VouchersIssuedPayload;
@@ -350,15 +438,19 @@ export const EVENT_VERSIONS = {
   [CUSTOMER_ASSIGNED]: 1,
   [CUSTOMER_BUYER_MATCHED]: 1,
   [CUSTOMER_DELETED]: 1,
+  [CUSTOMER_ERASED]: 1,
   [CUSTOMER_MERGED]: 1,
   [CUSTOMER_PHONES_CHANGED]: 1,
   [CUSTOMER_ZALO_LINKED]: 1,
+  [FOLLOWERS_CUSTOMER_ERASURE_DONE]: 1,
   [FOLLOWER_PHONE_SHARED]: 1,
   [ZALO_MESSAGE_STATUS]: 1,
   [AUDIENCE_REQUESTED]: 1,
   [CONSENT_CHANGED]: 1,
+  [MARKETING_CUSTOMER_ERASURE_DONE]: 1,
   [VOUCHERS_REQUESTED]: 1,
   [BUYER_SEEN]: 1,
+  [ORDERS_CUSTOMER_ERASURE_DONE]: 1,
   [CUSTOMER_SUMMARY_CHANGED]: 1,
   [CUSTOMER_TIER_CHANGED]: 1,
   [VOUCHERS_ISSUED]: 1,
