@@ -243,3 +243,32 @@ export async function scrubColumn(
   }
   return changed;
 }
+
+/**
+ * The erasure's claim in this subgraph (table `erasure_applied`, which each subgraph's
+ * privacy migration creates): true the first time, false when this erasure was
+ * applied before, so a redelivered or republished contacts.customer.erased erases
+ * nothing twice and is answered once.
+ */
+export async function claimErasure(
+  tx: EntityManager,
+  workspaceId: string,
+  erasure: { erasureId: string; customerId: string },
+): Promise<boolean> {
+  const rows: unknown[] = await tx.query(
+    `INSERT INTO erasure_applied (workspace_id, erasure_id, customer_id) VALUES ($1, $2, $3)
+     ON CONFLICT DO NOTHING RETURNING erasure_id`,
+    [workspaceId, erasure.erasureId, erasure.customerId],
+  );
+  return rows.length > 0;
+}
+
+/** The table `claimErasure` writes, for each subgraph's privacy migration. */
+export const ERASURE_APPLIED_TABLE = `
+  CREATE TABLE erasure_applied (
+    workspace_id text NOT NULL,
+    erasure_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    applied_at timestamptz(3) NOT NULL DEFAULT now(),
+    PRIMARY KEY (workspace_id, erasure_id)
+  )`;

@@ -626,6 +626,28 @@ export type CustomerEdge = {
 };
 
 /**
+ * The erasure of a person (`eraseCustomer`). It names the erased customer by id only: no
+ * value of theirs is kept.
+ */
+export type CustomerErasure = {
+  __typename?: 'CustomerErasure';
+  /** When the last subgraph confirmed (null while PENDING). */
+  completedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The erased customer's id, which names no record any more. */
+  customerId: Scalars['ID']['output'];
+  /** When contacts erased the person. */
+  erasedAt: Scalars['DateTime']['output'];
+  /** The user id of the admin who erased the person. */
+  erasedBy: Scalars['String']['output'];
+  /** The erasure's id (the events of the erasure carry it). */
+  id: Scalars['ID']['output'];
+  /** COMPLETE once every subgraph has confirmed. */
+  status: ErasureStatus;
+  /** Each subgraph's part, contacts first. */
+  subgraphs: Array<ErasureConfirmation>;
+};
+
+/**
  * Which customers: every condition given must hold. Conditions are true or false for
  * each customer, never unknown: a customer without a value fails every positive
  * condition (eq, in, lt, contains …) and passes its negation (neq, notIn, and `not`
@@ -1094,6 +1116,38 @@ export type DetailTabsSource =
   /** The workspace's default, set by an admin (`saveWorkspaceView`). */
   | 'WORKSPACE';
 
+/** Rows of one kind an erasure removed or scrubbed in one subgraph. */
+export type ErasedRows = {
+  __typename?: 'ErasedRows';
+  /** How many. */
+  count: Scalars['Int']['output'];
+  /** The kind of row, e.g. `notes`, `ordersScrubbed`, `outboxScrubbed`. */
+  kind: Scalars['String']['output'];
+};
+
+/** One subgraph's part of an erasure. */
+export type ErasureConfirmation = {
+  __typename?: 'ErasureConfirmation';
+  /** Whether it has erased the person. */
+  confirmed: Scalars['Boolean']['output'];
+  /** When it confirmed (null until then). */
+  confirmedAt: Maybe<Scalars['DateTime']['output']>;
+  /** What it removed, by kind of row (empty until it confirmed). */
+  removed: Array<ErasedRows>;
+  /** The subgraph: `contacts`, `followers`, `orders-loyalty` or `marketing`. */
+  subgraph: Scalars['String']['output'];
+};
+
+/** Where an erasure stands across the subgraphs. */
+export type ErasureStatus =
+  /** Every subgraph has erased the person and said so. */
+  | 'COMPLETE'
+  /**
+   * Contacts has erased the person; some of followers, orders-loyalty and marketing have
+   * not confirmed yet.
+   */
+  | 'PENDING';
+
 /** An id of the customer on another platform. */
 export type ExternalId = {
   __typename?: 'ExternalId';
@@ -1360,6 +1414,13 @@ export type Mutation = {
    */
   disconnectCallProvider: Scalars['Boolean']['output'];
   /**
+   * Erases a person from every subgraph (admins: `customers.erase`): contacts deletes the
+   * record and everything about it at once and tells the other subgraphs, which remove or
+   * scrub what they keep and confirm (`customerErasure`). Erasing an erased customer
+   * answers the same erasure. A customer of another workspace is unknown (NOT_FOUND).
+   */
+  eraseCustomer: CustomerErasure;
+  /**
    * Marks the customers having any of up to 100,000 phones (a list, or CSV text with a
    * phone column) as PRIORITY or RESTRICTED. Toward the query budget it costs 250 per
    * 1,000 numbers (list items or CSV lines): one full list per request.
@@ -1502,6 +1563,11 @@ export type MutationDeleteCustomerListArgs = {
 export type MutationDeleteCustomersArgs = {
   filter?: InputMaybe<CustomerFilter>;
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+export type MutationEraseCustomerArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1844,6 +1910,11 @@ export type Query = {
    * impossible number is BAD_USER_INPUT.
    */
   customerByPhone: Maybe<Customer>;
+  /**
+   * The erasure of the customer with this id, or null when they were never erased
+   * (admins: `customers.erase`).
+   */
+  customerErasure: Maybe<CustomerErasure>;
   /** One saved list; null when there is none with this id. */
   customerList: Maybe<CustomerList>;
   /** The workspace's saved lists, by name. */
@@ -1927,6 +1998,11 @@ export type QueryCustomerArgs = {
 
 export type QueryCustomerByPhoneArgs = {
   phone: Scalars['String']['input'];
+};
+
+
+export type QueryCustomerErasureArgs = {
+  customerId: Scalars['ID']['input'];
 };
 
 
@@ -2439,6 +2515,7 @@ export type ResolversTypes = ResolversObject<{
   CustomerConnection: ResolverTypeWrapper<CustomerPage>;
   CustomerDetailTab: CustomerDetailTab;
   CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
+  CustomerErasure: ResolverTypeWrapper<CustomerErasure>;
   CustomerFilter: CustomerFilter;
   CustomerGroup: CustomerGroup;
   CustomerGroupFilter: CustomerGroupFilter;
@@ -2464,6 +2541,9 @@ export type ResolversTypes = ResolversObject<{
   DateTimeFilter: DateTimeFilter;
   DeleteCustomersResult: ResolverTypeWrapper<Omit<DeleteCustomersResult, 'job'> & { job?: Maybe<ResolversTypes['BulkJob']> }>;
   DetailTabsSource: DetailTabsSource;
+  ErasedRows: ResolverTypeWrapper<ErasedRows>;
+  ErasureConfirmation: ResolverTypeWrapper<ErasureConfirmation>;
+  ErasureStatus: ErasureStatus;
   ExternalId: ResolverTypeWrapper<ExternalId>;
   ExternalIdInput: ExternalIdInput;
   ExternalIdSource: ExternalIdSource;
@@ -2550,6 +2630,7 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerBulkAction: CustomerBulkAction;
   CustomerConnection: CustomerPage;
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
+  CustomerErasure: CustomerErasure;
   CustomerFilter: CustomerFilter;
   CustomerGroupFilter: CustomerGroupFilter;
   CustomerInput: CustomerInput;
@@ -2571,6 +2652,8 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   DateTimeFilter: DateTimeFilter;
   DeleteCustomersResult: Omit<DeleteCustomersResult, 'job'> & { job?: Maybe<ResolversParentTypes['BulkJob']> };
+  ErasedRows: ErasedRows;
+  ErasureConfirmation: ErasureConfirmation;
   ExternalId: ExternalId;
   ExternalIdInput: ExternalIdInput;
   FilterValue: Scalars['FilterValue']['output'];
@@ -2756,6 +2839,17 @@ export type CustomerEdgeResolvers<ContextType = Context, ParentType extends Reso
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type CustomerErasureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerErasure'] = ResolversParentTypes['CustomerErasure']> = ResolversObject<{
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  erasedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  erasedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ErasureStatus'], ParentType, ContextType>;
+  subgraphs?: Resolver<Array<ResolversTypes['ErasureConfirmation']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type CustomerListResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerList'] = ResolversParentTypes['CustomerList']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2835,6 +2929,20 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type DeleteCustomersResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteCustomersResult'] = ResolversParentTypes['DeleteCustomersResult']> = ResolversObject<{
   deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['BulkJob']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ErasedRowsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ErasedRows'] = ResolversParentTypes['ErasedRows']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ErasureConfirmationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ErasureConfirmation'] = ResolversParentTypes['ErasureConfirmation']> = ResolversObject<{
+  confirmed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  confirmedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  removed?: Resolver<Array<ResolversTypes['ErasedRows']>, ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2925,6 +3033,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteCustomerList?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteCustomerListArgs, 'id'>>;
   deleteCustomers?: Resolver<ResolversTypes['DeleteCustomersResult'], ParentType, ContextType, Partial<MutationDeleteCustomersArgs>>;
   disconnectCallProvider?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  eraseCustomer?: Resolver<ResolversTypes['CustomerErasure'], ParentType, ContextType, RequireFields<MutationEraseCustomerArgs, 'id'>>;
   markCustomersByPhones?: Resolver<ResolversTypes['PhoneGroupResult'], ParentType, ContextType, RequireFields<MutationMarkCustomersByPhonesArgs, 'group'>>;
   mergeCustomers?: Resolver<ResolversTypes['CustomerMerge'], ParentType, ContextType, RequireFields<MutationMergeCustomersArgs, 'dryRun' | 'mergedIds' | 'survivorId'>>;
   moveOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationMoveOpportunityArgs, 'id' | 'stage'>>;
@@ -3017,6 +3126,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   customFields?: Resolver<Array<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customerByPhone?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerByPhoneArgs, 'phone'>>;
+  customerErasure?: Resolver<Maybe<ResolversTypes['CustomerErasure']>, ParentType, ContextType, RequireFields<QueryCustomerErasureArgs, 'customerId'>>;
   customerList?: Resolver<Maybe<ResolversTypes['CustomerList']>, ParentType, ContextType, RequireFields<QueryCustomerListArgs, 'id'>>;
   customerLists?: Resolver<Array<ResolversTypes['CustomerList']>, ParentType, ContextType>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
@@ -3133,6 +3243,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Customer?: CustomerResolvers<ContextType>;
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
+  CustomerErasure?: CustomerErasureResolvers<ContextType>;
   CustomerList?: CustomerListResolvers<ContextType>;
   CustomerListPart?: CustomerListPartResolvers<ContextType>;
   CustomerMerge?: CustomerMergeResolvers<ContextType>;
@@ -3144,6 +3255,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   DeleteCustomersResult?: DeleteCustomersResultResolvers<ContextType>;
+  ErasedRows?: ErasedRowsResolvers<ContextType>;
+  ErasureConfirmation?: ErasureConfirmationResolvers<ContextType>;
   ExternalId?: ExternalIdResolvers<ContextType>;
   FilterValue?: GraphQLScalarType;
   InvalidPhoneRow?: InvalidPhoneRowResolvers<ContextType>;
