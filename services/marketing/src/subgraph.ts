@@ -15,5 +15,12 @@ export const marketingSubgraph = defineSubgraph<Loaders>({
   assignments: 'projected',
   // Written before the modules.
   migrations: [CreateMarketingMessages1763900000300],
-  modules: [messagesModule, campaignsModule, sendingModule, deliveryModule, consentModule, privacyModule],
+  modules: [
+    messagesModule,
+    campaignsModule,
+    sendingModule,
+    deliveryModule,
+    consentModule,
+    privacyModule,
+  ],
 });
