@@ -19,6 +19,7 @@ import { createAuthenticator } from './auth';
 import type { GatewayConfig } from './config';
 import { createSubgraphSource } from './subgraph-source';
 import { webhookForwarder } from './webhooks';
+import { fileRoutes } from './files';
 import type { GatewayContext } from './subgraph-source';
 
 export interface RunningGateway {
@@ -91,6 +92,12 @@ export async function startGateway(
     context: async (headers) => ({ identity: await authenticate(headers.get('authorization')) }),
     routes: {
       'POST /webhooks/*': webhookForwarder(config.subgraphUrls, logger),
+      ...fileRoutes({
+        subgraphUrl: config.subgraphUrls.contacts,
+        signingSecret: config.contextSigningSecret,
+        authenticate,
+        logger,
+      }),
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       'GET /ready': async (_req, res) => {
         const readiness = await subgraphReadiness(config.subgraphUrls, config.exposeErrorDetails);

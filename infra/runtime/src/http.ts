@@ -19,6 +19,34 @@ export class HttpError extends Error {
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => unknown;
 
+const STREAMING = Symbol('streaming route');
+
+/**
+ * A route that reads its request body itself, as a stream (a file upload larger than
+ * any buffered body should be): it is called with an empty body, the request unread.
+ */
+export function streamingRoute(
+  handler: (req: IncomingMessage, res: ServerResponse) => unknown,
+): RouteHandler {
+  return Object.assign((req: IncomingMessage, res: ServerResponse) => handler(req, res), {
+    [STREAMING]: true,
+  });
+}
+
+function isStreaming(route: RouteHandler): boolean {
+  return (route as { [STREAMING]?: boolean })[STREAMING] === true;
+}
+
+/** Headers of a Node request as `get(name)`, the shape verifyIdentity reads. */
+export function headerReader(req: IncomingMessage): { get(name: string): string | undefined } {
+  return {
+    get: (name) => {
+      const value = req.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
+
 export interface HttpAppOptions<C extends BaseContext> {
   apollo: ApolloServer<C>;
   /** Builds the per-request context; throw HttpError to refuse (e.g. 401). */
@@ -94,6 +122,12 @@ export function createHttpHandler<C extends BaseContext>(options: HttpAppOptions
     try {
       const route = findRoute(routes, method, url.pathname);
       if (route) {
+        if (isStreaming(route)) {
+          // The route reads (or refuses) the body itself; it counts as read.
+          bodyRead = true;
+          await route(req, res, Buffer.alloc(0));
+          return;
+        }
         await route(req, res, await read(maxBodyBytes));
         return;
       }

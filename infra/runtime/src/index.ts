@@ -30,6 +30,7 @@ export * from './logger';
 export * from './migrate';
 export * from './module';
 export * from './pagination';
+export * from './periodic';
 export * from './paged-lists';
 export * from './phone';
 export * from './public-errors';

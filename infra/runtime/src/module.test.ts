@@ -11,6 +11,9 @@ const db = {} as DataSource;
 const logger = createLogger('error');
 const secrets = {} as SecretBox;
 const publicWebhookBaseUrl = 'http://localhost:4000';
+const verifyCaller = (): never => {
+  throw new Error('no caller in this test');
+};
 const identity = { workspaceId: 'w', userId: 'u', role: 'admin' } as const;
 const handler = async () => undefined;
 const none = async () => new Set<string>();
@@ -108,9 +111,9 @@ describe('defineSubgraph', () => {
         { name: 'b', routes: () => ({ 'POST /webhooks/x': route }) },
       ],
     });
-    expect(() => subgraph.routes?.({ db, logger, secrets, publicWebhookBaseUrl })).toThrow(
-      /the route "POST \/webhooks\/x" is claimed by both the a and b modules/,
-    );
+    expect(() =>
+      subgraph.routes?.({ db, logger, secrets, publicWebhookBaseUrl, verifyCaller }),
+    ).toThrow(/the route "POST \/webhooks\/x" is claimed by both the a and b modules/);
   });
 
   it('seeds in the listed order and stops every worker', async () => {
@@ -132,7 +135,9 @@ describe('defineSubgraph', () => {
       ],
     });
     await subgraph.seedDemo?.(db, 'w');
-    await subgraph.startWorkers?.({ db, logger, secrets, publicWebhookBaseUrl }).stop();
+    await subgraph
+      .startWorkers?.({ db, logger, secrets, publicWebhookBaseUrl, verifyCaller })
+      .stop();
     expect(done).toEqual(['seed a', 'seed b', 'stop a', 'stop b']);
   });
 });

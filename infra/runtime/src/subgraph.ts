@@ -7,6 +7,7 @@
 // dead member's session expires (seconds), and reads and webhooks (which only write
 // to the outbox) need nothing from the consumer. So /ready is 200 once the database
 // is reachable and migrated, and reports `consumer: 'joining' | 'ok' | 'off'` beside.
+import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -20,7 +21,7 @@ import { createDataSource, databaseReadiness, openPool } from './database';
 import { PendingMigrationsError, assertMigrated, subgraphDatabaseOptions } from './migrate';
 import type { SubgraphConfig } from './config';
 import { loadSubgraphConfig } from './config';
-import { createHttpHandler, HttpError, listen, sendJson } from './http';
+import { createHttpHandler, headerReader, HttpError, listen, sendJson } from './http';
 import type { RouteHandler } from './http';
 import { verifyIdentity } from './identity';
 import type { ServiceContext, SubgraphModule } from './subgraph.types';
@@ -114,6 +115,13 @@ export async function startSubgraph<L>(
     marketingSending: config.marketingSending,
     emailWebhookSecret: config.emailWebhookSecret,
     smsWebhookSecret: config.smsWebhookSecret,
+    verifyCaller: (req: IncomingMessage) => {
+      const verified = verifyIdentity(headerReader(req), config.contextSigningSecret, module.name);
+      if (!verified.ok) {
+        throw new HttpError(401, `unauthenticated: ${verified.reason}`, 'UNAUTHENTICATED');
+      }
+      return verified.identity;
+    },
   };
   const events = startEvents(module, config, db, logger);
   const workers = module.startWorkers?.(resources);

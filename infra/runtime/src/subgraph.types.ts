@@ -9,6 +9,7 @@ import type { AccessRules } from './access-guard';
 import type { MarketingSendingConfig } from './config';
 import type { DatabaseOptions } from './database';
 import type { EventHandlers } from './events/consumer';
+import type { IncomingMessage } from 'node:http';
 import type { RouteHandler } from './http';
 import type { Identity } from './identity';
 import type { Logger } from './logger';
@@ -67,6 +68,11 @@ export interface ServiceResources {
   emailWebhookSecret?: string;
   /** What the SMS provider signs delivery reports with (config.ts); unset: refused. */
   smsWebhookSecret?: string;
+  /**
+   * The caller of a route reached through the gateway (a file download), from the
+   * gateway-signed context, as for GraphQL; throws HttpError 401 when unsigned.
+   */
+  verifyCaller(req: IncomingMessage): Identity;
 }
 
 /** What a module's loaders are built for: one request, of one caller, in one workspace. */

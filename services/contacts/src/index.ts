@@ -6,3 +6,12 @@ export type { ListArgs, ListScope, PageQuery } from './customers/customer.list';
 export { HEAVY_CONCURRENCY, HEAVY_QUEUE } from './customers/heavy-work';
 // How phone systems sign their call events, and how fresh they must be; for test senders.
 export { EVENT_FRESHNESS_MS, callEventSignature } from './calls/call-event.wire';
+// The file store (uploads, exports), for tests and benchmarks that write or prune files.
+export {
+  openFileWriter,
+  readFileChunks,
+  pruneExpiredFiles,
+  fileUrl,
+  downloadable,
+} from './files/file.store';
+export type { FileKind, FileWriter, StoredFile } from './files/file.store';

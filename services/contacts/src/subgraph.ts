@@ -20,6 +20,7 @@ import { callsModule } from './calls/calls.module';
 import { mergeModule } from './merge/merge.module';
 import { consentModule } from './consent/consent.module';
 import { audienceModule } from './audience/audience.module';
+import { filesModule } from './files/files.module';
 import { privacyModule } from './privacy/privacy.module';
 import { CreateCustomers1763900000100 } from './migrations/1763900000100-CreateCustomers';
 import { PhoneOwnerAndExternalIds1763900000110 } from './migrations/1763900000110-PhoneOwnerAndExternalIds';
@@ -64,6 +65,7 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     mergeModule,
     consentModule,
     audienceModule,
+    filesModule,
     privacyModule,
   ],
 });

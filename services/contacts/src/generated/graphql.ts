@@ -1116,6 +1116,27 @@ export type DetailTabsSource =
   /** The workspace's default, set by an admin (`saveWorkspaceView`). */
   | 'WORKSPACE';
 
+/**
+ * A file kept for a day: an export, the failed rows of an import, a person's data.
+ * Downloaded at `url` on the gateway with GET and a bearer token of its workspace
+ * (docs/files.md).
+ */
+export type DownloadableFile = {
+  __typename?: 'DownloadableFile';
+  /** Its size in bytes. */
+  byteSize: Scalars['Float']['output'];
+  /** Its media type, e.g. `text/csv; charset=utf-8`. */
+  contentType: Scalars['String']['output'];
+  /** When it is deleted. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The file's id. */
+  id: Scalars['ID']['output'];
+  /** Its name, as the download names it. */
+  name: Scalars['String']['output'];
+  /** Where the gateway serves it: `/files/<id>`, relative to the GraphQL endpoint's origin. */
+  url: Scalars['String']['output'];
+};
+
 /** Rows of one kind an erasure removed or scrubbed in one subgraph. */
 export type ErasedRows = {
   __typename?: 'ErasedRows';
@@ -2541,6 +2562,7 @@ export type ResolversTypes = ResolversObject<{
   DateTimeFilter: DateTimeFilter;
   DeleteCustomersResult: ResolverTypeWrapper<Omit<DeleteCustomersResult, 'job'> & { job?: Maybe<ResolversTypes['BulkJob']> }>;
   DetailTabsSource: DetailTabsSource;
+  DownloadableFile: ResolverTypeWrapper<DownloadableFile>;
   ErasedRows: ResolverTypeWrapper<ErasedRows>;
   ErasureConfirmation: ResolverTypeWrapper<ErasureConfirmation>;
   ErasureStatus: ErasureStatus;
@@ -2652,6 +2674,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   DateTimeFilter: DateTimeFilter;
   DeleteCustomersResult: Omit<DeleteCustomersResult, 'job'> & { job?: Maybe<ResolversParentTypes['BulkJob']> };
+  DownloadableFile: DownloadableFile;
   ErasedRows: ErasedRows;
   ErasureConfirmation: ErasureConfirmation;
   ExternalId: ExternalId;
@@ -2929,6 +2952,16 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type DeleteCustomersResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteCustomersResult'] = ResolversParentTypes['DeleteCustomersResult']> = ResolversObject<{
   deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['BulkJob']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DownloadableFileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DownloadableFile'] = ResolversParentTypes['DownloadableFile']> = ResolversObject<{
+  byteSize?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -3255,6 +3288,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   DeleteCustomersResult?: DeleteCustomersResultResolvers<ContextType>;
+  DownloadableFile?: DownloadableFileResolvers<ContextType>;
   ErasedRows?: ErasedRowsResolvers<ContextType>;
   ErasureConfirmation?: ErasureConfirmationResolvers<ContextType>;
   ExternalId?: ExternalIdResolvers<ContextType>;

@@ -1,4 +1,5 @@
 // POST /webhooks/zalo: the OA's events, verified, fresh, applied once.
+import { startPeriodic } from '@customer-graph/runtime';
 import type { DomainModule } from '@customer-graph/runtime';
 import { pruneSeenDeliveries } from '../followers/follower.ingest';
 import { zaloWebhook } from './zalo.webhook';
@@ -11,21 +12,14 @@ export const webhookModule: DomainModule = {
   routes: ({ db, logger, secrets }) => ({
     'POST /webhooks/zalo': zaloWebhook(db, logger, secrets),
   }),
-  workers: ({ db, logger }) => {
-    // Deliveries too old to be accepted again need no remembering; a failed pass is
-    // retried at the next tick (the table only grows meanwhile).
-    let pruning: Promise<unknown> = Promise.resolve();
-    const pruner = setInterval(() => {
-      pruning = pruneSeenDeliveries(db).catch((error: Error) =>
+  // Deliveries too old to be accepted again need no remembering; a failed pass is
+  // retried at the next one (the table only grows meanwhile).
+  workers: ({ db, logger }) =>
+    startPeriodic({
+      everyMs: PRUNE_EVERY_MS,
+      delayFirst: true,
+      pass: () => pruneSeenDeliveries(db),
+      failed: (error) =>
         logger.error('could not prune seen Zalo deliveries', { error: error.message }),
-      );
-    }, PRUNE_EVERY_MS);
-    pruner.unref();
-    return {
-      stop: async () => {
-        clearInterval(pruner);
-        await pruning;
-      },
-    };
-  },
+    }),
 };

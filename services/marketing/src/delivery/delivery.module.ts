@@ -2,7 +2,7 @@
 // providers' webhooks (POST /webhooks/email, /webhooks/sms, through the gateway) and
 // Zalo's received/seen statuses relayed by followers, applied to the messages'
 // timelines and statuses; an unsubscribe or complaint opts the customer out (consent/).
-import { ZALO_MESSAGE_STATUS } from '@customer-graph/runtime';
+import { startPeriodic, ZALO_MESSAGE_STATUS } from '@customer-graph/runtime';
 import type { DomainModule } from '@customer-graph/runtime';
 import { deliveryWebhook, pruneDeliveries } from './delivery.webhook';
 import { DELIVERY_FRESHNESS_MS } from './delivery.wire';
@@ -20,20 +20,13 @@ export const deliveryModule: DomainModule = {
     'POST /webhooks/sms': deliveryWebhook(db, logger, 'sms', smsWebhookSecret),
   }),
   consumes: { [ZALO_MESSAGE_STATUS]: onZaloMessageStatus },
-  workers: ({ db, logger }) => {
-    // A failed pass is retried at the next tick (the table only grows meanwhile).
-    let pruning: Promise<unknown> = Promise.resolve();
-    const pruner = setInterval(() => {
-      pruning = pruneDeliveries(db, 2 * DELIVERY_FRESHNESS_MS + 60_000).catch((error: Error) =>
+  // A failed pass is retried at the next one (the table only grows meanwhile).
+  workers: ({ db, logger }) =>
+    startPeriodic({
+      everyMs: PRUNE_EVERY_MS,
+      delayFirst: true,
+      pass: () => pruneDeliveries(db, 2 * DELIVERY_FRESHNESS_MS + 60_000),
+      failed: (error) =>
         logger.error('could not prune seen delivery webhooks', { error: error.message }),
-      );
-    }, PRUNE_EVERY_MS);
-    pruner.unref();
-    return {
-      stop: async () => {
-        clearInterval(pruner);
-        await pruning;
-      },
-    };
-  },
+    }),
 };

@@ -3,7 +3,7 @@
 // (MARKETING_RETENTION_MONTHS, config.ts). Dropping a month is one DDL statement per
 // table, whatever it holds: no row-by-row delete of a large table.
 import type { DataSource, EntityManager } from 'typeorm';
-import { createWaker } from '@customer-graph/runtime';
+import { startPeriodic } from '@customer-graph/runtime';
 import type { Logger, Worker } from '@customer-graph/runtime';
 import { addMonths, dropMonthsBefore, ensureMonths, monthStart } from './message.partitions';
 
@@ -24,32 +24,18 @@ export function startRetentionWorker(
   retentionMonths: number,
   intervalMs = RETENTION_INTERVAL_MS,
 ): Worker {
-  let stopped = false;
-  const waker = createWaker();
-  const loop = async () => {
-    while (!stopped) {
-      try {
-        const dropped = await maintainPartitions(db, retentionMonths);
-        if (dropped.length > 0) {
-          logger.info('marketing months dropped past the retention', {
-            months: dropped.map((m) => m.toISOString().slice(0, 7)),
-            retentionMonths,
-          });
-        }
-      } catch (error) {
-        logger.warn('marketing partition upkeep failed; will retry', {
-          error: (error as Error).message,
+  return startPeriodic({
+    everyMs: intervalMs,
+    pass: async () => {
+      const dropped = await maintainPartitions(db, retentionMonths);
+      if (dropped.length > 0) {
+        logger.info('marketing months dropped past the retention', {
+          months: dropped.map((m) => m.toISOString().slice(0, 7)),
+          retentionMonths,
         });
       }
-      await waker.sleep(intervalMs);
-    }
-  };
-  const running = loop();
-  return {
-    stop: async () => {
-      stopped = true;
-      waker.wake();
-      await running;
     },
-  };
+    failed: (error) =>
+      logger.warn('marketing partition upkeep failed; will retry', { error: error.message }),
+  });
 }

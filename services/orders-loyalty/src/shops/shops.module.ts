@@ -1,6 +1,7 @@
 // Shops: the marketplace shops connected to a workspace (connectShop, sealed partner
 // keys) and their order-status pushes (POST /webhooks/shopee), applied to orders
 // through the orders module's upsert rule.
+import { startPeriodic } from '@customer-graph/runtime';
 import type { DomainModule } from '@customer-graph/runtime';
 import { ShopConnectionEntity } from './shop.entity';
 import { shopAccess, shopResolvers } from './shop.resolvers';
@@ -25,21 +26,14 @@ export const shopsModule: DomainModule = {
       `${publicWebhookBaseUrl}/webhooks/shopee`,
     ),
   }),
-  workers: ({ db, logger }) => {
-    // Deliveries too old to be accepted again need no remembering; a failed pass is
-    // retried at the next tick (the table only grows meanwhile).
-    let pruning: Promise<unknown> = Promise.resolve();
-    const pruner = setInterval(() => {
-      pruning = pruneSeenPushes(db).catch((error: Error) =>
+  // Deliveries too old to be accepted again need no remembering; a failed pass is
+  // retried at the next one (the table only grows meanwhile).
+  workers: ({ db, logger }) =>
+    startPeriodic({
+      everyMs: PRUNE_EVERY_MS,
+      delayFirst: true,
+      pass: () => pruneSeenPushes(db),
+      failed: (error) =>
         logger.error('could not prune seen Shopee pushes', { error: error.message }),
-      );
-    }, PRUNE_EVERY_MS);
-    pruner.unref();
-    return {
-      stop: async () => {
-        clearInterval(pruner);
-        await pruning;
-      },
-    };
-  },
+    }),
 };

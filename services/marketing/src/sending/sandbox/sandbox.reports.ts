@@ -8,7 +8,7 @@
 // never for Facebook. Which applies is fixed when the message is accepted (a null
 // report_due_at: no report). A post that fails is tried again 30 s later.
 import type { DataSource } from 'typeorm';
-import { createWaker } from '@customer-graph/runtime';
+import { startPeriodic } from '@customer-graph/runtime';
 import type { Logger, Worker } from '@customer-graph/runtime';
 import type { MarketingChannel } from '../../messages/message.entity';
 import type { SandboxOutcome } from './sandbox.outcome';
@@ -131,25 +131,10 @@ export function startSandboxReporter(
   logger: Logger,
   intervalMs = 1_000,
 ): Worker {
-  let stopped = false;
-  const waker = createWaker();
-  const loop = async () => {
-    while (!stopped) {
-      let posted = 0;
-      try {
-        posted = await postDueReports(db, targets, logger);
-      } catch (error) {
-        logger.warn('sandbox reports failed; will retry', { error: (error as Error).message });
-      }
-      if (posted === 0) await waker.sleep(intervalMs);
-    }
-  };
-  const running = loop();
-  return {
-    stop: async () => {
-      stopped = true;
-      waker.wake();
-      await running;
-    },
-  };
+  return startPeriodic({
+    everyMs: intervalMs,
+    // Reports posted: more may be due at once.
+    pass: async () => (await postDueReports(db, targets, logger)) > 0,
+    failed: (error) => logger.warn('sandbox reports failed; will retry', { error: error.message }),
+  });
 }
