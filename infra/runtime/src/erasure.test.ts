@@ -47,3 +47,10 @@ describe('personMatcher', () => {
     expect(personMatcher({ phones: [null], emails: [''], texts: ['A'] })).toBeNull();
   });
 });
+
+it('lists the plain values for a byte search: every phone form, no id', () => {
+  const m = personMatcher({ customerIds: ['id-1'], phones: ['0912 345 678'], emails: ['a@b.vn'] })!;
+  expect([...m.values].sort()).toEqual(
+    ['+84912345678', '84912345678', '0912345678', '0912 345 678', 'a@b.vn'].sort(),
+  );
+});

@@ -42,27 +42,43 @@ export interface PersonMatcher {
   redactText(text: string): string;
   /** A JSON value with every string naming the person replaced by ERASED. */
   redactJson(value: unknown): unknown;
+  /**
+   * The person's values as plain strings, for a search that takes no pattern (a file's
+   * bytes): each phone in its forms +84…, 84…, 0…, the emails, the texts; not the ids.
+   */
+  readonly values: readonly string[];
 }
 
 /** The matcher for a person, or null when nothing is known of them. */
 export function personMatcher(person: ErasedPerson): PersonMatcher | null {
   const sources = new Set<string>();
+  const values = new Set<string>();
   for (const id of person.customerIds ?? []) if (id) sources.add(escapeRegex(id));
   for (const phone of person.phones ?? []) {
     const e164 = phone ? toE164(phone) : null;
     const source = e164 ? phoneSource(e164) : null;
+    if (e164?.startsWith('+84')) {
+      for (const form of [e164, e164.slice(1), `0${e164.slice(3)}`]) values.add(form);
+    } else if (e164) values.add(e164);
+    if (phone && phone.trim().length >= 6) values.add(phone.trim());
     if (source) sources.add(source);
     // A value stored as typed, in a form toE164 refuses, is still matched as written.
     else if (phone && phone.trim().length >= 6) sources.add(escapeRegex(phone.trim()));
   }
   for (const email of person.emails ?? []) {
-    if (email && email.trim()) sources.add(escapeRegex(email.trim()));
+    if (email && email.trim()) {
+      sources.add(escapeRegex(email.trim()));
+      values.add(email.trim());
+    }
   }
   const words = new Set<string>();
   for (const text of person.texts ?? []) {
     const t = text?.trim();
     // A one- or two-letter value would erase other people's text with it.
-    if (t && t.length >= 3) words.add(escapeRegex(t));
+    if (t && t.length >= 3) {
+      words.add(escapeRegex(t));
+      values.add(t);
+    }
   }
   if (sources.size === 0 && words.size === 0) return null;
   const loose = [...sources];
@@ -87,7 +103,13 @@ export function personMatcher(person: ErasedPerson): PersonMatcher | null {
     }
     return value;
   };
-  return { sql, test: (text) => pattern.test(text), redactText, redactJson };
+  return {
+    sql,
+    test: (text) => pattern.test(text),
+    redactText,
+    redactJson,
+    values: [...values],
+  };
 }
 
 export interface ScrubbedEvents {

@@ -3,7 +3,8 @@
 // (the record, and by its foreign keys notes, calls and their events, tasks,
 // opportunities and their stage changes, phones and their claims, external ids;
 // beside it consent rows, merge records naming them), saved filters and bulk jobs
-// lose their values, the outbox and dead letters are scrubbed, and the erasure is
+// lose their values, stored files holding them are deleted, the outbox and dead
+// letters are scrubbed, and the erasure is
 // recorded and announced (contacts.customer.erased, ids only).
 import type { EntityManager } from 'typeorm';
 import {
@@ -19,6 +20,7 @@ import {
   scrubEventTables,
 } from '@customer-graph/runtime';
 import type { Identity, PersonMatcher } from '@customer-graph/runtime';
+import { deleteFilesMentioning } from '../files/file.store';
 import { erasureOf } from './erasure.read';
 import type { ErasureView } from './erasure.read';
 
@@ -143,6 +145,8 @@ export async function eraseCustomer(
   });
   const removed = await deleteRows(tx, ws, id, ids);
   removed.filtersScrubbed = await scrubValues(tx, ws, matcher);
+  // Exports and uploads of the last day that hold the person (docs/files.md).
+  removed.files = await deleteFilesMentioning(tx, ws, matcher?.values ?? []);
   const scrubbed = await scrubEventTables(tx, ws, matcher, [CUSTOMER_ERASED]);
   removed.outboxScrubbed = scrubbed.outbox;
   removed.deadLettersScrubbed = scrubbed.deadLetters;
