@@ -258,6 +258,7 @@ function requiredArguments(field: string): Record<string, unknown>[] {
       // An erasure shows ids only; none of these customers is erased.
       return all.map((c) => ({ customerId: c.id }));
     case 'bulkJob':
+    case 'personExport':
     case 'orderImport':
     case 'voucherCampaign':
     case 'campaign':

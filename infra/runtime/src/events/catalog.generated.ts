@@ -158,6 +158,19 @@ export interface CustomerZaloLinkedPayload {
 }
 
 /**
+ * contacts.person-export.requested v1: An admin asked for one person's data (exportCustomerData, docs/privacy.md): followers, orders-loyalty and marketing each answer <service>.person-export.part with what they keep of the customer. Key: the customer id.
+ */
+export const PERSON_EXPORT_REQUESTED = 'contacts.person-export.requested';
+
+/** The payload of contacts.person-export.requested v1. */
+export interface PersonExportRequestedPayload {
+  /** Format: uuid. */
+  exportId: string;
+  /** Format: uuid. */
+  customerId: string;
+}
+
+/**
  * followers.customer.erasure-done v1: The followers subgraph erased the person of contacts.customer.erased (docs/privacy.md), in the transaction of the erasure; sent once per erasure. Contacts records it (customerErasure). Key: the customer id.
  */
 export const FOLLOWERS_CUSTOMER_ERASURE_DONE = 'followers.customer.erasure-done';
@@ -196,6 +209,23 @@ export interface FollowerPhoneSharedPayload {
   city?: string | null;
   district?: string | null;
   ward?: string | null;
+}
+
+/**
+ * followers.person-export.part v1: The followers subgraph's part of a person's data export (contacts.person-export.requested, docs/privacy.md): what it keeps of the customer, as JSON. Contacts keeps it until every part is in. Key: the customer id.
+ */
+export const FOLLOWERS_PERSON_EXPORT_PART = 'followers.person-export.part';
+
+/** The payload of followers.person-export.part v1. */
+export interface FollowersPersonExportPartPayload {
+  /** Format: uuid. */
+  exportId: string;
+  /** Format: uuid. */
+  customerId: string;
+  /** The subgraph's rows about the person, by kind (JSON). */
+  data: {
+    [field: string]: unknown;
+  };
 }
 
 /**
@@ -280,6 +310,23 @@ export interface MarketingCustomerErasureDonePayload {
     campaignsScrubbed: number;
     outboxScrubbed: number;
     deadLettersScrubbed: number;
+  };
+}
+
+/**
+ * marketing.person-export.part v1: The marketing subgraph's part of a person's data export (contacts.person-export.requested, docs/privacy.md): what it keeps of the customer, as JSON. Contacts keeps it until every part is in. Key: the customer id.
+ */
+export const MARKETING_PERSON_EXPORT_PART = 'marketing.person-export.part';
+
+/** The payload of marketing.person-export.part v1. */
+export interface MarketingPersonExportPartPayload {
+  /** Format: uuid. */
+  exportId: string;
+  /** Format: uuid. */
+  customerId: string;
+  /** The subgraph's rows about the person, by kind (JSON). */
+  data: {
+    [field: string]: unknown;
   };
 }
 
@@ -382,6 +429,23 @@ export interface CustomerTierChangedPayload {
 }
 
 /**
+ * orders.person-export.part v1: The orders subgraph's part of a person's data export (contacts.person-export.requested, docs/privacy.md): what it keeps of the customer, as JSON. Contacts keeps it until every part is in. Key: the customer id.
+ */
+export const ORDERS_PERSON_EXPORT_PART = 'orders.person-export.part';
+
+/** The payload of orders.person-export.part v1. */
+export interface OrdersPersonExportPartPayload {
+  /** Format: uuid. */
+  exportId: string;
+  /** Format: uuid. */
+  customerId: string;
+  /** The subgraph's rows about the person, by kind (JSON). */
+  data: {
+    [field: string]: unknown;
+  };
+}
+
+/**
  * orders.vouchers.issued v1: The answer to marketing.vouchers.requested: the code issued to each customer of the batch, and the customers who got none with the reason (the campaign's limits, ended or unknown). Issuing is idempotent per (campaign, batch): a redelivered request answers the same codes. Key: the campaign id.
  */
 export const VOUCHERS_ISSUED = 'orders.vouchers.issued';
@@ -414,17 +478,21 @@ export interface EventPayloads {
   [CUSTOMER_MERGED]: CustomerMergedPayload;
   [CUSTOMER_PHONES_CHANGED]: CustomerPhonesChangedPayload;
   [CUSTOMER_ZALO_LINKED]: CustomerZaloLinkedPayload;
+  [PERSON_EXPORT_REQUESTED]: PersonExportRequestedPayload;
   [FOLLOWERS_CUSTOMER_ERASURE_DONE]: FollowersCustomerErasureDonePayload;
   [FOLLOWER_PHONE_SHARED]: FollowerPhoneSharedPayload;
+  [FOLLOWERS_PERSON_EXPORT_PART]: FollowersPersonExportPartPayload;
   [ZALO_MESSAGE_STATUS]: ZaloMessageStatusPayload;
   [AUDIENCE_REQUESTED]: AudienceRequestedPayload;
   [CONSENT_CHANGED]: ConsentChangedPayload;
   [MARKETING_CUSTOMER_ERASURE_DONE]: MarketingCustomerErasureDonePayload;
+  [MARKETING_PERSON_EXPORT_PART]: MarketingPersonExportPartPayload;
   [VOUCHERS_REQUESTED]: VouchersRequestedPayload;
   [BUYER_SEEN]: BuyerSeenPayload;
   [ORDERS_CUSTOMER_ERASURE_DONE]: OrdersCustomerErasureDonePayload;
   [CUSTOMER_SUMMARY_CHANGED]: CustomerSummaryChangedPayload;
   [CUSTOMER_TIER_CHANGED]: CustomerTierChangedPayload;
+  [ORDERS_PERSON_EXPORT_PART]: OrdersPersonExportPartPayload;
   [VOUCHERS_ISSUED]: VouchersIssuedPayload;
 }
 
@@ -442,16 +510,20 @@ export const EVENT_VERSIONS = {
   [CUSTOMER_MERGED]: 1,
   [CUSTOMER_PHONES_CHANGED]: 1,
   [CUSTOMER_ZALO_LINKED]: 1,
+  [PERSON_EXPORT_REQUESTED]: 1,
   [FOLLOWERS_CUSTOMER_ERASURE_DONE]: 1,
   [FOLLOWER_PHONE_SHARED]: 1,
+  [FOLLOWERS_PERSON_EXPORT_PART]: 1,
   [ZALO_MESSAGE_STATUS]: 1,
   [AUDIENCE_REQUESTED]: 1,
   [CONSENT_CHANGED]: 1,
   [MARKETING_CUSTOMER_ERASURE_DONE]: 1,
+  [MARKETING_PERSON_EXPORT_PART]: 1,
   [VOUCHERS_REQUESTED]: 1,
   [BUYER_SEEN]: 1,
   [ORDERS_CUSTOMER_ERASURE_DONE]: 1,
   [CUSTOMER_SUMMARY_CHANGED]: 1,
   [CUSTOMER_TIER_CHANGED]: 1,
+  [ORDERS_PERSON_EXPORT_PART]: 1,
   [VOUCHERS_ISSUED]: 1,
 } as const satisfies Record<EventType, number>;

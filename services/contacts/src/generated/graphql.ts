@@ -1442,6 +1442,11 @@ export type Mutation = {
    */
   eraseCustomer: CustomerErasure;
   /**
+   * Starts an export of everything the subgraphs keep about one person, assembled into one
+   * JSON document (admins: `customers.erase`); follow it with `personExport`.
+   */
+  exportCustomerData: PersonExport;
+  /**
    * Marks the customers having any of up to 100,000 phones (a list, or CSV text with a
    * phone column) as PRIORITY or RESTRICTED. Toward the query budget it costs 250 per
    * 1,000 numbers (list items or CSV lines): one full list per request.
@@ -1588,6 +1593,11 @@ export type MutationDeleteCustomersArgs = {
 
 
 export type MutationEraseCustomerArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationExportCustomerDataArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1825,6 +1835,35 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** One person's data from every subgraph as one JSON document (`exportCustomerData`). */
+export type PersonExport = {
+  __typename?: 'PersonExport';
+  /** The customer whose data it is. */
+  customerId: Scalars['ID']['output'];
+  /**
+   * The JSON document once READY, downloaded with the same bearer token (expires after a
+   * day); null before.
+   */
+  file: Maybe<DownloadableFile>;
+  /** The export's id. */
+  id: Scalars['ID']['output'];
+  /** The subgraphs whose part is in (besides contacts). */
+  partsReceived: Array<Scalars['String']['output']>;
+  /** When it was asked for. */
+  requestedAt: Scalars['DateTime']['output'];
+  /** PENDING until every subgraph has sent its part. */
+  status: PersonExportStatus;
+};
+
+/** Where a person's data export stands. */
+export type PersonExportStatus =
+  /** The person was erased before the export was ready. */
+  | 'CANCELLED'
+  /** Waiting for some of followers, orders-loyalty and marketing to send their part. */
+  | 'PENDING'
+  /** Every part is in; the document is in `file`. */
+  | 'READY';
+
 /**
  * Conditions on the customer's phones, written in any form (`0912…`, `+84 912…`,
  * `01681…`): a customer matches when any of their numbers does.
@@ -1971,6 +2010,8 @@ export type Query = {
    * arranged them, then WON and LOST.
    */
   opportunityStages: Array<OpportunityStage>;
+  /** A person's data export by its id, or null (admins: `customers.erase`). */
+  personExport: Maybe<PersonExport>;
   /**
    * The pipeline in figures over the opportunities the caller may see that match
    * `filter`: count and value per stage in the workspace's stage order, and what was
@@ -2058,6 +2099,11 @@ export type QueryOpportunitiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OpportunityFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPersonExportArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -2595,6 +2641,8 @@ export type ResolversTypes = ResolversObject<{
   OpportunityStage: OpportunityStage;
   OpportunityStageChange: ResolverTypeWrapper<OpportunityStageChange>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PersonExport: ResolverTypeWrapper<PersonExport>;
+  PersonExportStatus: PersonExportStatus;
   PhoneFilter: PhoneFilter;
   PhoneGroupResult: ResolverTypeWrapper<PhoneGroupResult>;
   PipelineStageFigures: ResolverTypeWrapper<PipelineStageFigures>;
@@ -2702,6 +2750,7 @@ export type ResolversParentTypes = ResolversObject<{
   OpportunityPatch: OpportunityPatch;
   OpportunityStageChange: OpportunityStageChange;
   PageInfo: PageInfo;
+  PersonExport: PersonExport;
   PhoneFilter: PhoneFilter;
   PhoneGroupResult: PhoneGroupResult;
   PipelineStageFigures: PipelineStageFigures;
@@ -3067,6 +3116,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteCustomers?: Resolver<ResolversTypes['DeleteCustomersResult'], ParentType, ContextType, Partial<MutationDeleteCustomersArgs>>;
   disconnectCallProvider?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   eraseCustomer?: Resolver<ResolversTypes['CustomerErasure'], ParentType, ContextType, RequireFields<MutationEraseCustomerArgs, 'id'>>;
+  exportCustomerData?: Resolver<ResolversTypes['PersonExport'], ParentType, ContextType, RequireFields<MutationExportCustomerDataArgs, 'id'>>;
   markCustomersByPhones?: Resolver<ResolversTypes['PhoneGroupResult'], ParentType, ContextType, RequireFields<MutationMarkCustomersByPhonesArgs, 'group'>>;
   mergeCustomers?: Resolver<ResolversTypes['CustomerMerge'], ParentType, ContextType, RequireFields<MutationMergeCustomersArgs, 'dryRun' | 'mergedIds' | 'survivorId'>>;
   moveOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationMoveOpportunityArgs, 'id' | 'stage'>>;
@@ -3127,6 +3177,16 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type PersonExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PersonExport'] = ResolversParentTypes['PersonExport']> = ResolversObject<{
+  customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  file?: Resolver<Maybe<ResolversTypes['DownloadableFile']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  partsReceived?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PersonExportStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type PhoneGroupResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PhoneGroupResult'] = ResolversParentTypes['PhoneGroupResult']> = ResolversObject<{
   duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   invalid?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -3168,6 +3228,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   myView?: Resolver<ResolversTypes['UserView'], ParentType, ContextType>;
   opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, RequireFields<QueryOpportunitiesArgs, 'first'>>;
   opportunityStages?: Resolver<Array<ResolversTypes['OpportunityStage']>, ParentType, ContextType>;
+  personExport?: Resolver<Maybe<ResolversTypes['PersonExport']>, ParentType, ContextType, RequireFields<QueryPersonExportArgs, 'id'>>;
   pipelineSummary?: Resolver<ResolversTypes['PipelineSummary'], ParentType, ContextType, Partial<QueryPipelineSummaryArgs>>;
   tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, RequireFields<QueryTasksArgs, 'first'>>;
   workspacePlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
@@ -3308,6 +3369,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OpportunityEdge?: OpportunityEdgeResolvers<ContextType>;
   OpportunityStageChange?: OpportunityStageChangeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PersonExport?: PersonExportResolvers<ContextType>;
   PhoneGroupResult?: PhoneGroupResultResolvers<ContextType>;
   PipelineStageFigures?: PipelineStageFiguresResolvers<ContextType>;
   PipelineSummary?: PipelineSummaryResolvers<ContextType>;

@@ -22,6 +22,7 @@ import {
 import type { Identity, PersonMatcher } from '@customer-graph/runtime';
 import { deleteFilesMentioning } from '../files/file.store';
 import { erasureOf } from './erasure.read';
+import { forgetPersonExports } from './person-export.write';
 import type { ErasureView } from './erasure.read';
 
 /** What a subgraph counts as removed, by kind of row. */
@@ -144,6 +145,7 @@ export async function eraseCustomer(
     texts: [person.name, person.address, ...person.externalIds],
   });
   const removed = await deleteRows(tx, ws, id, ids);
+  removed.personExportParts = await forgetPersonExports(tx, ws, id);
   removed.filtersScrubbed = await scrubValues(tx, ws, matcher);
   // Exports and uploads of the last day that hold the person (docs/files.md).
   removed.files = await deleteFilesMentioning(tx, ws, matcher?.values ?? []);
