@@ -254,7 +254,11 @@ function requiredArguments(field: string): Record<string, unknown>[] {
       return [{ id: listId }];
     case 'callStats':
       return [{ groupBy: 'STAFF' }];
+    case 'customerErasure':
+      // An erasure shows ids only; none of these customers is erased.
+      return all.map((c) => ({ customerId: c.id }));
     case 'bulkJob':
+    case 'personExport':
     case 'orderImport':
     case 'voucherCampaign':
     case 'campaign':

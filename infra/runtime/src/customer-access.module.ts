@@ -11,7 +11,12 @@
 // access to a merged id is the survivor's.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { AssignedCustomers, CustomerScope } from './access';
-import { CUSTOMER_ASSIGNED, CUSTOMER_DELETED, CUSTOMER_MERGED } from './events/catalog.generated';
+import {
+  CUSTOMER_ASSIGNED,
+  CUSTOMER_DELETED,
+  CUSTOMER_ERASED,
+  CUSTOMER_MERGED,
+} from './events/catalog.generated';
 import {
   CreateCustomerMerges1764700000000,
   createCustomerAccessLoaders,
@@ -71,6 +76,10 @@ const onAssigned: EventHandler<typeof CUSTOMER_ASSIGNED> = (tx, event) =>
 const onDeleted: EventHandler<typeof CUSTOMER_DELETED> = (tx, event) =>
   project(tx, event, null, true);
 
+/** An erased customer is deleted for access too (docs/privacy.md). */
+const onErased: EventHandler<typeof CUSTOMER_ERASED> = (tx, event) =>
+  project(tx, event, null, true);
+
 export const customerAccessModule: DomainModule = {
   name: 'customerAccess',
   migrations: [CreateCustomerAccess1763900000060, CreateCustomerMerges1764700000000],
@@ -78,6 +87,7 @@ export const customerAccessModule: DomainModule = {
   consumes: {
     [CUSTOMER_ASSIGNED]: onAssigned,
     [CUSTOMER_DELETED]: onDeleted,
+    [CUSTOMER_ERASED]: onErased,
     [CUSTOMER_MERGED]: projectMerge,
   },
 };

@@ -9,6 +9,7 @@ export * from './customer-merges';
 export * from './demo';
 export * from './database';
 export * from './env';
+export * from './erasure';
 export * from './errors';
 export * from './events/catalog.generated';
 export * from './events/consumer';

@@ -24,6 +24,7 @@ import { importsModule } from './imports/imports.module';
 import { filesModule } from './files/files.module';
 import { auditModule } from './audit/audit.module';
 import { storeAuditEntry } from './audit/audit.store';
+import { privacyModule } from './privacy/privacy.module';
 import { CreateCustomers1763900000100 } from './migrations/1763900000100-CreateCustomers';
 import { PhoneOwnerAndExternalIds1763900000110 } from './migrations/1763900000110-PhoneOwnerAndExternalIds';
 import { DeferPhoneOwnerCheck1763900000120 } from './migrations/1763900000120-DeferPhoneOwnerCheck';
@@ -72,5 +73,6 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     importsModule,
     filesModule,
     auditModule,
+    privacyModule,
   ],
 });

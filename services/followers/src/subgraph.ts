@@ -5,6 +5,7 @@ import type { Loaders } from './context';
 import { followersModule } from './followers/followers.module';
 import { oaModule } from './oa/oa.module';
 import { webhookModule } from './webhook/webhook.module';
+import { privacyModule } from './privacy/privacy.module';
 import { CreateZaloFollowers1763900000400 } from './migrations/1763900000400-CreateZaloFollowers';
 import { CreateZaloOA1763900000410 } from './migrations/1763900000410-CreateZaloOA';
 import { ZaloOAClaims1763900000420 } from './migrations/1763900000420-ZaloOAClaims';
@@ -23,5 +24,5 @@ export const followersSubgraph = defineSubgraph<Loaders>({
     ZaloWebhookReplay1763900000430,
     FollowerLinkedAt1763900000440,
   ],
-  modules: [followersModule, oaModule, webhookModule],
+  modules: [followersModule, oaModule, webhookModule, privacyModule],
 });

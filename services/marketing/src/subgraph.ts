@@ -6,6 +6,7 @@ import { deliveryModule } from './delivery/delivery.module';
 import { campaignsModule } from './campaigns/campaigns.module';
 import { messagesModule } from './messages/messages.module';
 import { sendingModule } from './sending/sending.module';
+import { privacyModule } from './privacy/privacy.module';
 import { CreateMarketingMessages1763900000300 } from './migrations/1763900000300-CreateMarketingMessages';
 
 export const marketingSubgraph = defineSubgraph<Loaders>({
@@ -14,5 +15,12 @@ export const marketingSubgraph = defineSubgraph<Loaders>({
   assignments: 'projected',
   // Written before the modules.
   migrations: [CreateMarketingMessages1763900000300],
-  modules: [messagesModule, campaignsModule, sendingModule, deliveryModule, consentModule],
+  modules: [
+    messagesModule,
+    campaignsModule,
+    sendingModule,
+    deliveryModule,
+    consentModule,
+    privacyModule,
+  ],
 });

@@ -10,6 +10,7 @@ import { phoneDirectoryModule } from './phone-directory/phone-directory.module';
 import { reviewsModule } from './reviews/reviews.module';
 import { shopsModule } from './shops/shops.module';
 import { vouchersModule } from './vouchers/vouchers.module';
+import { privacyModule } from './privacy/privacy.module';
 import { CreateOrders1763900000200 } from './migrations/1763900000200-CreateOrders';
 
 export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
@@ -29,5 +30,6 @@ export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
     importsModule,
     reviewsModule,
     vouchersModule,
+    privacyModule,
   ],
 });

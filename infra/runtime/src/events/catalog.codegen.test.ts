@@ -170,14 +170,29 @@ describe('the generator', () => {
     expect(() => parseEventSchema('f', { ...schema, oneOf: [] })).toThrow(/top-level keys/);
   });
 
-  it('refuses two types that would get the same constant name', async () => {
+  it('names types of several owners that would share a name with their owner', async () => {
+    const payload = { type: 'object', additionalProperties: false, properties: {} };
+    const source = await generateCatalog([
+      parseEventSchema('a', eventSchema('contacts.customer.deleted', payload)),
+      parseEventSchema('b', eventSchema('orders.customer.deleted', payload)),
+      parseEventSchema('c', eventSchema('orders.customer.merged', payload)),
+    ]);
+    expect(source).toContain(
+      "export const CONTACTS_CUSTOMER_DELETED = 'contacts.customer.deleted';",
+    );
+    expect(source).toContain("export const ORDERS_CUSTOMER_DELETED = 'orders.customer.deleted';");
+    expect(source).toContain('export interface OrdersCustomerDeletedPayload');
+    expect(source).toContain("export const CUSTOMER_MERGED = 'orders.customer.merged';");
+  });
+
+  it('refuses two types that would still get the same constant name', async () => {
     const payload = { type: 'object', additionalProperties: false, properties: {} };
     await expect(
       generateCatalog([
-        parseEventSchema('a', eventSchema('contacts.customer.deleted', payload)),
-        parseEventSchema('b', eventSchema('orders.customer.deleted', payload)),
+        parseEventSchema('a', eventSchema('contacts.customer-x.deleted', payload)),
+        parseEventSchema('b', eventSchema('contacts.customer.x-deleted', payload)),
       ]),
-    ).rejects.toThrow(/would both be named CUSTOMER_DELETED/);
+    ).rejects.toThrow(/would both be named CONTACTS_CUSTOMER_X_DELETED/);
   });
 
   it('leaves a published snapshot alone, and names the one a new version needs', () => {

@@ -25,14 +25,24 @@ export function catalogPath(): string {
   return path.join(repoRoot(), 'infra/runtime/src/events/catalog.generated.ts');
 }
 
-const words = (type: string) => type.split('.').slice(1).join('-').split('-');
+const words = (type: string, owner = false) =>
+  type
+    .split('.')
+    .slice(owner ? 0 : 1)
+    .join('-')
+    .split('-');
 
-/** contacts.customer.zalo-linked → CUSTOMER_ZALO_LINKED */
-export const constantName = (type: string) => words(type).join('_').toUpperCase();
+/**
+ * contacts.customer.zalo-linked → CUSTOMER_ZALO_LINKED. With `owner` (types of several
+ * owners that would share a name, e.g. <service>.customer.erasure-done):
+ * followers.customer.erasure-done → FOLLOWERS_CUSTOMER_ERASURE_DONE.
+ */
+export const constantName = (type: string, owner = false) =>
+  words(type, owner).join('_').toUpperCase();
 
 /** contacts.customer.zalo-linked → CustomerZaloLinkedPayload */
-export const payloadName = (type: string) =>
-  words(type)
+export const payloadName = (type: string, owner = false) =>
+  words(type, owner)
     .map((w) => w[0].toUpperCase() + w.slice(1))
     .join('') + 'Payload';
 
@@ -93,21 +103,29 @@ function objectType(node: SchemaNode): string {
 
 /** The catalog's source, formatted as the repository's Prettier config says. */
 export async function generateCatalog(contracts: EventContract[]): Promise<string> {
+  // Types of several owners that would share a name are named with their owner
+  // (every one of them); a name that is still shared is refused.
+  const shared = new Map<string, number>();
+  for (const c of contracts)
+    shared.set(constantName(c.type), (shared.get(constantName(c.type)) ?? 0) + 1);
+  const withOwner = (type: string) => (shared.get(constantName(type)) ?? 0) > 1;
+  const constantOf = (type: string) => constantName(type, withOwner(type));
+  const payloadOf = (type: string) => payloadName(type, withOwner(type));
   const seen = new Map<string, string>();
   for (const c of contracts) {
-    const name = constantName(c.type);
+    const name = constantOf(c.type);
     const other = seen.get(name);
     if (other) throw new EventSchemaError(`${c.type} and ${other} would both be named ${name}`);
     seen.set(name, c.type);
   }
   const sorted = [...contracts].sort((a, b) => (a.type < b.type ? -1 : 1));
   const blocks = sorted.map((c) => {
-    const constant = constantName(c.type);
+    const constant = constantOf(c.type);
     return [
       docComment([`${c.type} v${c.version}: ${c.description}`]) +
         `export const ${constant} = ${literal(c.type)};`,
       docComment([`The payload of ${c.type} v${c.version}.`]) +
-        `export interface ${payloadName(c.type)} ${objectType(c.payload)}`,
+        `export interface ${payloadOf(c.type)} ${objectType(c.payload)}`,
     ].join('\n\n');
   });
   const source = [
@@ -117,13 +135,13 @@ export async function generateCatalog(contracts: EventContract[]): Promise<strin
     ...blocks,
     docComment(['Event type → its payload.']) +
       `export interface EventPayloads {\n${sorted
-        .map((c) => `[${constantName(c.type)}]: ${payloadName(c.type)};`)
+        .map((c) => `[${constantOf(c.type)}]: ${payloadOf(c.type)};`)
         .join('\n')}\n}`,
     docComment(['Every event type in the catalog.']) +
       'export type EventType = keyof EventPayloads;',
     docComment(["Event type → the version its producers write (the schema's `version` const)."]) +
       `export const EVENT_VERSIONS = {\n${sorted
-        .map((c) => `[${constantName(c.type)}]: ${c.version},`)
+        .map((c) => `[${constantOf(c.type)}]: ${c.version},`)
         .join('\n')}\n} as const satisfies Record<EventType, number>;`,
   ].join('\n\n');
   const options = JSON.parse(readFileSync(path.join(repoRoot(), '.prettierrc.json'), 'utf8'));

@@ -83,6 +83,24 @@ export interface CustomerDeletedPayload {
 }
 
 /**
+ * contacts.customer.erased v1: A person was erased from contacts (eraseCustomer, docs/privacy.md): every subgraph removes what it keeps about them, scrubs its event tables, and answers <service>.customer.erasure-done. Carries no personal value (the log keeps it). Key: the customer id.
+ */
+export const CUSTOMER_ERASED = 'contacts.customer.erased';
+
+/** The payload of contacts.customer.erased v1. */
+export interface CustomerErasedPayload {
+  /** Format: uuid. */
+  customerId: string;
+  /**
+   * The erasure's id in contacts; the answers name it.
+   * Format: uuid.
+   */
+  erasureId: string;
+  /** User id of the admin. */
+  erasedBy: string;
+}
+
+/**
  * contacts.customer.merged v1: Duplicate customers were merged into one (seed 003, "Khách hàng trùng SĐT"): the merged customers no longer exist, and every id of them now names the survivor. Each subgraph moves what it holds of the merged customers to the survivor (orders, followers, messages) and maps the merged ids to it. Sent once per merge, in the transaction of the merge, before the survivor's own contacts.customer.phones-changed and contacts.customer.assigned when those changed. Key: the survivor's id.
  */
 export const CUSTOMER_MERGED = 'contacts.customer.merged';
@@ -140,6 +158,39 @@ export interface CustomerZaloLinkedPayload {
 }
 
 /**
+ * contacts.person-export.requested v1: An admin asked for one person's data (exportCustomerData, docs/privacy.md): followers, orders-loyalty and marketing each answer <service>.person-export.part with what they keep of the customer. Key: the customer id.
+ */
+export const PERSON_EXPORT_REQUESTED = 'contacts.person-export.requested';
+
+/** The payload of contacts.person-export.requested v1. */
+export interface PersonExportRequestedPayload {
+  /** Format: uuid. */
+  exportId: string;
+  /** Format: uuid. */
+  customerId: string;
+}
+
+/**
+ * followers.customer.erasure-done v1: The followers subgraph erased the person of contacts.customer.erased (docs/privacy.md), in the transaction of the erasure; sent once per erasure. Contacts records it (customerErasure). Key: the customer id.
+ */
+export const FOLLOWERS_CUSTOMER_ERASURE_DONE = 'followers.customer.erasure-done';
+
+/** The payload of followers.customer.erasure-done v1. */
+export interface FollowersCustomerErasureDonePayload {
+  /** Format: uuid. */
+  customerId: string;
+  /** Format: uuid. */
+  erasureId: string;
+  /** What was removed or scrubbed, by kind of row: counts only. */
+  removed: {
+    followersUnlinked: number;
+    followerValuesRemoved: number;
+    outboxScrubbed: number;
+    deadLettersScrubbed: number;
+  };
+}
+
+/**
  * followers.follower.phone-shared v1: A Zalo OA follower shared their phone number (and maybe name and address) with the OA. Key: the phone in E.164, so events for one phone stay in order.
  */
 export const FOLLOWER_PHONE_SHARED = 'followers.follower.phone-shared';
@@ -193,6 +244,23 @@ export interface FollowersAuditRecordedPayload {
    * Ids, counts and kinds: flat string, number or boolean values (checked by recordAudit and by contacts).
    */
   detail: {
+    [field: string]: unknown;
+  };
+}
+
+/**
+ * followers.person-export.part v1: The followers subgraph's part of a person's data export (contacts.person-export.requested, docs/privacy.md): what it keeps of the customer, as JSON. Contacts keeps it until every part is in. Key: the customer id.
+ */
+export const FOLLOWERS_PERSON_EXPORT_PART = 'followers.person-export.part';
+
+/** The payload of followers.person-export.part v1. */
+export interface FollowersPersonExportPartPayload {
+  /** Format: uuid. */
+  exportId: string;
+  /** Format: uuid. */
+  customerId: string;
+  /** The subgraph's rows about the person, by kind (JSON). */
+  data: {
     [field: string]: unknown;
   };
 }
@@ -260,6 +328,29 @@ export interface ConsentChangedPayload {
 }
 
 /**
+ * marketing.customer.erasure-done v1: The marketing subgraph erased the person of contacts.customer.erased (docs/privacy.md), in the transaction of the erasure; sent once per erasure. Contacts records it (customerErasure). Key: the customer id.
+ */
+export const MARKETING_CUSTOMER_ERASURE_DONE = 'marketing.customer.erasure-done';
+
+/** The payload of marketing.customer.erasure-done v1. */
+export interface MarketingCustomerErasureDonePayload {
+  /** Format: uuid. */
+  customerId: string;
+  /** Format: uuid. */
+  erasureId: string;
+  /** What was removed or scrubbed, by kind of row: counts only. */
+  removed: {
+    messagesScrubbed: number;
+    messageEventsScrubbed: number;
+    consentsRemoved: number;
+    providerRowsScrubbed: number;
+    campaignsScrubbed: number;
+    outboxScrubbed: number;
+    deadLettersScrubbed: number;
+  };
+}
+
+/**
  * marketing.marketing-audit.recorded v1: An audit entry of marketing (docs/audit.md): an action staff did, written through the outbox in that action's transaction (recordAudit). Contacts stores it in audit_entry under the event id (a redelivery stores nothing more), where auditLog lists it. Never personal values: ids, counts and kinds only. Key: the first target id (else the workspace id).
  */
 export const MARKETING_AUDIT_RECORDED = 'marketing.marketing-audit.recorded';
@@ -297,6 +388,23 @@ export interface MarketingAuditRecordedPayload {
 }
 
 /**
+ * marketing.person-export.part v1: The marketing subgraph's part of a person's data export (contacts.person-export.requested, docs/privacy.md): what it keeps of the customer, as JSON. Contacts keeps it until every part is in. Key: the customer id.
+ */
+export const MARKETING_PERSON_EXPORT_PART = 'marketing.person-export.part';
+
+/** The payload of marketing.person-export.part v1. */
+export interface MarketingPersonExportPartPayload {
+  /** Format: uuid. */
+  exportId: string;
+  /** Format: uuid. */
+  customerId: string;
+  /** The subgraph's rows about the person, by kind (JSON). */
+  data: {
+    [field: string]: unknown;
+  };
+}
+
+/**
  * marketing.vouchers.requested v1: A campaign with a voucher campaign asks orders-loyalty to issue one code to each of a batch of its recipients (at most 1,000). Orders-loyalty answers orders.vouchers.issued for the same batch. Key: the campaign id.
  */
 export const VOUCHERS_REQUESTED = 'marketing.vouchers.requested';
@@ -326,6 +434,29 @@ export interface BuyerSeenPayload {
   email?: string | null;
   /** Where the order that brought this buyer was placed. */
   source: 'SHOPEE' | 'LAZADA' | 'TIKTOK_SHOP' | 'WEBSITE' | 'FACEBOOK' | 'ZALO' | 'POS' | 'OTHER';
+}
+
+/**
+ * orders.customer.erasure-done v1: The orders subgraph erased the person of contacts.customer.erased (docs/privacy.md), in the transaction of the erasure; sent once per erasure. Contacts records it (customerErasure). Key: the customer id.
+ */
+export const ORDERS_CUSTOMER_ERASURE_DONE = 'orders.customer.erasure-done';
+
+/** The payload of orders.customer.erasure-done v1. */
+export interface OrdersCustomerErasureDonePayload {
+  /** Format: uuid. */
+  customerId: string;
+  /** Format: uuid. */
+  erasureId: string;
+  /** What was removed or scrubbed, by kind of row: counts only. */
+  removed: {
+    ordersScrubbed: number;
+    reviewsScrubbed: number;
+    phoneDirectoryRows: number;
+    buyerSeenRows: number;
+    importsScrubbed: number;
+    outboxScrubbed: number;
+    deadLettersScrubbed: number;
+  };
 }
 
 /**
@@ -409,6 +540,23 @@ export interface OrdersAuditRecordedPayload {
 }
 
 /**
+ * orders.person-export.part v1: The orders subgraph's part of a person's data export (contacts.person-export.requested, docs/privacy.md): what it keeps of the customer, as JSON. Contacts keeps it until every part is in. Key: the customer id.
+ */
+export const ORDERS_PERSON_EXPORT_PART = 'orders.person-export.part';
+
+/** The payload of orders.person-export.part v1. */
+export interface OrdersPersonExportPartPayload {
+  /** Format: uuid. */
+  exportId: string;
+  /** Format: uuid. */
+  customerId: string;
+  /** The subgraph's rows about the person, by kind (JSON). */
+  data: {
+    [field: string]: unknown;
+  };
+}
+
+/**
  * orders.vouchers.issued v1: The answer to marketing.vouchers.requested: the code issued to each customer of the batch, and the customers who got none with the reason (the campaign's limits, ended or unknown). Issuing is idempotent per (campaign, batch): a redelivered request answers the same codes. Key: the campaign id.
  */
 export const VOUCHERS_ISSUED = 'orders.vouchers.issued';
@@ -437,20 +585,28 @@ export interface EventPayloads {
   [CUSTOMER_ASSIGNED]: CustomerAssignedPayload;
   [CUSTOMER_BUYER_MATCHED]: CustomerBuyerMatchedPayload;
   [CUSTOMER_DELETED]: CustomerDeletedPayload;
+  [CUSTOMER_ERASED]: CustomerErasedPayload;
   [CUSTOMER_MERGED]: CustomerMergedPayload;
   [CUSTOMER_PHONES_CHANGED]: CustomerPhonesChangedPayload;
   [CUSTOMER_ZALO_LINKED]: CustomerZaloLinkedPayload;
+  [PERSON_EXPORT_REQUESTED]: PersonExportRequestedPayload;
+  [FOLLOWERS_CUSTOMER_ERASURE_DONE]: FollowersCustomerErasureDonePayload;
   [FOLLOWER_PHONE_SHARED]: FollowerPhoneSharedPayload;
   [FOLLOWERS_AUDIT_RECORDED]: FollowersAuditRecordedPayload;
+  [FOLLOWERS_PERSON_EXPORT_PART]: FollowersPersonExportPartPayload;
   [ZALO_MESSAGE_STATUS]: ZaloMessageStatusPayload;
   [AUDIENCE_REQUESTED]: AudienceRequestedPayload;
   [CONSENT_CHANGED]: ConsentChangedPayload;
+  [MARKETING_CUSTOMER_ERASURE_DONE]: MarketingCustomerErasureDonePayload;
   [MARKETING_AUDIT_RECORDED]: MarketingAuditRecordedPayload;
+  [MARKETING_PERSON_EXPORT_PART]: MarketingPersonExportPartPayload;
   [VOUCHERS_REQUESTED]: VouchersRequestedPayload;
   [BUYER_SEEN]: BuyerSeenPayload;
+  [ORDERS_CUSTOMER_ERASURE_DONE]: OrdersCustomerErasureDonePayload;
   [CUSTOMER_SUMMARY_CHANGED]: CustomerSummaryChangedPayload;
   [CUSTOMER_TIER_CHANGED]: CustomerTierChangedPayload;
   [ORDERS_AUDIT_RECORDED]: OrdersAuditRecordedPayload;
+  [ORDERS_PERSON_EXPORT_PART]: OrdersPersonExportPartPayload;
   [VOUCHERS_ISSUED]: VouchersIssuedPayload;
 }
 
@@ -464,19 +620,27 @@ export const EVENT_VERSIONS = {
   [CUSTOMER_ASSIGNED]: 1,
   [CUSTOMER_BUYER_MATCHED]: 1,
   [CUSTOMER_DELETED]: 1,
+  [CUSTOMER_ERASED]: 1,
   [CUSTOMER_MERGED]: 1,
   [CUSTOMER_PHONES_CHANGED]: 1,
   [CUSTOMER_ZALO_LINKED]: 1,
+  [PERSON_EXPORT_REQUESTED]: 1,
+  [FOLLOWERS_CUSTOMER_ERASURE_DONE]: 1,
   [FOLLOWER_PHONE_SHARED]: 1,
   [FOLLOWERS_AUDIT_RECORDED]: 1,
+  [FOLLOWERS_PERSON_EXPORT_PART]: 1,
   [ZALO_MESSAGE_STATUS]: 1,
   [AUDIENCE_REQUESTED]: 1,
   [CONSENT_CHANGED]: 1,
+  [MARKETING_CUSTOMER_ERASURE_DONE]: 1,
   [MARKETING_AUDIT_RECORDED]: 1,
+  [MARKETING_PERSON_EXPORT_PART]: 1,
   [VOUCHERS_REQUESTED]: 1,
   [BUYER_SEEN]: 1,
+  [ORDERS_CUSTOMER_ERASURE_DONE]: 1,
   [CUSTOMER_SUMMARY_CHANGED]: 1,
   [CUSTOMER_TIER_CHANGED]: 1,
   [ORDERS_AUDIT_RECORDED]: 1,
+  [ORDERS_PERSON_EXPORT_PART]: 1,
   [VOUCHERS_ISSUED]: 1,
 } as const satisfies Record<EventType, number>;

@@ -12,7 +12,8 @@ import { OUTBOX_CHANNEL } from './outbox';
 import { createWaker } from '../waker';
 
 // Any constant, the same in every process of one service.
-const RELAY_LOCK = 0x6f7574626f78; // "outbox"
+/** The advisory lock the relay holds while it publishes a batch (erasure.ts waits for it). */
+export const RELAY_LOCK = 0x6f7574626f78; // "outbox"
 
 export interface OutboxRelayOptions {
   db: DataSource;

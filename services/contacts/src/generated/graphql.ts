@@ -748,6 +748,28 @@ export type CustomerEdge = {
 };
 
 /**
+ * The erasure of a person (`eraseCustomer`). It names the erased customer by id only: no
+ * value of theirs is kept.
+ */
+export type CustomerErasure = {
+  __typename?: 'CustomerErasure';
+  /** When the last subgraph confirmed (null while PENDING). */
+  completedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The erased customer's id, which names no record any more. */
+  customerId: Scalars['ID']['output'];
+  /** When contacts erased the person. */
+  erasedAt: Scalars['DateTime']['output'];
+  /** The user id of the admin who erased the person. */
+  erasedBy: Scalars['String']['output'];
+  /** The erasure's id (the events of the erasure carry it). */
+  id: Scalars['ID']['output'];
+  /** COMPLETE once every subgraph has confirmed. */
+  status: ErasureStatus;
+  /** Each subgraph's part, contacts first. */
+  subgraphs: Array<ErasureConfirmation>;
+};
+
+/**
  * Which customers: every condition given must hold. Conditions are true or false for
  * each customer, never unknown: a customer without a value fails every positive
  * condition (eq, in, lt, contains …) and passes its negation (neq, notIn, and `not`
@@ -1431,6 +1453,38 @@ export type DownloadableFile = {
   url: Scalars['String']['output'];
 };
 
+/** Rows of one kind an erasure removed or scrubbed in one subgraph. */
+export type ErasedRows = {
+  __typename?: 'ErasedRows';
+  /** How many. */
+  count: Scalars['Int']['output'];
+  /** The kind of row, e.g. `notes`, `ordersScrubbed`, `outboxScrubbed`. */
+  kind: Scalars['String']['output'];
+};
+
+/** One subgraph's part of an erasure. */
+export type ErasureConfirmation = {
+  __typename?: 'ErasureConfirmation';
+  /** Whether it has erased the person. */
+  confirmed: Scalars['Boolean']['output'];
+  /** When it confirmed (null until then). */
+  confirmedAt: Maybe<Scalars['DateTime']['output']>;
+  /** What it removed, by kind of row (empty until it confirmed). */
+  removed: Array<ErasedRows>;
+  /** The subgraph: `contacts`, `followers`, `orders-loyalty` or `marketing`. */
+  subgraph: Scalars['String']['output'];
+};
+
+/** Where an erasure stands across the subgraphs. */
+export type ErasureStatus =
+  /** Every subgraph has erased the person and said so. */
+  | 'COMPLETE'
+  /**
+   * Contacts has erased the person; some of followers, orders-loyalty and marketing have
+   * not confirmed yet.
+   */
+  | 'PENDING';
+
 /** An id of the customer on another platform. */
 export type ExternalId = {
   __typename?: 'ExternalId';
@@ -1697,6 +1751,18 @@ export type Mutation = {
    */
   disconnectCallProvider: Scalars['Boolean']['output'];
   /**
+   * Erases a person from every subgraph (admins: `customers.erase`): contacts deletes the
+   * record and everything about it at once and tells the other subgraphs, which remove or
+   * scrub what they keep and confirm (`customerErasure`). Erasing an erased customer
+   * answers the same erasure. A customer of another workspace is unknown (NOT_FOUND).
+   */
+  eraseCustomer: CustomerErasure;
+  /**
+   * Starts an export of everything the subgraphs keep about one person, assembled into one
+   * JSON document (admins: `customers.erase`); follow it with `personExport`.
+   */
+  exportCustomerData: PersonExport;
+  /**
    * Forgets remembered numbers (they will no longer put a customer in a group): those
    * listed (any written form, at most 10,000), else every one of `group`, else every
    * one. Returns how many were forgotten. Admins and editors.
@@ -1856,6 +1922,16 @@ export type MutationDeleteCustomerListArgs = {
 export type MutationDeleteCustomersArgs = {
   filter?: InputMaybe<CustomerFilter>;
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+export type MutationEraseCustomerArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationExportCustomerDataArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -2103,6 +2179,35 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** One person's data from every subgraph as one JSON document (`exportCustomerData`). */
+export type PersonExport = {
+  __typename?: 'PersonExport';
+  /** The customer whose data it is. */
+  customerId: Scalars['ID']['output'];
+  /**
+   * The JSON document once READY, downloaded with the same bearer token (expires after a
+   * day); null before.
+   */
+  file: Maybe<DownloadableFile>;
+  /** The export's id. */
+  id: Scalars['ID']['output'];
+  /** The subgraphs whose part is in (besides contacts). */
+  partsReceived: Array<Scalars['String']['output']>;
+  /** When it was asked for. */
+  requestedAt: Scalars['DateTime']['output'];
+  /** PENDING until every subgraph has sent its part. */
+  status: PersonExportStatus;
+};
+
+/** Where a person's data export stands. */
+export type PersonExportStatus =
+  /** The person was erased before the export was ready. */
+  | 'CANCELLED'
+  /** Waiting for some of followers, orders-loyalty and marketing to send their part. */
+  | 'PENDING'
+  /** Every part is in; the document is in `file`. */
+  | 'READY';
+
 /**
  * Conditions on the customer's phones, written in any form (`0912…`, `+84 912…`,
  * `01681…`): a customer matches when any of their numbers does.
@@ -2222,6 +2327,11 @@ export type Query = {
    * impossible number is BAD_USER_INPUT.
    */
   customerByPhone: Maybe<Customer>;
+  /**
+   * The erasure of the customer with this id, or null when they were never erased
+   * (admins: `customers.erase`).
+   */
+  customerErasure: Maybe<CustomerErasure>;
   /** One saved list; null when there is none with this id. */
   customerList: Maybe<CustomerList>;
   /** The workspace's saved lists, by name. */
@@ -2267,6 +2377,8 @@ export type Query = {
    * arranged them, then WON and LOST.
    */
   opportunityStages: Array<OpportunityStage>;
+  /** A person's data export by its id, or null (admins: `customers.erase`). */
+  personExport: Maybe<PersonExport>;
   /**
    * The pipeline in figures over the opportunities the caller may see that match
    * `filter`: count and value per stage in the workspace's stage order, and what was
@@ -2331,6 +2443,11 @@ export type QueryCustomerByPhoneArgs = {
 };
 
 
+export type QueryCustomerErasureArgs = {
+  customerId: Scalars['ID']['input'];
+};
+
+
 export type QueryCustomerListArgs = {
   id: Scalars['ID']['input'];
 };
@@ -2373,6 +2490,11 @@ export type QueryOpportunitiesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OpportunityFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPersonExportArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -2901,6 +3023,7 @@ export type ResolversTypes = ResolversObject<{
   CustomerConnection: ResolverTypeWrapper<CustomerPage>;
   CustomerDetailTab: CustomerDetailTab;
   CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
+  CustomerErasure: ResolverTypeWrapper<CustomerErasure>;
   CustomerFilter: CustomerFilter;
   CustomerGroup: CustomerGroup;
   CustomerGroupFilter: CustomerGroupFilter;
@@ -2939,6 +3062,9 @@ export type ResolversTypes = ResolversObject<{
   DeleteCustomersResult: ResolverTypeWrapper<Omit<DeleteCustomersResult, 'job'> & { job?: Maybe<ResolversTypes['BulkJob']> }>;
   DetailTabsSource: DetailTabsSource;
   DownloadableFile: ResolverTypeWrapper<DownloadableFile>;
+  ErasedRows: ResolverTypeWrapper<ErasedRows>;
+  ErasureConfirmation: ResolverTypeWrapper<ErasureConfirmation>;
+  ErasureStatus: ErasureStatus;
   ExternalId: ResolverTypeWrapper<ExternalId>;
   ExternalIdInput: ExternalIdInput;
   ExternalIdSource: ExternalIdSource;
@@ -2968,6 +3094,8 @@ export type ResolversTypes = ResolversObject<{
   OpportunityStage: OpportunityStage;
   OpportunityStageChange: ResolverTypeWrapper<OpportunityStageChange>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PersonExport: ResolverTypeWrapper<PersonExport>;
+  PersonExportStatus: PersonExportStatus;
   PhoneFilter: PhoneFilter;
   PhoneGroupResult: ResolverTypeWrapper<PhoneGroupResult>;
   PipelineStageFigures: ResolverTypeWrapper<PipelineStageFigures>;
@@ -3032,6 +3160,7 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerBulkAction: CustomerBulkAction;
   CustomerConnection: CustomerPage;
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
+  CustomerErasure: CustomerErasure;
   CustomerFilter: CustomerFilter;
   CustomerGroupFilter: CustomerGroupFilter;
   CustomerImportColumn: CustomerImportColumn;
@@ -3063,6 +3192,8 @@ export type ResolversParentTypes = ResolversObject<{
   DateTimeFilter: DateTimeFilter;
   DeleteCustomersResult: Omit<DeleteCustomersResult, 'job'> & { job?: Maybe<ResolversParentTypes['BulkJob']> };
   DownloadableFile: DownloadableFile;
+  ErasedRows: ErasedRows;
+  ErasureConfirmation: ErasureConfirmation;
   ExternalId: ExternalId;
   ExternalIdInput: ExternalIdInput;
   FilterValue: Scalars['FilterValue']['output'];
@@ -3088,6 +3219,7 @@ export type ResolversParentTypes = ResolversObject<{
   OpportunityPatch: OpportunityPatch;
   OpportunityStageChange: OpportunityStageChange;
   PageInfo: PageInfo;
+  PersonExport: PersonExport;
   PhoneFilter: PhoneFilter;
   PhoneGroupResult: PhoneGroupResult;
   PipelineStageFigures: PipelineStageFigures;
@@ -3277,6 +3409,17 @@ export type CustomerEdgeResolvers<ContextType = Context, ParentType extends Reso
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type CustomerErasureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerErasure'] = ResolversParentTypes['CustomerErasure']> = ResolversObject<{
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  erasedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  erasedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ErasureStatus'], ParentType, ContextType>;
+  subgraphs?: Resolver<Array<ResolversTypes['ErasureConfirmation']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type CustomerImportColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerImportColumn'] = ResolversParentTypes['CustomerImportColumn']> = ResolversObject<{
   customFieldKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   field?: Resolver<ResolversTypes['CustomerImportField'], ParentType, ContextType>;
@@ -3431,6 +3574,20 @@ export type DownloadableFileResolvers<ContextType = Context, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ErasedRowsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ErasedRows'] = ResolversParentTypes['ErasedRows']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ErasureConfirmationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ErasureConfirmation'] = ResolversParentTypes['ErasureConfirmation']> = ResolversObject<{
+  confirmed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  confirmedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  removed?: Resolver<Array<ResolversTypes['ErasedRows']>, ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ExternalIdResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExternalId'] = ResolversParentTypes['ExternalId']> = ResolversObject<{
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['ExternalIdSource'], ParentType, ContextType>;
@@ -3518,6 +3675,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteCustomerList?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteCustomerListArgs, 'id'>>;
   deleteCustomers?: Resolver<ResolversTypes['DeleteCustomersResult'], ParentType, ContextType, Partial<MutationDeleteCustomersArgs>>;
   disconnectCallProvider?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  eraseCustomer?: Resolver<ResolversTypes['CustomerErasure'], ParentType, ContextType, RequireFields<MutationEraseCustomerArgs, 'id'>>;
+  exportCustomerData?: Resolver<ResolversTypes['PersonExport'], ParentType, ContextType, RequireFields<MutationExportCustomerDataArgs, 'id'>>;
   forgetRememberedPhones?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<MutationForgetRememberedPhonesArgs>>;
   markCustomersByPhones?: Resolver<ResolversTypes['PhoneGroupResult'], ParentType, ContextType, RequireFields<MutationMarkCustomersByPhonesArgs, 'group'>>;
   mergeCustomers?: Resolver<ResolversTypes['CustomerMerge'], ParentType, ContextType, RequireFields<MutationMergeCustomersArgs, 'dryRun' | 'mergedIds' | 'survivorId'>>;
@@ -3580,6 +3739,16 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type PersonExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PersonExport'] = ResolversParentTypes['PersonExport']> = ResolversObject<{
+  customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  file?: Resolver<Maybe<ResolversTypes['DownloadableFile']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  partsReceived?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PersonExportStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type PhoneGroupResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PhoneGroupResult'] = ResolversParentTypes['PhoneGroupResult']> = ResolversObject<{
   duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   invalid?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -3614,6 +3783,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   customFields?: Resolver<Array<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customerByPhone?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerByPhoneArgs, 'phone'>>;
+  customerErasure?: Resolver<Maybe<ResolversTypes['CustomerErasure']>, ParentType, ContextType, RequireFields<QueryCustomerErasureArgs, 'customerId'>>;
   customerList?: Resolver<Maybe<ResolversTypes['CustomerList']>, ParentType, ContextType, RequireFields<QueryCustomerListArgs, 'id'>>;
   customerLists?: Resolver<Array<ResolversTypes['CustomerList']>, ParentType, ContextType>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
@@ -3624,6 +3794,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   myView?: Resolver<ResolversTypes['UserView'], ParentType, ContextType>;
   opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, RequireFields<QueryOpportunitiesArgs, 'first'>>;
   opportunityStages?: Resolver<Array<ResolversTypes['OpportunityStage']>, ParentType, ContextType>;
+  personExport?: Resolver<Maybe<ResolversTypes['PersonExport']>, ParentType, ContextType, RequireFields<QueryPersonExportArgs, 'id'>>;
   pipelineSummary?: Resolver<ResolversTypes['PipelineSummary'], ParentType, ContextType, Partial<QueryPipelineSummaryArgs>>;
   rememberedPhones?: Resolver<ResolversTypes['RememberedPhoneConnection'], ParentType, ContextType, RequireFields<QueryRememberedPhonesArgs, 'first'>>;
   tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, RequireFields<QueryTasksArgs, 'first'>>;
@@ -3758,6 +3929,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Customer?: CustomerResolvers<ContextType>;
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
+  CustomerErasure?: CustomerErasureResolvers<ContextType>;
   CustomerImportColumn?: CustomerImportColumnResolvers<ContextType>;
   CustomerImportError?: CustomerImportErrorResolvers<ContextType>;
   CustomerImportErrorConnection?: CustomerImportErrorConnectionResolvers<ContextType>;
@@ -3777,6 +3949,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   DeleteCustomersResult?: DeleteCustomersResultResolvers<ContextType>;
   DownloadableFile?: DownloadableFileResolvers<ContextType>;
+  ErasedRows?: ErasedRowsResolvers<ContextType>;
+  ErasureConfirmation?: ErasureConfirmationResolvers<ContextType>;
   ExternalId?: ExternalIdResolvers<ContextType>;
   FilterValue?: GraphQLScalarType;
   InvalidPhoneRow?: InvalidPhoneRowResolvers<ContextType>;
@@ -3794,6 +3968,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OpportunityEdge?: OpportunityEdgeResolvers<ContextType>;
   OpportunityStageChange?: OpportunityStageChangeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PersonExport?: PersonExportResolvers<ContextType>;
   PhoneGroupResult?: PhoneGroupResultResolvers<ContextType>;
   PipelineStageFigures?: PipelineStageFiguresResolvers<ContextType>;
   PipelineSummary?: PipelineSummaryResolvers<ContextType>;
