@@ -12,6 +12,8 @@ import { Client } from 'pg';
 import { signDevToken } from '@customer-graph/gateway';
 import { startBenchStack, writeResults } from './bench-stack';
 import { postgresUrl } from '../src/postgres';
+import { cpuPer, sampleCpu } from './process-cpu';
+import { resetStatements, topStatements } from './statements';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const POLL_MS = 200;
@@ -80,6 +82,8 @@ async function main() {
       if (uploaded.status !== 201)
         throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`);
       const { id: uploadId } = (await uploaded.json()) as { id: string };
+      await resetStatements(contacts);
+      const cpuBefore = sampleCpu(stack.process.pid!);
       const started = Date.now();
       const { startCustomerImport } = await post<{ startCustomerImport: { id: string } }>(
         'mutation ($id: ID!) { startCustomerImport(input: { uploadId: $id }) { id } }',
@@ -110,6 +114,9 @@ async function main() {
             unchanged: importJob.unchanged,
             failed: importJob.failed,
             errorFileBytes: importJob.errorFile?.byteSize ?? 0,
+            // CPU ms per row of each process, and contacts' costliest statements.
+            cpuMsPerRow: cpuPer(cpuBefore, sampleCpu(stack.process.pid!), ROWS),
+            statements: await topStatements(contacts),
           };
           console.log(label, figures);
           return figures;
@@ -120,6 +127,24 @@ async function main() {
     const first = await run('first import');
     const second = await run('same file again');
     const peakRssMb = contactsPeakRssMb();
+    if (process.env.EXPLAIN_DEBUG) {
+      const ids = Array.from({ length: 1000 }, (_, i) => `KH-${i * 7}`);
+      for (const sql of [
+        `EXPLAIN (ANALYZE, BUFFERS) SELECT external_id, customer_id FROM customer_external_id
+          WHERE workspace_id = $1 AND source = 'SHOP' AND external_id = ANY($2::text[])`,
+        `EXPLAIN (ANALYZE, BUFFERS) UPDATE customer c SET type = customer_derived_type(c.workspace_id, c.id, c.email, c.has_live_order)
+          WHERE c.workspace_id = $1 AND c.id = ANY(ARRAY(SELECT customer_id FROM customer_external_id WHERE workspace_id = $1 AND external_id = ANY($2::text[])))`,
+      ]) {
+        await contacts.query('BEGIN');
+        const { rows: plan } = await contacts.query(sql, [ws, ids]);
+        await contacts.query('ROLLBACK');
+        console.log(plan.map((r) => r['QUERY PLAN']).join('\n'));
+      }
+      const { rows: st } = await contacts.query(
+        `SELECT relname, n_live_tup, last_autoanalyze, last_analyze FROM pg_stat_user_tables WHERE relname IN ('customer', 'customer_external_id', 'customer_phone')`,
+      );
+      console.log(st);
+    }
     const { rows } = await contacts.query(
       'SELECT count(*)::int AS n FROM customer WHERE workspace_id = $1',
       [ws],

@@ -291,6 +291,16 @@ it('erases the person from every database, and nothing of anyone else', async ()
   }
   expect(removed.marketing).toMatchObject({ messagesScrubbed: 2, consentsRemoved: 1 });
 
+  // Who erased whom is in the audit trail (ids only: the search below covers it too).
+  const { auditLog } = await gql(
+    `{ auditLog(filter: { actions: [CUSTOMER_ERASED] }) { edges { node { actorUserId targetIds detail } } } }`,
+  );
+  expect(auditLog.edges.map((e: { node: unknown }) => e.node)).toContainEqual({
+    actorUserId: 'admin-1',
+    targetIds: [ids.gone],
+    detail: { erasureId: eraseCustomer.id, mergedIds: 0 },
+  });
+
   expect(await findEverywhere('gone')).toEqual({});
   const kept = await findEverywhere('kept');
   expect(Object.keys(kept).sort()).toEqual(

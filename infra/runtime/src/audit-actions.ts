@@ -32,11 +32,11 @@ export enum AuditAction {
   CUSTOMER_LIST_CREATED = 'CUSTOMER_LIST_CREATED',
   /** deleteCustomerList. CustomerList [id]. */
   CUSTOMER_LIST_DELETED = 'CUSTOMER_LIST_DELETED',
-  /** A customer import (docs/imports.md). ImportJob [id]; detail: counts. */
+  /** A customer import, when it is started (docs/imports.md). ImportJob [id]; detail: format, rows, dryRun. */
   CUSTOMERS_IMPORTED = 'CUSTOMERS_IMPORTED',
   /** An export of many customers (docs/exports.md). ExportJob [id]; detail: counts, format. */
   CUSTOMERS_EXPORTED = 'CUSTOMERS_EXPORTED',
-  /** eraseCustomer (docs/privacy.md). Customer [id]; detail.erasureId. */
+  /** eraseCustomer (docs/privacy.md). Customer [id]; detail: erasureId, mergedIds (how many merged-away ids went with it). */
   CUSTOMER_ERASED = 'CUSTOMER_ERASED',
   /** exportCustomerData (docs/privacy.md). Customer [id]; detail.exportId. */
   CUSTOMER_DATA_EXPORTED = 'CUSTOMER_DATA_EXPORTED',

@@ -134,6 +134,19 @@ it('reads Vietnamese headers and creates customers as createCustomer would', asy
     [customer.id],
   );
   expect(name_search).toBe('nguyen van an');
+  // Who imported is in the audit trail; what was imported is not.
+  const audit = await subgraph.db.query(
+    `SELECT actor_user_id, target_type, target_ids, detail, detail::text AS text
+       FROM audit_entry WHERE workspace_id = $1 AND action = 'CUSTOMERS_IMPORTED'`,
+    [ws],
+  );
+  const entry = audit.find((a: { target_ids: string[] }) => a.target_ids[0] === job.id);
+  expect(entry).toMatchObject({
+    actor_user_id: admin.userId,
+    target_type: 'ImportJob',
+    detail: { format: 'CSV', rows: 1, dryRun: false },
+  });
+  expect(entry.text).not.toMatch(/Nguyễn|0912|an@shop/);
 });
 
 it('matches any written form of a phone, and an empty cell keeps the value', async () => {

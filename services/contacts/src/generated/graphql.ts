@@ -68,7 +68,7 @@ export type AuditAction =
   | 'CUSTOMERS_EXPORTED'
   /** markCustomersByPhones. CustomerGroup [group]; detail: counts only. */
   | 'CUSTOMERS_GROUP_MARKED'
-  /** A customer import (docs/imports.md). ImportJob [id]; detail: counts. */
+  /** A customer import, when it is started (docs/imports.md). ImportJob [id]; detail: format, rows, dryRun. */
   | 'CUSTOMERS_IMPORTED'
   /** mergeCustomers. Customer [survivor, ...merged]; detail.mergeId, detail.merged. */
   | 'CUSTOMERS_MERGED'
@@ -76,7 +76,7 @@ export type AuditAction =
   | 'CUSTOMER_CREATED'
   /** exportCustomerData (docs/privacy.md). Customer [id]; detail.exportId. */
   | 'CUSTOMER_DATA_EXPORTED'
-  /** eraseCustomer (docs/privacy.md). Customer [id]; detail.erasureId. */
+  /** eraseCustomer (docs/privacy.md). Customer [id]; detail: erasureId, mergedIds (how many merged-away ids went with it). */
   | 'CUSTOMER_ERASED'
   /** createCustomerList. CustomerList [id]; detail: the filter's kind and fields. */
   | 'CUSTOMER_LIST_CREATED'

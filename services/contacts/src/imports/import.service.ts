@@ -2,7 +2,14 @@
 // the caps (bytes, then rows counted by a scan), the header and the mapping — then
 // queues the job; the worker (import.job.ts) does the rest. A refused file makes no job.
 import type { DataSource } from 'typeorm';
-import { CsvError, badInput, countCsvRecords, isUuid } from '@customer-graph/runtime';
+import {
+  AuditAction,
+  CsvError,
+  badInput,
+  countCsvRecords,
+  isUuid,
+  recordAudit,
+} from '@customer-graph/runtime';
 import type { Identity } from '@customer-graph/runtime';
 import { loadCustomFields } from '../custom-fields/custom-field.service';
 import { findFile } from '../files/file.store';
@@ -130,27 +137,37 @@ export async function startImport(
     recogniseHeader(header.cells, fields, input.mapping ?? []),
     input.mapping?.length ? 'input.mapping' : checked.field,
   );
-  return db.getRepository(CustomerImportEntity).save({
-    ...file,
-    createdBy: identity.userId,
-    createdRole: identity.role,
-    status: 'QUEUED',
-    dryRun: input.dryRun ?? false,
-    header: header.cells,
-    columns: mapped.columns,
-    ignoredColumns: mapped.ignored,
-    prepared: false,
-    rowsTotal: 0,
-    processed: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    failed: 0,
-    chunks: 0,
-    nextChunk: 0,
-    errorFileId: null,
-    failure: null,
-    startedAt: null,
-    finishedAt: null,
+  // The job and its audit entry commit together.
+  return db.transaction(async (tx) => {
+    const job = await tx.getRepository(CustomerImportEntity).save({
+      ...file,
+      createdBy: identity.userId,
+      createdRole: identity.role,
+      status: 'QUEUED',
+      dryRun: input.dryRun ?? false,
+      header: header.cells,
+      columns: mapped.columns,
+      ignoredColumns: mapped.ignored,
+      prepared: false,
+      rowsTotal: 0,
+      processed: 0,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      failed: 0,
+      chunks: 0,
+      nextChunk: 0,
+      errorFileId: null,
+      failure: null,
+      startedAt: null,
+      finishedAt: null,
+    });
+    await recordAudit(tx, identity, {
+      action: AuditAction.CUSTOMERS_IMPORTED,
+      targetType: 'ImportJob',
+      targetIds: [job.id],
+      detail: { format: job.format, rows, dryRun: job.dryRun },
+    });
+    return job;
   });
 }

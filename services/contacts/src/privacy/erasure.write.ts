@@ -9,6 +9,8 @@
 import type { EntityManager } from 'typeorm';
 import {
   appendEvent,
+  AuditAction,
+  recordAudit,
   badInput,
   createEvent,
   CUSTOMER_ERASED,
@@ -166,5 +168,11 @@ export async function eraseCustomer(
       payload: { customerId: id, erasureId, erasedBy: identity.userId },
     }),
   );
+  await recordAudit(tx, identity, {
+    action: AuditAction.CUSTOMER_ERASED,
+    targetType: 'Customer',
+    targetIds: [id],
+    detail: { erasureId, mergedIds: person.mergedIds.length },
+  });
   return (await erasureOf(tx, ws, id))!;
 }

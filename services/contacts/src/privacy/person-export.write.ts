@@ -7,6 +7,8 @@
 import type { EntityManager } from 'typeorm';
 import {
   appendEvent,
+  AuditAction,
+  recordAudit,
   badInput,
   createEvent,
   FOLLOWERS_PERSON_EXPORT_PART,
@@ -49,6 +51,12 @@ export async function requestPersonExport(
       payload: { exportId: row.id, customerId },
     }),
   );
+  await recordAudit(tx, identity, {
+    action: AuditAction.CUSTOMER_DATA_EXPORTED,
+    targetType: 'Customer',
+    targetIds: [customerId],
+    detail: { exportId: row.id },
+  });
   return (await personExportOf(tx, ws, row.id))!;
 }
 
