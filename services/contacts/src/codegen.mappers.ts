@@ -18,4 +18,5 @@ export const mappers: Record<string, string> = {
   CallStats: '../calls/call.stats#CallStatsRow',
   CustomerMerge: '../merge/merge.types#MergeOutcome',
   MergeAudit: '../merge/merge.audit#MergeAuditRow',
+  CustomerExportJob: '../exports/export-job.types#ExportJobRow',
 };

@@ -21,6 +21,7 @@ import { mergeModule } from './merge/merge.module';
 import { consentModule } from './consent/consent.module';
 import { audienceModule } from './audience/audience.module';
 import { filesModule } from './files/files.module';
+import { exportsModule } from './exports/exports.module';
 import { CreateCustomers1763900000100 } from './migrations/1763900000100-CreateCustomers';
 import { PhoneOwnerAndExternalIds1763900000110 } from './migrations/1763900000110-PhoneOwnerAndExternalIds';
 import { DeferPhoneOwnerCheck1763900000120 } from './migrations/1763900000120-DeferPhoneOwnerCheck';
@@ -65,5 +66,6 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     consentModule,
     audienceModule,
     filesModule,
+    exportsModule,
   ],
 });
