@@ -1,7 +1,9 @@
 // The columns of a customer export: each is a piece of SQL over `customer c` (read
-// only when asked for: a column not chosen costs nothing) and the typed value it
-// gives. Lists stay arrays, numbers numbers, instants ISO strings; the CSV and JSON
-// Lines writers (export.format.ts) decide how each shows in the file.
+// only when asked for: a column not chosen costs nothing) giving a JSON value. A row
+// comes from Postgres as ONE JSON text (json_build_array), parsed by JSON.parse: far
+// cheaper than the driver building a typed object per row, which halved the rows a
+// second. Lists stay arrays, numbers numbers, instants ISO strings (UTC, ms); the CSV
+// and JSON Lines writers (export.format.ts) decide how each shows in the file.
 import { badInput } from '@customer-graph/runtime';
 import type { CustomerExportColumn } from '../generated/graphql';
 
@@ -11,13 +13,13 @@ export type ExportValue =
 interface ColumnDef {
   /** The key in the CSV header and in the JSON Lines objects. */
   key: string;
-  /** SQL over `customer c` giving the value (aliased by the reader). */
+  /** SQL over `customer c` giving the value as JSON will hold it. */
   sql: string;
-  /** The row's value as exported; default: as Postgres gave it. */
-  value?: (raw: unknown) => ExportValue;
 }
 
-const iso = (raw: unknown) => (raw == null ? null : (raw as Date).toISOString());
+/** An instant as `toISOString` writes it. */
+export const iso = (sql: string) =>
+  `to_char(${sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const phones = `ARRAY(SELECT p.number FROM customer_phone p
   WHERE p.workspace_id = c.workspace_id AND p.customer_id = c.id ORDER BY p.position)`;
 
@@ -47,13 +49,13 @@ export const COLUMNS: Record<CustomerExportColumn, ColumnDef> = {
       FROM customer_external_id x WHERE x.workspace_id = c.workspace_id AND x.customer_id = c.id)`,
   },
   OPTED_OUT_CHANNELS: { key: 'optedOutChannels', sql: 'c.opted_out_channels' },
-  CREATED_AT: { key: 'createdAt', sql: 'c.created_at', value: iso },
-  UPDATED_AT: { key: 'updatedAt', sql: 'c.updated_at', value: iso },
+  CREATED_AT: { key: 'createdAt', sql: iso('c.created_at') },
+  UPDATED_AT: { key: 'updatedAt', sql: iso('c.updated_at') },
   ORDER_COUNT: { key: 'orderCount', sql: 'c.order_count' },
-  // bigint: Postgres sends text; đồng amounts are far below 2^53.
-  TOTAL_SPENT: { key: 'totalSpent', sql: 'c.total_spent', value: (raw) => Number(raw) },
-  FIRST_ORDER_AT: { key: 'firstOrderAt', sql: 'c.first_order_at', value: iso },
-  LAST_ORDER_AT: { key: 'lastOrderAt', sql: 'c.last_order_at', value: iso },
+  // bigint: a JSON number; đồng amounts are far below 2^53.
+  TOTAL_SPENT: { key: 'totalSpent', sql: 'c.total_spent' },
+  FIRST_ORDER_AT: { key: 'firstOrderAt', sql: iso('c.first_order_at') },
+  LAST_ORDER_AT: { key: 'lastOrderAt', sql: iso('c.last_order_at') },
   LOYALTY_TIER: { key: 'loyaltyTier', sql: 'c.loyalty_tier_name' },
 };
 
@@ -118,29 +120,33 @@ export function headerKeys(layout: ExportLayout): string[] {
 }
 
 /**
- * The SELECT list over `customer c` for a layout: column i as "c<i>", custom field j
- * as "f<j>" (its value as stored, jsonb; null when the customer has none). The
- * custom keys are parameters, added through `add`.
+ * One JSON text per customer over `customer c`: `[createdAt, id, [columns…],
+ * [custom values…]]` (a custom value as stored, null when the customer has none). Two
+ * nested arrays, as a function takes at most 100 arguments. Custom keys are
+ * parameters, added through `add`.
  */
-export function selectList(layout: ExportLayout, add: (value: unknown) => string): string {
-  const parts = layout.columns.map((c, i) => `${COLUMNS[c].sql} AS c${i}`);
-  layout.customFields.forEach((key, j) => parts.push(`c.custom -> ${add(key)}::text AS f${j}`));
-  return parts.join(', ');
+export function rowJson(layout: ExportLayout, add: (value: unknown) => string): string {
+  const columns = layout.columns.map((c) => COLUMNS[c].sql).join(', ');
+  const custom = layout.customFields.map((key) => `c.custom -> ${add(key)}::text`).join(', ');
+  return `json_build_array(${iso('c.created_at')}, c.id,
+    json_build_array(${columns}), json_build_array(${custom}))::text`;
 }
 
 /** One customer row as typed values: the columns, then the custom fields by key. */
 export interface ExportRecord {
+  /** The customer's place in (createdAt, id) order. */
+  createdAt: string;
+  id: string;
   values: ExportValue[];
   custom: ExportValue[];
 }
 
-export function recordOf(layout: ExportLayout, row: Record<string, unknown>): ExportRecord {
-  return {
-    values: layout.columns.map((c, i) => {
-      const raw = row[`c${i}`];
-      const value = COLUMNS[c].value;
-      return value ? value(raw) : ((raw ?? null) as ExportValue);
-    }),
-    custom: layout.customFields.map((_k, j) => (row[`f${j}`] ?? null) as ExportValue),
-  };
+export function recordOf(json: string): ExportRecord {
+  const [createdAt, id, values, custom] = JSON.parse(json) as [
+    string,
+    string,
+    ExportValue[],
+    ExportValue[],
+  ];
+  return { createdAt, id, values, custom };
 }

@@ -24,8 +24,8 @@ import type { CompiledWhere } from '../customers/customer.list';
 import type { CustomerFilterInput } from '../filter/filter.types';
 import { openFileWriter } from '../files/file.store';
 import type { FileWriter } from '../files/file.store';
-import { recordOf, selectList } from './export.columns';
-import type { ExportLayout } from './export.columns';
+import { recordOf, rowJson } from './export.columns';
+import type { ExportLayout, ExportRecord } from './export.columns';
 import { exportWriter, fileMeta } from './export.format';
 import type { ExportWriter } from './export.format';
 import type { ExportJobRow } from './export-job.types';
@@ -44,7 +44,9 @@ interface OpenExport {
   where: CompiledWhere;
   /** Customers created after this are not exported. */
   cutoff: Date;
-  after: { createdAt: Date; id: string } | null;
+  after: { createdAt: string; id: string } | null;
+  /** The next batch, asked for while this one is written (Postgres and Node overlap). */
+  next: Promise<ExportRecord[]> | null;
 }
 
 export interface ExportWorkerOptions {
@@ -137,24 +139,33 @@ export function createExportRunner(
         WHERE id = $1 AND runner = $2`,
       [job.id, runner, n, writer.id],
     );
-    const opened: OpenExport = { writer, out, layout, where, cutoff: job.createdAt, after: null };
+    const opened: OpenExport = {
+      writer,
+      out,
+      layout,
+      where,
+      cutoff: job.createdAt,
+      after: null,
+      next: null,
+    };
     open.set(job.id, opened);
     return opened;
   };
 
-  const readBatch = async (state: OpenExport) => {
+  const readBatch = async (state: OpenExport): Promise<ExportRecord[]> => {
     const params = [...state.where.params.values];
     const add = (value: unknown) => `$${params.push(value)}`;
-    const columns = selectList(state.layout, add);
+    const row = rowJson(state.layout, add);
     const after = state.after
       ? `AND (c.created_at, c.id) > (${add(state.after.createdAt)}::timestamptz, ${add(state.after.id)}::uuid)`
       : '';
-    return (await db.query(
-      `SELECT c.created_at AS "_at", c.id AS "_id", ${columns} FROM customer c
+    const rows = (await db.query(
+      `SELECT ${row} AS v FROM customer c
         WHERE ${state.where.sql} AND c.created_at <= ${add(state.cutoff)}::timestamptz ${after}
         ORDER BY c.created_at, c.id LIMIT ${batchRows}`,
       params,
-    )) as Record<string, unknown>[];
+    )) as { v: string }[];
+    return rows.map((r) => recordOf(r.v));
   };
 
   const runBatch = async (jobId: string): Promise<BatchOutcome> => {
@@ -166,15 +177,19 @@ export function createExportRunner(
     }
     try {
       const state = open.get(jobId) ?? (await start(job));
-      const rows = await readBatch(state);
-      if (rows.length > 0) {
-        await state.writer.write(
-          rows.map((row) => state.out.line(recordOf(state.layout, row))).join(''),
-        );
-        const last = rows[rows.length - 1];
-        state.after = { createdAt: last._at as Date, id: last._id as string };
-      }
+      const rows = await (state.next ?? readBatch(state));
+      state.next = null;
       const more = rows.length === batchRows;
+      if (rows.length > 0) {
+        const last = rows[rows.length - 1];
+        state.after = { createdAt: last.createdAt, id: last.id };
+        if (more) {
+          state.next = readBatch(state);
+          // Dropped unread when the export closes; its failure is the next batch's.
+          state.next.catch(() => undefined);
+        }
+        await state.writer.write(rows.map((record) => state.out.line(record)).join(''));
+      }
       if (!more) await state.writer.finish();
       const [, updated] = (await db.query(
         `UPDATE export_job SET processed = processed + $3, heartbeat_at = now(),
