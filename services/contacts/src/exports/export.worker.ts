@@ -31,7 +31,7 @@ import type { ExportWriter } from './export.format';
 import type { ExportJobRow } from './export-job.types';
 
 /** Customers read per statement. */
-export const BATCH_ROWS = 5_000;
+export const BATCH_ROWS = 2_500;
 /** Exports a process writes at once. */
 export const MAX_OPEN = 4;
 /** A heartbeat older than this: the process writing the file is gone. */
