@@ -34,7 +34,7 @@ export enum AuditAction {
   CUSTOMER_LIST_DELETED = 'CUSTOMER_LIST_DELETED',
   /** A customer import, when it is started (docs/imports.md). ImportJob [id]; detail: format, rows, dryRun. */
   CUSTOMERS_IMPORTED = 'CUSTOMERS_IMPORTED',
-  /** An export of many customers (docs/exports.md). ExportJob [id]; detail: counts, format. */
+  /** An export of many customers, when started (docs/exports.md). ExportJob [id]; detail: format, target (FILTER, LIST, SPLIT_PART), columns (how many). */
   CUSTOMERS_EXPORTED = 'CUSTOMERS_EXPORTED',
   /** eraseCustomer (docs/privacy.md). Customer [id]; detail: erasureId, mergedIds (how many merged-away ids went with it). */
   CUSTOMER_ERASED = 'CUSTOMER_ERASED',

@@ -22,4 +22,5 @@ export const mappers: Record<string, string> = {
   RememberedPhoneConnection: '../groups/remembered.service#RememberedPage',
   CustomerImportJob: '../imports/import.entity#CustomerImportRow',
   CustomerImportError: '../imports/import.entity#CustomerImportErrorRow',
+  CustomerExportJob: '../exports/export-job.types#ExportJobRow',
 };

@@ -25,6 +25,7 @@ import { filesModule } from './files/files.module';
 import { auditModule } from './audit/audit.module';
 import { storeAuditEntry } from './audit/audit.store';
 import { privacyModule } from './privacy/privacy.module';
+import { exportsModule } from './exports/exports.module';
 import { CreateCustomers1763900000100 } from './migrations/1763900000100-CreateCustomers';
 import { PhoneOwnerAndExternalIds1763900000110 } from './migrations/1763900000110-PhoneOwnerAndExternalIds';
 import { DeferPhoneOwnerCheck1763900000120 } from './migrations/1763900000120-DeferPhoneOwnerCheck';
@@ -74,5 +75,6 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     filesModule,
     auditModule,
     privacyModule,
+    exportsModule,
   ],
 });

@@ -19,6 +19,7 @@ import type { MergeOutcome } from '../merge/merge.types';
 import type { MergeAuditRow } from '../merge/merge.audit';
 import type { RememberedPhoneRow, RememberedPage } from '../groups/remembered.service';
 import type { CustomerImportRow, CustomerImportErrorRow } from '../imports/import.entity';
+import type { ExportJobRow } from '../exports/export-job.types';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -64,7 +65,7 @@ export type AuditAction =
   | 'CUSTOMERS_BULK_UPDATED'
   /** deleteCustomers by ids: Customer [the ids], detail.deleted; by a filter, one entry per job when it is started: BulkJob [job id], detail.total, filter kind and fields. */
   | 'CUSTOMERS_DELETED'
-  /** An export of many customers (docs/exports.md). ExportJob [id]; detail: counts, format. */
+  /** An export of many customers, when started (docs/exports.md). ExportJob [id]; detail: format, target (FILTER, LIST, SPLIT_PART), columns (how many). */
   | 'CUSTOMERS_EXPORTED'
   /** markCustomersByPhones. CustomerGroup [group]; detail: counts only. */
   | 'CUSTOMERS_GROUP_MARKED'
@@ -767,6 +768,183 @@ export type CustomerErasure = {
   status: ErasureStatus;
   /** Each subgraph's part, contacts first. */
   subgraphs: Array<ErasureConfirmation>;
+};
+
+/**
+ * A column of a customer export: a field of the record or a figure contacts keeps of
+ * another tab. The key of each (in the CSV header and the JSON Lines objects) is the
+ * GraphQL field's name, e.g. `orderCount`.
+ */
+export type CustomerExportColumn =
+  /** `address`: street address. */
+  | 'ADDRESS'
+  /** `assignedStaff`: user id of the staff member looking after the customer. */
+  | 'ASSIGNED_STAFF'
+  /** `birthday`: date of birth, `YYYY-MM-DD`. */
+  | 'BIRTHDAY'
+  /** `city`: city or province. */
+  | 'CITY'
+  /** `createdAt`: when the record was created (ISO 8601, UTC). */
+  | 'CREATED_AT'
+  /** `email`: email address. */
+  | 'EMAIL'
+  /**
+   * `externalIds`: ids on other platforms; in CSV `SOURCE:id`, in JSON Lines objects
+   * `{ "source", "id" }`.
+   */
+  | 'EXTERNAL_IDS'
+  /** `firstOrderAt`: when the first order was placed. */
+  | 'FIRST_ORDER_AT'
+  /** `gender`: MALE, FEMALE or OTHER. */
+  | 'GENDER'
+  /** `group`: PRIORITY or RESTRICTED. */
+  | 'GROUP'
+  /** `id`: the customer's id. */
+  | 'ID'
+  /** `labels`: the process labels. */
+  | 'LABELS'
+  /** `lastOrderAt`: when the last order was placed. */
+  | 'LAST_ORDER_AT'
+  /** `loyaltyTier`: the loyalty tier's name (as contacts last heard it), empty when none. */
+  | 'LOYALTY_TIER'
+  /** `name`: full name. */
+  | 'NAME'
+  /** `optedOutChannels`: the marketing channels the customer is opted out of. */
+  | 'OPTED_OUT_CHANNELS'
+  /** `orderCount`: orders placed (the orders tab's figure, as contacts last heard it). */
+  | 'ORDER_COUNT'
+  /** `phone`: the primary phone number as typed. */
+  | 'PHONE'
+  /** `phones`: every phone number, primary first. */
+  | 'PHONES'
+  /** `tags`: the seller's free labels. */
+  | 'TAGS'
+  /** `totalSpent`: đồng spent on orders (as contacts last heard it). */
+  | 'TOTAL_SPENT'
+  /** `type`: VISITOR, LEAD or CUSTOMER. */
+  | 'TYPE'
+  /** `updatedAt`: when the record last changed (ISO 8601, UTC). */
+  | 'UPDATED_AT';
+
+/** The file format of a customer export. */
+export type CustomerExportFormat =
+  /**
+   * Comma-separated values (RFC 4180), UTF-8 with a byte order mark so Excel reads
+   * Vietnamese, lines ended by CRLF, one header row of column keys. Text cells starting
+   * with `=`, `+`, `-`, `@`, a tab or a carriage return are prefixed with `'` so a
+   * spreadsheet never runs them as formulas. Lists are joined with `; `.
+   */
+  | 'CSV'
+  /**
+   * JSON Lines: one JSON object per customer and line, values typed (numbers stay
+   * numbers, lists stay arrays, absent values are null). Not escaped for spreadsheets.
+   */
+  | 'JSONL';
+
+/** What to export and how. */
+export type CustomerExportInput = {
+  /**
+   * The record's columns, in this order. Left out: ID, NAME, PHONE, EMAIL, ADDRESS,
+   * CITY, BIRTHDAY, GENDER, TAGS, GROUP, TYPE, ASSIGNED_STAFF, CREATED_AT.
+   */
+  columns?: InputMaybe<Array<CustomerExportColumn>>;
+  /**
+   * Keys of the workspace's custom fields to add after the columns, in this order; key
+   * `custom.<key>` in CSV, under `custom` in JSON Lines. An unknown key is refused.
+   */
+  customFields?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The file format. */
+  format?: InputMaybe<CustomerExportFormat>;
+  /** Which customers. */
+  target: CustomerExportTarget;
+};
+
+/**
+ * An export of many customers to a file, written in the background. A service restart
+ * starts the file again from the beginning.
+ */
+export type CustomerExportJob = {
+  __typename?: 'CustomerExportJob';
+  /** The record's columns, in file order. */
+  columns: Array<CustomerExportColumn>;
+  /** When it was asked for. */
+  createdAt: Scalars['DateTime']['output'];
+  /** User id of who asked for it. */
+  createdBy: Scalars['String']['output'];
+  /** The custom fields' keys, after the columns. */
+  customFields: Array<Scalars['String']['output']>;
+  /** Why it failed, when it did. */
+  error: Maybe<Scalars['String']['output']>;
+  /** The file, once DONE; null before and once it has expired (a day after it was made). */
+  file: Maybe<DownloadableFile>;
+  /** When it finished. */
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The file format. */
+  format: CustomerExportFormat;
+  /** Id of the job. */
+  id: Scalars['ID']['output'];
+  /** Customers written to the file so far. */
+  processed: Scalars['Int']['output'];
+  /** Where it is. */
+  status: CustomerExportStatus;
+  /** What was asked for: `{"filter": …}`, `{"listId": …}` or `{"listId": …, "split": …}`. */
+  target: Scalars['JSON']['output'];
+  /**
+   * Customers matching when the job started writing; null while queued. Customers
+   * created after the job was asked for are not exported, deleted ones are skipped, so
+   * `processed` may end below it.
+   */
+  total: Maybe<Scalars['Int']['output']>;
+};
+
+/** A page of export jobs. */
+export type CustomerExportJobConnection = {
+  __typename?: 'CustomerExportJobConnection';
+  /** The jobs on this page with their cursors. */
+  edges: Array<CustomerExportJobEdge>;
+  /** Where this page sits in the list. */
+  pageInfo: PageInfo;
+};
+
+/** An export job and its cursor. */
+export type CustomerExportJobEdge = {
+  __typename?: 'CustomerExportJobEdge';
+  /** Opaque cursor to pass as `after`. */
+  cursor: Scalars['String']['output'];
+  /** The job. */
+  node: CustomerExportJob;
+};
+
+/** One group of a saved list split into `parts` (as `splitList` cuts it now). */
+export type CustomerExportSplit = {
+  /** Which group to export, 1 to `parts`. */
+  part: Scalars['Int']['input'];
+  /** Into how many groups the list is cut, 2 to 100. */
+  parts: Scalars['Int']['input'];
+};
+
+/** Where an export job is. */
+export type CustomerExportStatus =
+  /** Finished: `file` is ready until it expires. */
+  | 'DONE'
+  /** Stopped by an error (see `error`). */
+  | 'FAILED'
+  /** Waiting to start. */
+  | 'QUEUED'
+  /** Writing the file. */
+  | 'RUNNING';
+
+/**
+ * Which customers to export: exactly one of `filter` or `listId`; `split` only with a
+ * list.
+ */
+export type CustomerExportTarget = {
+  /** The customers of a filter, as the customer list takes it (`{}` is every customer). */
+  filter?: InputMaybe<CustomerFilter>;
+  /** The members of a saved list. */
+  listId?: InputMaybe<Scalars['ID']['input']>;
+  /** One group of the saved list `listId`. */
+  split?: InputMaybe<CustomerExportSplit>;
 };
 
 /**
@@ -1763,6 +1941,14 @@ export type Mutation = {
    */
   exportCustomerData: PersonExport;
   /**
+   * Exports customers (a filter, a saved list or a split group of one) to a CSV or JSON
+   * Lines file, in the background: follow it with `exportJob`, download `file.url` with
+   * the same bearer token. Every customer of the workspace, whoever they are assigned
+   * to: admins, editors and analysts (customers.export). Costs 1,000 toward the query
+   * budget.
+   */
+  exportCustomers: CustomerExportJob;
+  /**
    * Forgets remembered numbers (they will no longer put a customer in a group): those
    * listed (any written form, at most 10,000), else every one of `group`, else every
    * one. Returns how many were forgotten. Admins and editors.
@@ -1932,6 +2118,11 @@ export type MutationEraseCustomerArgs = {
 
 export type MutationExportCustomerDataArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationExportCustomersArgs = {
+  input: CustomerExportInput;
 };
 
 
@@ -2350,6 +2541,16 @@ export type Query = {
    */
   customersByPhone: CustomerConnection;
   /**
+   * An export job of this workspace; null when there is none with this id. Admins,
+   * editors and analysts (customers.export).
+   */
+  exportJob: Maybe<CustomerExportJob>;
+  /**
+   * The workspace's export jobs, newest first; `first` is at most 100. Admins, editors
+   * and analysts (customers.export).
+   */
+  exportJobs: CustomerExportJobConnection;
+  /**
    * A customer import of this workspace; null when there is none with this id. Admins
    * and editors.
    */
@@ -2465,6 +2666,17 @@ export type QueryCustomersByPhoneArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   phone: Scalars['String']['input'];
+};
+
+
+export type QueryExportJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryExportJobsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3024,6 +3236,15 @@ export type ResolversTypes = ResolversObject<{
   CustomerDetailTab: CustomerDetailTab;
   CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
   CustomerErasure: ResolverTypeWrapper<CustomerErasure>;
+  CustomerExportColumn: CustomerExportColumn;
+  CustomerExportFormat: CustomerExportFormat;
+  CustomerExportInput: CustomerExportInput;
+  CustomerExportJob: ResolverTypeWrapper<ExportJobRow>;
+  CustomerExportJobConnection: ResolverTypeWrapper<Omit<CustomerExportJobConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerExportJobEdge']> }>;
+  CustomerExportJobEdge: ResolverTypeWrapper<Omit<CustomerExportJobEdge, 'node'> & { node: ResolversTypes['CustomerExportJob'] }>;
+  CustomerExportSplit: CustomerExportSplit;
+  CustomerExportStatus: CustomerExportStatus;
+  CustomerExportTarget: CustomerExportTarget;
   CustomerFilter: CustomerFilter;
   CustomerGroup: CustomerGroup;
   CustomerGroupFilter: CustomerGroupFilter;
@@ -3161,6 +3382,12 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerConnection: CustomerPage;
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
   CustomerErasure: CustomerErasure;
+  CustomerExportInput: CustomerExportInput;
+  CustomerExportJob: ExportJobRow;
+  CustomerExportJobConnection: Omit<CustomerExportJobConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerExportJobEdge']> };
+  CustomerExportJobEdge: Omit<CustomerExportJobEdge, 'node'> & { node: ResolversParentTypes['CustomerExportJob'] };
+  CustomerExportSplit: CustomerExportSplit;
+  CustomerExportTarget: CustomerExportTarget;
   CustomerFilter: CustomerFilter;
   CustomerGroupFilter: CustomerGroupFilter;
   CustomerImportColumn: CustomerImportColumn;
@@ -3417,6 +3644,35 @@ export type CustomerErasureResolvers<ContextType = Context, ParentType extends R
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ErasureStatus'], ParentType, ContextType>;
   subgraphs?: Resolver<Array<ResolversTypes['ErasureConfirmation']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CustomerExportJobResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerExportJob'] = ResolversParentTypes['CustomerExportJob']> = ResolversObject<{
+  columns?: Resolver<Array<ResolversTypes['CustomerExportColumn']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  customFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  file?: Resolver<Maybe<ResolversTypes['DownloadableFile']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['CustomerExportFormat'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  processed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CustomerExportStatus'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CustomerExportJobConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerExportJobConnection'] = ResolversParentTypes['CustomerExportJobConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CustomerExportJobEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CustomerExportJobEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerExportJobEdge'] = ResolversParentTypes['CustomerExportJobEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CustomerExportJob'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -3677,6 +3933,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   disconnectCallProvider?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   eraseCustomer?: Resolver<ResolversTypes['CustomerErasure'], ParentType, ContextType, RequireFields<MutationEraseCustomerArgs, 'id'>>;
   exportCustomerData?: Resolver<ResolversTypes['PersonExport'], ParentType, ContextType, RequireFields<MutationExportCustomerDataArgs, 'id'>>;
+  exportCustomers?: Resolver<ResolversTypes['CustomerExportJob'], ParentType, ContextType, RequireFields<MutationExportCustomersArgs, 'input'>>;
   forgetRememberedPhones?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<MutationForgetRememberedPhonesArgs>>;
   markCustomersByPhones?: Resolver<ResolversTypes['PhoneGroupResult'], ParentType, ContextType, RequireFields<MutationMarkCustomersByPhonesArgs, 'group'>>;
   mergeCustomers?: Resolver<ResolversTypes['CustomerMerge'], ParentType, ContextType, RequireFields<MutationMergeCustomersArgs, 'dryRun' | 'mergedIds' | 'survivorId'>>;
@@ -3788,6 +4045,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   customerLists?: Resolver<Array<ResolversTypes['CustomerList']>, ParentType, ContextType>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
   customersByPhone?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersByPhoneArgs, 'first' | 'phone'>>;
+  exportJob?: Resolver<Maybe<ResolversTypes['CustomerExportJob']>, ParentType, ContextType, RequireFields<QueryExportJobArgs, 'id'>>;
+  exportJobs?: Resolver<ResolversTypes['CustomerExportJobConnection'], ParentType, ContextType, RequireFields<QueryExportJobsArgs, 'first'>>;
   importJob?: Resolver<Maybe<ResolversTypes['CustomerImportJob']>, ParentType, ContextType, RequireFields<QueryImportJobArgs, 'id'>>;
   importJobs?: Resolver<ResolversTypes['CustomerImportJobConnection'], ParentType, ContextType, RequireFields<QueryImportJobsArgs, 'first'>>;
   mergeAudits?: Resolver<ResolversTypes['MergeAuditConnection'], ParentType, ContextType, RequireFields<QueryMergeAuditsArgs, 'first'>>;
@@ -3930,6 +4189,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
   CustomerErasure?: CustomerErasureResolvers<ContextType>;
+  CustomerExportJob?: CustomerExportJobResolvers<ContextType>;
+  CustomerExportJobConnection?: CustomerExportJobConnectionResolvers<ContextType>;
+  CustomerExportJobEdge?: CustomerExportJobEdgeResolvers<ContextType>;
   CustomerImportColumn?: CustomerImportColumnResolvers<ContextType>;
   CustomerImportError?: CustomerImportErrorResolvers<ContextType>;
   CustomerImportErrorConnection?: CustomerImportErrorConnectionResolvers<ContextType>;
