@@ -84,7 +84,8 @@ export async function seedCustomers(db: DataSource, workspaceId: string, count: 
      VALUES ($1, 'size', 'Cỡ', 'SELECT', '["S", "M", "L"]') ON CONFLICT DO NOTHING`,
     [workspaceId],
   );
-  const id = `('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid`;
+  // Ids of their own (the demo workspace's customers start 00000000-…).
+  const id = `('be000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid`;
   for (let from = 1; from <= count; from += 200_000) {
     const to = Math.min(count, from + 199_999);
     await db.query(

@@ -1,21 +1,29 @@
-// npm run bench:import — customer import (issue 15): a 100,000-row CSV uploaded through
-// the gateway (POST /files) and imported as a background job (startCustomerImport),
-// polled with importJob until DONE; then the same file imported again (0 created).
-// Reports rows/s of each run (from the mutation to DONE) and the contacts process's
-// peak RSS (VmHWM from /proc, Linux), into bench/results/import.json.
-// Runs the real stack as `npm start` does (separate processes, embedded Postgres,
-// kafka-lite) on free ports and a throw-away data folder.
-// Goals: ≥ 5,000 rows/s, peak RSS of contacts ≤ 300 MB.
+// npm run bench:import — customer data in and out (issue 15), on the real stack as
+// `npm start` runs it (separate processes, embedded Postgres, kafka-lite; free ports, a
+// throw-away data folder):
+//   1. a 100,000-row CSV uploaded through the gateway (POST /files), imported as a
+//      background job (startCustomerImport, importJob polled until DONE); then the same
+//      file again (0 created). Rows/s of each run, CPU ms per row of every process,
+//      contacts' costliest statements, contacts' RSS sampled every 250 ms.
+//   2. a 1,000,000-customer CSV export through the gateway (export.phase.ts), with
+//      contacts' RSS sampled as it writes the file.
+// Goals: import ≥ 5,000 rows/s; export ≥ 50,000 rows/s; contacts ≤ 300 MB RSS.
+// Into bench/results/import.json. BENCH_IMPORT_ROWS, BENCH_EXPORT_CUSTOMERS scale it.
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { Client } from 'pg';
 import { signDevToken } from '@customer-graph/gateway';
 import { startBenchStack, writeResults } from './bench-stack';
+import { openPool, subgraphDatabaseOptions } from '@customer-graph/runtime';
+import { contactsSubgraph } from '@customer-graph/contacts';
 import { postgresUrl } from '../src/postgres';
+import { runExportPhase } from './export.phase';
+import type { ExportPhaseReport } from './export.phase';
 import { cpuPer, sampleCpu } from './process-cpu';
 import { resetStatements, topStatements } from './statements';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
+const EXPORT_CUSTOMERS = Number(process.env.BENCH_EXPORT_CUSTOMERS ?? 1_000_000);
 const POLL_MS = 200;
 const ws = 'bench-import';
 
@@ -32,14 +40,16 @@ function file(): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-/** The peak resident memory (MB) of the contacts service process(es), from /proc. */
-function contactsPeakRssMb(): number | null {
+/** The resident memory (MB) of the contacts service process(es), from /proc: its peak so far (VmHWM) or now (VmRSS). */
+function contactsRssMb(which: 'VmHWM' | 'VmRSS' = 'VmHWM'): number | null {
   let peak: number | null = null;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
       if (!cmdline.includes('services/contacts/')) continue;
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      const hwm = new RegExp(`${which}:\\s+(\\d+) kB`).exec(
+        readFileSync(`/proc/${pid}/status`, 'utf8'),
+      );
       if (hwm) peak = Math.max(peak ?? 0, Math.round(Number(hwm[1]) / 1024));
     } catch {
       // gone meanwhile
@@ -70,10 +80,27 @@ async function main() {
       if (body.errors) throw new Error(JSON.stringify(body.errors));
       return body.data!;
     };
+    // What contacts holds before any import: the rest is what importing costs.
+    const idleRssMb = contactsRssMb('VmRSS');
     const csv = Buffer.from(file(), 'utf8');
     console.log(`file: ${ROWS} rows, ${csv.length} bytes`);
 
+    // contacts' RSS every 250 ms while a run goes: its peak and its lowest after the
+    // first second (what stays once V8 has collected) show whether memory stays flat.
+    const sampleRss = () => {
+      const samples: number[] = [];
+      const timer = setInterval(() => samples.push(contactsRssMb('VmRSS') ?? 0), 250);
+      return () => {
+        clearInterval(timer);
+        const settled = samples.slice(4);
+        return {
+          peakMb: Math.max(...samples),
+          lowestAfterFirstSecondMb: settled.length ? Math.min(...settled) : null,
+        };
+      };
+    };
     const run = async (label: string) => {
+      const rss = sampleRss();
       const uploaded = await fetch(`${stack.gateway}/files`, {
         method: 'POST',
         headers: { 'content-type': 'text/csv', 'x-file-name': 'khach.csv', ...auth },
@@ -114,6 +141,7 @@ async function main() {
             unchanged: importJob.unchanged,
             failed: importJob.failed,
             errorFileBytes: importJob.errorFile?.byteSize ?? 0,
+            contactsRss: rss(),
             // CPU ms per row of each process, and contacts' costliest statements.
             cpuMsPerRow: cpuPer(cpuBefore, sampleCpu(stack.process.pid!), ROWS),
             statements: await topStatements(contacts),
@@ -126,30 +154,41 @@ async function main() {
     };
     const first = await run('first import');
     const second = await run('same file again');
-    const peakRssMb = contactsPeakRssMb();
-    if (process.env.EXPLAIN_DEBUG) {
-      const ids = Array.from({ length: 1000 }, (_, i) => `KH-${i * 7}`);
-      for (const sql of [
-        `EXPLAIN (ANALYZE, BUFFERS) SELECT external_id, customer_id FROM customer_external_id
-          WHERE workspace_id = $1 AND source = 'SHOP' AND external_id = ANY($2::text[])`,
-        `EXPLAIN (ANALYZE, BUFFERS) UPDATE customer c SET type = customer_derived_type(c.workspace_id, c.id, c.email, c.has_live_order)
-          WHERE c.workspace_id = $1 AND c.id = ANY(ARRAY(SELECT customer_id FROM customer_external_id WHERE workspace_id = $1 AND external_id = ANY($2::text[])))`,
-      ]) {
-        await contacts.query('BEGIN');
-        const { rows: plan } = await contacts.query(sql, [ws, ids]);
-        await contacts.query('ROLLBACK');
-        console.log(plan.map((r) => r['QUERY PLAN']).join('\n'));
-      }
-      const { rows: st } = await contacts.query(
-        `SELECT relname, n_live_tup, last_autoanalyze, last_analyze FROM pg_stat_user_tables WHERE relname IN ('customer', 'customer_external_id', 'customer_phone')`,
-      );
-      console.log(st);
-    }
     const { rows } = await contacts.query(
       'SELECT count(*)::int AS n FROM customer WHERE workspace_id = $1',
       [ws],
     );
     await contacts.end();
+
+    // The export: a million customers of another workspace, through the gateway, the
+    // contacts process's RSS sampled as it writes the file (export.phase.ts).
+    const exportDb = await openPool(
+      subgraphDatabaseOptions(contactsSubgraph, postgresUrl(port, 'cg_contacts')),
+    );
+    let exported: ExportPhaseReport;
+    try {
+      exported = await runExportPhase(
+        {
+          db: exportDb,
+          rss: () => (contactsRssMb('VmRSS') ?? 0) * 1024 * 1024,
+          query: async (identity, query, variables) => {
+            const res = await fetch(`${stack.gateway}/graphql`, {
+              method: 'POST',
+              headers: {
+                'content-type': 'application/json',
+                authorization: `Bearer ${await signDevToken(identity, stack.jwtSecret)}`,
+              },
+              body: JSON.stringify({ query, variables }),
+            });
+            return (await res.json()) as { data?: Record<string, any> | null; errors?: unknown[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+          },
+        },
+        { customers: EXPORT_CUSTOMERS },
+      );
+    } finally {
+      await exportDb.destroy();
+    }
+    const importPeak = Math.max(first.contactsRss.peakMb, second.contactsRss.peakMb);
     const report = {
       bench: 'import',
       when: new Date().toISOString(),
@@ -159,13 +198,21 @@ async function main() {
       first,
       second,
       customers: rows[0].n,
-      contactsPeakRssMb: peakRssMb,
-      goals: { rowsPerSecond: 5_000, peakRssMb: 300, secondCreated: 0 },
-      met:
-        first.rowsPerSecond >= 5_000 &&
-        second.rowsPerSecond >= 5_000 &&
-        second.created === 0 &&
-        (peakRssMb === null || peakRssMb <= 300),
+      contactsIdleRssMb: idleRssMb,
+      export: exported,
+      goals: {
+        importRowsPerSecond: 5_000,
+        exportRowsPerSecond: 50_000,
+        peakRssMb: 300,
+        secondCreated: 0,
+      },
+      met: {
+        importFirst: first.rowsPerSecond >= 5_000,
+        importAgain: second.rowsPerSecond >= 5_000 && second.created === 0,
+        importMemory: importPeak <= 300,
+        exportRows: exported.rowsPerSecond >= 50_000,
+        exportMemory: exported.peakRssMb <= 300,
+      },
     };
     writeResults('import', report);
   } finally {

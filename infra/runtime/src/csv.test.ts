@@ -1,4 +1,11 @@
-import { CsvError, countCsvRecords, detectDelimiter, foldHeader, readCsv } from './csv';
+import {
+  CsvError,
+  countCsvRecords,
+  detectDelimiter,
+  foldHeader,
+  readCsv,
+  readCsvStream,
+} from './csv';
 
 const read = (text: string) => [...readCsv(text)];
 const cells = (text: string) => read(text).map((r) => r.cells);
@@ -106,5 +113,50 @@ describe('foldHeader', () => {
     ['Hóa đơn', 'hoadon'],
   ])('%s → %s', (header, folded) => {
     expect(foldHeader(header)).toBe(folded);
+  });
+});
+
+describe('readCsvStream', () => {
+  const whole = (text: string) => [...readCsv(text)];
+  const streamed = async (pieces: (string | Buffer)[]) => {
+    const out = [];
+    for await (const r of readCsvStream(
+      (async function* () {
+        yield* pieces;
+      })(),
+    ))
+      out.push(r);
+    return out;
+  };
+  const TEXTS = [
+    '\uFEFFHọ tên;Số điện thoại\r\nNguyễn Văn An;0912 345 001\r\n\r\n;;\r\n"Trần ""Bé"" Hai";"09\n12"\r\nLê Ba;0913',
+    'a,b\n"x, y",2\r"multi\r\nline\nvalue",3\n5" tv,"q"tail\n\n,\nlast,row\n',
+    'one\rtwo\r\rthree\r',
+  ];
+
+  it.each(TEXTS.map((t, i) => [i, t]))(
+    'gives what readCsv gives for text %i, cut at every place, as text or as UTF-8 bytes',
+    async (_i, text) => {
+      const expected = whole(text as string);
+      const bytes = Buffer.from(text as string, 'utf8');
+      for (let cut = 1; cut < bytes.length; cut++) {
+        // Bytes cut anywhere, a character's bytes included; text cut between characters.
+        expect(await streamed([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual(expected);
+        if (cut < (text as string).length) {
+          const t = text as string;
+          expect(await streamed([t.slice(0, cut), t.slice(cut)])).toEqual(expected);
+        }
+      }
+      // And in pieces of 3 bytes.
+      const threes = [];
+      for (let i = 0; i < bytes.length; i += 3) threes.push(bytes.subarray(i, i + 3));
+      expect(await streamed(threes)).toEqual(expected);
+    },
+  );
+
+  it('refuses a quote never closed, naming the line it opened on, once the file ends', async () => {
+    await expect(streamed(['a,b\n1,"open', ' still\n2,3\n'])).rejects.toThrow(
+      'line 2: a quoted value opened here is never closed',
+    );
   });
 });

@@ -90,10 +90,33 @@ interface Scanned {
   row: number;
   cells: string[] | null;
   filled: boolean;
+  /** Where the record starts in the text. */
+  from: number;
+  /** Where it ends (after its line break). */
+  to: number;
+  /** Whether a line break ended it (else the text did, or, scanning a part, an open quote). */
+  ended: boolean;
+}
+
+/** Where a scan starts: the line and row numbers so far, and whether a BOM may lead. */
+interface ScanFrom {
+  line: number;
+  row: number;
+  first: boolean;
+  /**
+   * The text is a part of a file: a quote still open at its end ends the scan with the
+   * record unfinished (ended: false) instead of an error.
+   */
+  part?: boolean;
 }
 
 /** The one scanner: records with their cells when `collect`, else only whether filled. */
-function* scan(text: string, delimiter: CsvDelimiter, collect: boolean): Generator<Scanned> {
+function* scan(
+  text: string,
+  delimiter: CsvDelimiter,
+  collect: boolean,
+  at: ScanFrom = { line: 1, row: 0, first: true },
+): Generator<Scanned> {
   const d = delimiter.charCodeAt(0);
   const n = text.length;
   const endOfRaw = (from: number) => {
@@ -104,11 +127,19 @@ function* scan(text: string, delimiter: CsvDelimiter, collect: boolean): Generat
     }
     return i;
   };
-  let i = start(text);
-  let line = 1;
-  let row = 0;
+  let i = at.first ? start(text) : 0;
+  let line = at.line;
+  let row = at.row;
   while (i < n) {
-    const record: Scanned = { line, row: ++row, cells: collect ? [] : null, filled: false };
+    const record: Scanned = {
+      line,
+      row: ++row,
+      cells: collect ? [] : null,
+      filled: false,
+      from: i,
+      to: n,
+      ended: false,
+    };
     for (;;) {
       // Spaces before an opening quote are not part of the cell (`a, "b, c"`).
       let j = i;
@@ -122,7 +153,13 @@ function* scan(text: string, delimiter: CsvDelimiter, collect: boolean): Generat
         let k = j + 1;
         let from = k;
         for (;;) {
-          if (k >= n) throw new CsvError(opened, 'a quoted value opened here is never closed');
+          if (k >= n) {
+            if (at.part) {
+              yield record;
+              return;
+            }
+            throw new CsvError(opened, 'a quoted value opened here is never closed');
+          }
           const c = text.charCodeAt(k);
           if (c === QUOTE) {
             if (!record.filled && hasContent(text, from, k)) record.filled = true;
@@ -155,7 +192,9 @@ function* scan(text: string, delimiter: CsvDelimiter, collect: boolean): Generat
       if (i < n) {
         i += text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
         line++;
+        record.ended = true;
       }
+      record.to = i;
       break;
     }
     yield record;
@@ -200,4 +239,63 @@ export function foldHeader(cell: string): string {
     .replace(/\p{M}/gu, '')
     .replace(/đ/g, 'd')
     .replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/**
+ * The non-blank records of a CSV file read piece by piece (an upload's chunks), holding
+ * one piece and an unfinished record at a time whatever the file's size: the records,
+ * lines and rows readCsv gives for the whole text. A record is given once a line break
+ * ends it; one still open at a piece's end (a quoted value, or a CR that an LF may
+ * follow) waits for the next piece; at the end of the file an unclosed quote is a
+ * CsvError. UTF-8, cut anywhere. The delimiter is detected once a first line is in.
+ */
+export async function* readCsvStream(
+  pieces: AsyncIterable<Buffer | string>,
+): AsyncGenerator<CsvRecord> {
+  const decoder = new TextDecoder('utf-8');
+  let at: ScanFrom = { line: 1, row: 0, first: true };
+  let delimiter: CsvDelimiter | undefined;
+  let pending = '';
+  function* take(text: string, last: boolean): Generator<CsvRecord> {
+    if (delimiter === undefined) {
+      // Detected on a whole first line: until one is in, everything waits.
+      if (!last && !/[\r\n]/.test(text)) {
+        pending = text;
+        return;
+      }
+      delimiter = detectDelimiter(text);
+    }
+    const open = (r: Scanned) =>
+      !r.ended || (r.to === text.length && text.charCodeAt(text.length - 1) === CR);
+    let rest = '';
+    let next: ScanFrom = { ...at, first: false };
+    for (const r of scan(text, delimiter, true, { ...at, part: !last })) {
+      if (!last && open(r)) {
+        rest = text.slice(r.from);
+        next = { line: r.line, row: r.row - 1, first: false };
+        break;
+      }
+      if (r.filled) yield { line: r.line, row: r.row, cells: r.cells! };
+      // The next record's numbers: one row on, and the lines this one spanned.
+      next = { line: r.line + linesIn(text, r.from, r.to), row: r.row, first: false };
+    }
+    pending = rest;
+    at = next;
+  }
+  for await (const piece of pieces) {
+    const text = typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true });
+    yield* take(pending + text, false);
+  }
+  const tail = pending + decoder.decode();
+  if (tail.length > 0) yield* take(tail, true);
+}
+
+/** The line breaks in text[from, to) (CRLF counts once), as the scanner counts them. */
+function linesIn(text: string, from: number, to: number): number {
+  let lines = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LF || (c === CR && text.charCodeAt(i + 1) !== LF)) lines++;
+  }
+  return lines;
 }

@@ -18,7 +18,7 @@ import type { CustomerImportFormat, CustomerImportRow } from './import.entity';
 import { recogniseHeader, requireKeyColumn } from './import.headers';
 import type { ColumnMapping } from './import.headers';
 import type { ImportRecord } from './import.rows';
-import { csvRecords, formatOf, recordsOf, unreadable, uploadBytes } from './import.source';
+import { csvRecords, recordsOf, unreadable, uploadFormat } from './import.source';
 
 /** The largest uploaded file one import reads: 32 MiB (100,000 rows are about 10 MB). */
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
@@ -80,11 +80,9 @@ async function checkFile(db: DataSource, identity: Identity, input: ImportInput)
       `the file is ${format(file.byteSize)} bytes, more than the ${format(MAX_IMPORT_BYTES)} (32 MiB) one import takes: split it`,
     );
   }
-  const bytes = await uploadBytes(db, identity.workspaceId, file.id);
-  const kind: CustomerImportFormat = formatOf(bytes);
-  if (kind === 'CSV')
-    return { field, format: kind, records: countCsv(bytes.toString('utf8'), field) };
-  // XLSX: counted by reading it through (a few seconds for 100,000 rows), stopping past the cap.
+  const kind: CustomerImportFormat = await uploadFormat(db, identity.workspaceId, file.id);
+  // Counted by reading it through, a chunk at a time, stopping past the cap (a few
+  // seconds for 100,000 XLSX rows).
   let records = 0;
   try {
     const source = recordsOf(db, { ...file, format: kind, csv: null, uploadId: file.id });
@@ -95,6 +93,7 @@ async function checkFile(db: DataSource, identity: Identity, input: ImportInput)
       }
     }
   } catch (error) {
+    if (error instanceof CsvError) throw badInput(field, error.message);
     throw unreadable(field, error);
   }
   return { field, format: kind, records };

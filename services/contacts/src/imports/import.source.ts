@@ -2,11 +2,11 @@
 // reader (RFC 4180, delimiter detected, BOM dropped, blank records skipped), XLSX
 // through exceljs' streaming reader (the first worksheet, a row at a time; a date
 // cell becomes YYYY-MM-DD, a number its digits, rich text its text). An upload is
-// XLSX when it starts as a zip does, else CSV (UTF-8).
+// XLSX when it starts as a zip does, else CSV (UTF-8), read a chunk at a time.
 import { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import ExcelJS from 'exceljs';
-import { badInput, readCsv } from '@customer-graph/runtime';
+import { badInput, readCsv, readCsvStream } from '@customer-graph/runtime';
 import { readFileChunks } from '../files/file.store';
 import type { CustomerImportFormat } from './import.entity';
 import type { ImportRecord } from './import.rows';
@@ -57,11 +57,14 @@ export async function* xlsxRecords(input: Readable): AsyncGenerator<ImportRecord
   }
 }
 
-/** The whole upload, for CSV (the byte cap bounds it). */
-export async function uploadBytes(db: DataSource, workspaceId: string, id: string) {
-  const parts: Buffer[] = [];
-  for await (const chunk of readFileChunks(db, workspaceId, id)) parts.push(chunk);
-  return Buffer.concat(parts);
+/** The format of an upload, from its first chunk. */
+export async function uploadFormat(
+  db: DataSource,
+  workspaceId: string,
+  id: string,
+): Promise<CustomerImportFormat> {
+  for await (const head of readFileChunks(db, workspaceId, id)) return formatOf(head);
+  return 'CSV';
 }
 
 /** The records of a file: an inline CSV, or an upload of either format. */
@@ -79,8 +82,12 @@ export async function* recordsOf(
   } else if (file.format === 'XLSX') {
     yield* xlsxRecords(Readable.from(readFileChunks(db, file.workspaceId, file.uploadId!)));
   } else {
-    const bytes = await uploadBytes(db, file.workspaceId, file.uploadId!);
-    yield* csvRecords(bytes.toString('utf8'));
+    // Chunk by chunk: the file is never whole in memory, whatever its size.
+    for await (const record of readCsvStream(
+      readFileChunks(db, file.workspaceId, file.uploadId!),
+    )) {
+      yield { line: record.line, cells: record.cells };
+    }
   }
 }
 

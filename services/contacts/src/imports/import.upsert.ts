@@ -96,10 +96,14 @@ async function upsertRound(
   const byXid = new Map<string, string>(
     xids.length === 0
       ? []
-      : (
+      : // One index lookup per id: with = ANY and no statistics yet (a table an
+        // import is filling), Postgres scanned the workspace's ids for every batch.
+        (
           (await tx.query(
-            `SELECT external_id, customer_id FROM customer_external_id
-              WHERE workspace_id = $1 AND source = 'SHOP' AND external_id = ANY($2::text[])`,
+            `SELECT x.external_id, x.customer_id
+               FROM unnest($2::text[]) AS v(id)
+               JOIN customer_external_id x
+                 ON x.workspace_id = $1 AND x.source = 'SHOP' AND x.external_id = v.id`,
             [workspaceId, xids],
           )) as { external_id: string; customer_id: string }[]
         ).map((r) => [r.external_id, r.customer_id]),
@@ -164,12 +168,15 @@ async function upsertRound(
   await createCustomers(tx, workspaceId, created);
   const changed = await updateCustomers(tx, workspaceId, existing);
   await addExternalIds(tx, workspaceId, accepted, changed);
-  const touched = accepted.map((t) => t.customerId);
-  if (touched.length > 0) {
+  // New customers got their type in the INSERT; an existing one is rewritten only when
+  // its type changes (most re-imported rows change nothing).
+  if (existing.length > 0) {
     await tx.query(
-      `UPDATE customer c SET type = customer_derived_type(c.workspace_id, c.id, c.email, c.has_live_order)
-        WHERE c.workspace_id = $1 AND c.id = ANY($2::uuid[])`,
-      [workspaceId, touched],
+      `UPDATE customer c SET type = d.type
+         FROM (SELECT c.id, customer_derived_type(c.workspace_id, c.id, c.email, c.has_live_order) AS type
+                 FROM customer c WHERE c.workspace_id = $1 AND c.id = ANY($2::uuid[])) d
+        WHERE c.workspace_id = $1 AND c.id = d.id AND c.type IS DISTINCT FROM d.type`,
+      [workspaceId, existing.map((t) => t.customerId)],
     );
   }
   result.created += created.length;
@@ -194,22 +201,26 @@ function recordsOf(targets: readonly Target[]): string {
       gender: row.gender,
       tags: row.tags,
       custom: row.custom,
+      has_shop_id: row.externalId !== null,
+      has_phone: row.phone !== null,
     })),
   );
 }
 
 const RECORD = `x(id uuid, name text, name_search text, email text, address text,
   address_search text, city text, city_search text, birthday date, gender text, tags text[],
-  custom jsonb)`;
+  custom jsonb, has_shop_id boolean, has_phone boolean)`;
 
 async function createCustomers(tx: EntityManager, workspaceId: string, created: Target[]) {
   if (created.length === 0) return;
   await tx.query(
     `INSERT INTO customer (id, workspace_id, name, name_search, email, address, address_search,
-       city, city_search, birthday, gender, tags, labels, custom)
+       city, city_search, birthday, gender, tags, labels, custom, type)
      SELECT x.id, $1, x.name, COALESCE(x.name_search, ''), x.email, x.address,
             COALESCE(x.address_search, ''), x.city, COALESCE(x.city_search, ''), x.birthday,
-            x.gender, x.tags, '{}', x.custom
+            x.gender, x.tags, '{}', x.custom,
+            -- The type rule of the facts this batch writes: its phone and SHOP id.
+            customer_type_of(false, x.has_shop_id, x.email, x.has_phone)
        FROM jsonb_to_recordset($2::jsonb) AS ${RECORD}`,
     [workspaceId, recordsOf(created)],
   );

@@ -7,13 +7,14 @@ import { startImportWorker } from './import.job';
 import { createCustomerImportLoaders } from './import.loaders';
 import { importAccess, importResolvers } from './import.resolvers';
 import { CreateCustomerImports1766100000200 } from './migrations/1766100000200-CreateCustomerImports';
+import { CustomerTypeOfFacts1766100000300 } from './migrations/1766100000300-CustomerTypeOfFacts';
 
 export const importsModule: DomainModule = {
   name: 'imports',
   resolvers: [importResolvers],
   access: importAccess,
   entities: [CustomerImportEntity],
-  migrations: [CreateCustomerImports1766100000200],
+  migrations: [CreateCustomerImports1766100000200, CustomerTypeOfFacts1766100000300],
   loaders: createCustomerImportLoaders,
   workers: ({ db, logger }) => startImportWorker(db, logger),
 };
