@@ -25,7 +25,7 @@ afterAll(() => stack?.stop());
 async function ok(query: string, variables: object = {}) {
   const { body } = await stack.query(token, query, variables);
   if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return body.data as Record<string, any>;
 }
 
 const CREATE = `mutation($i: CustomerInput!) { createCustomer(input: $i) { id } }`;
