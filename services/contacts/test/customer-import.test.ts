@@ -319,6 +319,8 @@ it('reads an uploaded XLSX workbook, with a date cell and a number cell', async 
   });
   await writer.write(Buffer.from(await workbook.xlsx.writeBuffer()));
   const upload = await writer.finish();
+  // A dry run keeps the upload for the import that follows it; the import deletes it.
+  expect(await runImport({ uploadId: upload.id, dryRun: true })).toMatchObject({ created: 2 });
   const job = await runImport({ uploadId: upload.id });
   expect(job).toMatchObject({
     status: 'DONE',
@@ -327,6 +329,7 @@ it('reads an uploaded XLSX workbook, with a date cell and a number cell', async 
     created: 2,
     failed: 0,
   });
+  expect(await count('SELECT count(*) AS n FROM stored_file WHERE id = $1', [upload.id])).toBe(0);
   expect(await customerByPhone('0916000001')).toMatchObject({
     name: 'Lan',
     birthday: '1995-07-20',

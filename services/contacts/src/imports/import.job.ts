@@ -115,9 +115,19 @@ async function writeChunk(tx: EntityManager, job: CustomerImportRow): Promise<Ba
   return 'more';
 }
 
-/** Writes the error file, drops the chunks and marks the job DONE. */
+/**
+ * Writes the error file, drops the chunks and marks the job DONE. An import's upload
+ * goes too: what it held is in the customers now (docs/files.md, erasure). A dry run's
+ * stays for the import that follows it (and expires with its day).
+ */
 async function finish(db: DataSource, tx: EntityManager, job: CustomerImportRow) {
   const file = job.failed > 0 ? await writeErrorFile(db, job) : null;
+  if (!job.dryRun && job.uploadId !== null) {
+    await tx.query(
+      `DELETE FROM stored_file WHERE workspace_id = $1 AND id = $2 AND kind = 'UPLOAD'`,
+      [job.workspaceId, job.uploadId],
+    );
+  }
   await tx.query(`DELETE FROM customer_import_chunk WHERE workspace_id = $1 AND import_id = $2`, [
     job.workspaceId,
     job.id,
