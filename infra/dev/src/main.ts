@@ -131,6 +131,7 @@ async function main(): Promise<void> {
     supervisor.start({
       name,
       script: `services/${name}/src/main.ts`,
+      nodeArgs: [`--max-old-space-size=${config.serviceHeapMb}`],
       env: { ...common, [`${prefix}_DATABASE_URL`]: databaseUrl, [`${prefix}_PORT`]: String(port) },
       restart: DEFAULT_RESTART_POLICY,
     });
@@ -146,6 +147,7 @@ async function main(): Promise<void> {
     supervisor.start({
       name: 'gateway',
       script: 'gateway/src/main.ts',
+      nodeArgs: [`--max-old-space-size=${config.serviceHeapMb}`],
       env: { ...common, ...urls, JWT_SECRET: jwtSecret, GATEWAY_PORT: String(config.gatewayPort) },
       restart: DEFAULT_RESTART_POLICY,
     });

@@ -14,6 +14,8 @@ export interface ChildSpec {
   /** A TypeScript entry point, run with tsx. */
   script: string;
   args?: string[];
+  /** Node's own flags (e.g. --max-old-space-size), before the script. */
+  nodeArgs?: string[];
   env: Record<string, string>;
   /** Restart it when it exits unexpectedly; without one, its exit is reported at once. */
   restart?: RestartPolicy;
@@ -102,7 +104,14 @@ export function createSupervisor(
     const startedAt = Date.now();
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', spec.script, ...(spec.args ?? [])],
+      [
+        ...(spec.nodeArgs ?? []),
+        '--conditions=source',
+        '--import',
+        'tsx',
+        spec.script,
+        ...(spec.args ?? []),
+      ],
       {
         cwd,
         env: { ...process.env, ...spec.env },

@@ -1,5 +1,5 @@
 // marketing's audit entries (docs/audit.md) go through the outbox in the action's
-// transaction: a staff consent change appends marketing.marketing-audit.recorded with
+// transaction: a staff consent change appends marketing.audit.recorded with
 // the signed request id, ids and kinds; a refused change appends nothing.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { MARKETING_AUDIT_RECORDED } from '@customer-graph/runtime';

@@ -1,5 +1,5 @@
 // orders-loyalty's audit entries (docs/audit.md) go through the outbox in the action's
-// transaction: connecting and disconnecting a shop append orders.orders-audit.recorded
+// transaction: connecting and disconnecting a shop append orders.audit.recorded
 // (never the partner key); disconnecting a shop that is not connected appends nothing.
 import { randomBytes } from 'node:crypto';
 import { ORDERS_AUDIT_RECORDED } from '@customer-graph/runtime';

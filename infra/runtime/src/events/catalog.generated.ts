@@ -171,6 +171,43 @@ export interface PersonExportRequestedPayload {
 }
 
 /**
+ * followers.audit.recorded v1: An audit entry of followers (docs/audit.md): an action staff did, written through the outbox in that action's transaction (recordAudit). Contacts stores it in audit_entry under the event id (a redelivery stores nothing more), where auditLog lists it. Never personal values: ids, counts and kinds only. Key: the first target id (else the workspace id).
+ */
+export const FOLLOWERS_AUDIT_RECORDED = 'followers.audit.recorded';
+
+/** The payload of followers.audit.recorded v1. */
+export interface FollowersAuditRecordedPayload {
+  /**
+   * An AuditAction (infra/runtime/src/audit-actions.ts).
+   * Pattern: `^[A-Z][A-Z_]{0,63}$`.
+   */
+  action: string;
+  /** Who did it. */
+  actorUserId: string;
+  /** Their role then. */
+  actorRole: 'admin' | 'editor' | 'staff' | 'analyst' | 'platform';
+  /**
+   * What the ids name (a GraphQL type name).
+   * Pattern: `^[A-Z][A-Za-z]{1,39}$`.
+   */
+  targetType: string;
+  targetIds: string[];
+  /**
+   * The gateway's request id; null outside a request.
+   * Pattern: `^[A-Za-z0-9._-]{8,64}$`.
+   */
+  requestId: string | null;
+  /** Format: date-time. */
+  at: string;
+  /**
+   * Ids, counts and kinds: flat string, number or boolean values (checked by recordAudit and by contacts).
+   */
+  detail: {
+    [field: string]: unknown;
+  };
+}
+
+/**
  * followers.customer.erasure-done v1: The followers subgraph erased the person of contacts.customer.erased (docs/privacy.md), in the transaction of the erasure; sent once per erasure. Contacts records it (customerErasure). Key: the customer id.
  */
 export const FOLLOWERS_CUSTOMER_ERASURE_DONE = 'followers.customer.erasure-done';
@@ -209,43 +246,6 @@ export interface FollowerPhoneSharedPayload {
   city?: string | null;
   district?: string | null;
   ward?: string | null;
-}
-
-/**
- * followers.followers-audit.recorded v1: An audit entry of followers (docs/audit.md): an action staff did, written through the outbox in that action's transaction (recordAudit). Contacts stores it in audit_entry under the event id (a redelivery stores nothing more), where auditLog lists it. Never personal values: ids, counts and kinds only. Key: the first target id (else the workspace id).
- */
-export const FOLLOWERS_AUDIT_RECORDED = 'followers.followers-audit.recorded';
-
-/** The payload of followers.followers-audit.recorded v1. */
-export interface FollowersAuditRecordedPayload {
-  /**
-   * An AuditAction (infra/runtime/src/audit-actions.ts).
-   * Pattern: `^[A-Z][A-Z_]{0,63}$`.
-   */
-  action: string;
-  /** Who did it. */
-  actorUserId: string;
-  /** Their role then. */
-  actorRole: 'admin' | 'editor' | 'staff' | 'analyst' | 'platform';
-  /**
-   * What the ids name (a GraphQL type name).
-   * Pattern: `^[A-Z][A-Za-z]{1,39}$`.
-   */
-  targetType: string;
-  targetIds: string[];
-  /**
-   * The gateway's request id; null outside a request.
-   * Pattern: `^[A-Za-z0-9._-]{8,64}$`.
-   */
-  requestId: string | null;
-  /** Format: date-time. */
-  at: string;
-  /**
-   * Ids, counts and kinds: flat string, number or boolean values (checked by recordAudit and by contacts).
-   */
-  detail: {
-    [field: string]: unknown;
-  };
 }
 
 /**
@@ -312,6 +312,43 @@ export interface AudienceRequestedPayload {
 }
 
 /**
+ * marketing.audit.recorded v1: An audit entry of marketing (docs/audit.md): an action staff did, written through the outbox in that action's transaction (recordAudit). Contacts stores it in audit_entry under the event id (a redelivery stores nothing more), where auditLog lists it. Never personal values: ids, counts and kinds only. Key: the first target id (else the workspace id).
+ */
+export const MARKETING_AUDIT_RECORDED = 'marketing.audit.recorded';
+
+/** The payload of marketing.audit.recorded v1. */
+export interface MarketingAuditRecordedPayload {
+  /**
+   * An AuditAction (infra/runtime/src/audit-actions.ts).
+   * Pattern: `^[A-Z][A-Z_]{0,63}$`.
+   */
+  action: string;
+  /** Who did it. */
+  actorUserId: string;
+  /** Their role then. */
+  actorRole: 'admin' | 'editor' | 'staff' | 'analyst' | 'platform';
+  /**
+   * What the ids name (a GraphQL type name).
+   * Pattern: `^[A-Z][A-Za-z]{1,39}$`.
+   */
+  targetType: string;
+  targetIds: string[];
+  /**
+   * The gateway's request id; null outside a request.
+   * Pattern: `^[A-Za-z0-9._-]{8,64}$`.
+   */
+  requestId: string | null;
+  /** Format: date-time. */
+  at: string;
+  /**
+   * Ids, counts and kinds: flat string, number or boolean values (checked by recordAudit and by contacts).
+   */
+  detail: {
+    [field: string]: unknown;
+  };
+}
+
+/**
  * marketing.consent.changed v1: A customer's consent to marketing on one channel, now: opted out by an unsubscribe or a complaint a provider reported, or set by staff (setChannelConsent). Contacts projects it so that audiences leave the customer out and the customer list filters on it. version grows by one per (customer, channel): apply only a newer one. Key: the customer id.
  */
 export const CONSENT_CHANGED = 'marketing.consent.changed';
@@ -351,43 +388,6 @@ export interface MarketingCustomerErasureDonePayload {
 }
 
 /**
- * marketing.marketing-audit.recorded v1: An audit entry of marketing (docs/audit.md): an action staff did, written through the outbox in that action's transaction (recordAudit). Contacts stores it in audit_entry under the event id (a redelivery stores nothing more), where auditLog lists it. Never personal values: ids, counts and kinds only. Key: the first target id (else the workspace id).
- */
-export const MARKETING_AUDIT_RECORDED = 'marketing.marketing-audit.recorded';
-
-/** The payload of marketing.marketing-audit.recorded v1. */
-export interface MarketingAuditRecordedPayload {
-  /**
-   * An AuditAction (infra/runtime/src/audit-actions.ts).
-   * Pattern: `^[A-Z][A-Z_]{0,63}$`.
-   */
-  action: string;
-  /** Who did it. */
-  actorUserId: string;
-  /** Their role then. */
-  actorRole: 'admin' | 'editor' | 'staff' | 'analyst' | 'platform';
-  /**
-   * What the ids name (a GraphQL type name).
-   * Pattern: `^[A-Z][A-Za-z]{1,39}$`.
-   */
-  targetType: string;
-  targetIds: string[];
-  /**
-   * The gateway's request id; null outside a request.
-   * Pattern: `^[A-Za-z0-9._-]{8,64}$`.
-   */
-  requestId: string | null;
-  /** Format: date-time. */
-  at: string;
-  /**
-   * Ids, counts and kinds: flat string, number or boolean values (checked by recordAudit and by contacts).
-   */
-  detail: {
-    [field: string]: unknown;
-  };
-}
-
-/**
  * marketing.person-export.part v1: The marketing subgraph's part of a person's data export (contacts.person-export.requested, docs/privacy.md): what it keeps of the customer, as JSON. Contacts keeps it until every part is in. Key: the customer id.
  */
 export const MARKETING_PERSON_EXPORT_PART = 'marketing.person-export.part';
@@ -417,6 +417,43 @@ export interface VouchersRequestedPayload {
   voucherCampaignId: string;
   batch: number;
   customerIds: string[];
+}
+
+/**
+ * orders.audit.recorded v1: An audit entry of orders-loyalty (docs/audit.md): an action staff did, written through the outbox in that action's transaction (recordAudit). Contacts stores it in audit_entry under the event id (a redelivery stores nothing more), where auditLog lists it. Never personal values: ids, counts and kinds only. Key: the first target id (else the workspace id).
+ */
+export const ORDERS_AUDIT_RECORDED = 'orders.audit.recorded';
+
+/** The payload of orders.audit.recorded v1. */
+export interface OrdersAuditRecordedPayload {
+  /**
+   * An AuditAction (infra/runtime/src/audit-actions.ts).
+   * Pattern: `^[A-Z][A-Z_]{0,63}$`.
+   */
+  action: string;
+  /** Who did it. */
+  actorUserId: string;
+  /** Their role then. */
+  actorRole: 'admin' | 'editor' | 'staff' | 'analyst' | 'platform';
+  /**
+   * What the ids name (a GraphQL type name).
+   * Pattern: `^[A-Z][A-Za-z]{1,39}$`.
+   */
+  targetType: string;
+  targetIds: string[];
+  /**
+   * The gateway's request id; null outside a request.
+   * Pattern: `^[A-Za-z0-9._-]{8,64}$`.
+   */
+  requestId: string | null;
+  /** Format: date-time. */
+  at: string;
+  /**
+   * Ids, counts and kinds: flat string, number or boolean values (checked by recordAudit and by contacts).
+   */
+  detail: {
+    [field: string]: unknown;
+  };
 }
 
 /**
@@ -503,43 +540,6 @@ export interface CustomerTierChangedPayload {
 }
 
 /**
- * orders.orders-audit.recorded v1: An audit entry of orders-loyalty (docs/audit.md): an action staff did, written through the outbox in that action's transaction (recordAudit). Contacts stores it in audit_entry under the event id (a redelivery stores nothing more), where auditLog lists it. Never personal values: ids, counts and kinds only. Key: the first target id (else the workspace id).
- */
-export const ORDERS_AUDIT_RECORDED = 'orders.orders-audit.recorded';
-
-/** The payload of orders.orders-audit.recorded v1. */
-export interface OrdersAuditRecordedPayload {
-  /**
-   * An AuditAction (infra/runtime/src/audit-actions.ts).
-   * Pattern: `^[A-Z][A-Z_]{0,63}$`.
-   */
-  action: string;
-  /** Who did it. */
-  actorUserId: string;
-  /** Their role then. */
-  actorRole: 'admin' | 'editor' | 'staff' | 'analyst' | 'platform';
-  /**
-   * What the ids name (a GraphQL type name).
-   * Pattern: `^[A-Z][A-Za-z]{1,39}$`.
-   */
-  targetType: string;
-  targetIds: string[];
-  /**
-   * The gateway's request id; null outside a request.
-   * Pattern: `^[A-Za-z0-9._-]{8,64}$`.
-   */
-  requestId: string | null;
-  /** Format: date-time. */
-  at: string;
-  /**
-   * Ids, counts and kinds: flat string, number or boolean values (checked by recordAudit and by contacts).
-   */
-  detail: {
-    [field: string]: unknown;
-  };
-}
-
-/**
  * orders.person-export.part v1: The orders subgraph's part of a person's data export (contacts.person-export.requested, docs/privacy.md): what it keeps of the customer, as JSON. Contacts keeps it until every part is in. Key: the customer id.
  */
 export const ORDERS_PERSON_EXPORT_PART = 'orders.person-export.part';
@@ -590,22 +590,22 @@ export interface EventPayloads {
   [CUSTOMER_PHONES_CHANGED]: CustomerPhonesChangedPayload;
   [CUSTOMER_ZALO_LINKED]: CustomerZaloLinkedPayload;
   [PERSON_EXPORT_REQUESTED]: PersonExportRequestedPayload;
+  [FOLLOWERS_AUDIT_RECORDED]: FollowersAuditRecordedPayload;
   [FOLLOWERS_CUSTOMER_ERASURE_DONE]: FollowersCustomerErasureDonePayload;
   [FOLLOWER_PHONE_SHARED]: FollowerPhoneSharedPayload;
-  [FOLLOWERS_AUDIT_RECORDED]: FollowersAuditRecordedPayload;
   [FOLLOWERS_PERSON_EXPORT_PART]: FollowersPersonExportPartPayload;
   [ZALO_MESSAGE_STATUS]: ZaloMessageStatusPayload;
   [AUDIENCE_REQUESTED]: AudienceRequestedPayload;
+  [MARKETING_AUDIT_RECORDED]: MarketingAuditRecordedPayload;
   [CONSENT_CHANGED]: ConsentChangedPayload;
   [MARKETING_CUSTOMER_ERASURE_DONE]: MarketingCustomerErasureDonePayload;
-  [MARKETING_AUDIT_RECORDED]: MarketingAuditRecordedPayload;
   [MARKETING_PERSON_EXPORT_PART]: MarketingPersonExportPartPayload;
   [VOUCHERS_REQUESTED]: VouchersRequestedPayload;
+  [ORDERS_AUDIT_RECORDED]: OrdersAuditRecordedPayload;
   [BUYER_SEEN]: BuyerSeenPayload;
   [ORDERS_CUSTOMER_ERASURE_DONE]: OrdersCustomerErasureDonePayload;
   [CUSTOMER_SUMMARY_CHANGED]: CustomerSummaryChangedPayload;
   [CUSTOMER_TIER_CHANGED]: CustomerTierChangedPayload;
-  [ORDERS_AUDIT_RECORDED]: OrdersAuditRecordedPayload;
   [ORDERS_PERSON_EXPORT_PART]: OrdersPersonExportPartPayload;
   [VOUCHERS_ISSUED]: VouchersIssuedPayload;
 }
@@ -625,22 +625,22 @@ export const EVENT_VERSIONS = {
   [CUSTOMER_PHONES_CHANGED]: 1,
   [CUSTOMER_ZALO_LINKED]: 1,
   [PERSON_EXPORT_REQUESTED]: 1,
+  [FOLLOWERS_AUDIT_RECORDED]: 1,
   [FOLLOWERS_CUSTOMER_ERASURE_DONE]: 1,
   [FOLLOWER_PHONE_SHARED]: 1,
-  [FOLLOWERS_AUDIT_RECORDED]: 1,
   [FOLLOWERS_PERSON_EXPORT_PART]: 1,
   [ZALO_MESSAGE_STATUS]: 1,
   [AUDIENCE_REQUESTED]: 1,
+  [MARKETING_AUDIT_RECORDED]: 1,
   [CONSENT_CHANGED]: 1,
   [MARKETING_CUSTOMER_ERASURE_DONE]: 1,
-  [MARKETING_AUDIT_RECORDED]: 1,
   [MARKETING_PERSON_EXPORT_PART]: 1,
   [VOUCHERS_REQUESTED]: 1,
+  [ORDERS_AUDIT_RECORDED]: 1,
   [BUYER_SEEN]: 1,
   [ORDERS_CUSTOMER_ERASURE_DONE]: 1,
   [CUSTOMER_SUMMARY_CHANGED]: 1,
   [CUSTOMER_TIER_CHANGED]: 1,
-  [ORDERS_AUDIT_RECORDED]: 1,
   [ORDERS_PERSON_EXPORT_PART]: 1,
   [VOUCHERS_ISSUED]: 1,
 } as const satisfies Record<EventType, number>;
