@@ -171,6 +171,10 @@ async function main() {
         {
           db: exportDb,
           rss: () => (contactsRssMb('VmRSS') ?? 0) * 1024 * 1024,
+          measure: () => {
+            const before = sampleCpu(stack.process.pid!);
+            return (rows) => ({ cpuMsPerRow: cpuPer(before, sampleCpu(stack.process.pid!), rows) });
+          },
           query: async (identity, query, variables) => {
             const res = await fetch(`${stack.gateway}/graphql`, {
               method: 'POST',

@@ -285,6 +285,33 @@ it('refuses bad rows naming line and column, writes the rest, and offers them as
   expect(lines[5].startsWith("'=cmd,0914000007")).toBe(true);
 });
 
+it('a file with 1,000 bad rows among 2,000 names exactly those 1,000 lines; the rest go in', async () => {
+  const lines = ['Họ tên,Số điện thoại,Email'];
+  const bad = new Set<number>();
+  for (let i = 0; i < 2_000; i++) {
+    // Every other row's phone is not a number; the file line is i + 2 (after the header).
+    const ok = i % 2 === 0;
+    if (!ok) bad.add(i + 2);
+    lines.push(`Khách ${i},${ok ? `0917${String(i).padStart(6, '0')}` : `sai-${i}`},`);
+  }
+  const job = await runImport({ csv: lines.join('\n') });
+  expect(job).toMatchObject({ status: 'DONE', rowsTotal: 2_000, created: 1_000, failed: 1_000 });
+  const parts: Buffer[] = [];
+  for await (const part of readFileChunks(subgraph.db, ws, job.errorFile!.id)) parts.push(part);
+  const named = Buffer.concat(parts)
+    .toString('utf8')
+    .trim()
+    .split('\r\n')
+    .slice(1)
+    .map((line) => Number(line.split(',')[3]));
+  expect(named.sort((a, b) => a - b)).toEqual([...bad].sort((a, b) => a - b));
+  expect(
+    await count(
+      `SELECT count(*) AS n FROM customer WHERE workspace_id = $1 AND name LIKE 'Khách %'`,
+    ),
+  ).toBe(1_000);
+});
+
 it('a dry run counts and refuses like a run, and writes nothing', async () => {
   const customers = await count('SELECT count(*) AS n FROM customer WHERE workspace_id = $1');
   const outbox = await count('SELECT count(*) AS n FROM outbox WHERE workspace_id = $1');
