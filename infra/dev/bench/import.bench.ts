@@ -173,7 +173,9 @@ async function main() {
           rss: () => (contactsRssMb('VmRSS') ?? 0) * 1024 * 1024,
           measure: () => {
             const before = sampleCpu(stack.process.pid!);
-            return (rows) => ({ cpuMsPerRow: cpuPer(before, sampleCpu(stack.process.pid!), rows) });
+            return (rows) => ({
+              cpuMsPerThousandRows: cpuPer(before, sampleCpu(stack.process.pid!), rows / 1000),
+            });
           },
           query: async (identity, query, variables) => {
             const res = await fetch(`${stack.gateway}/graphql`, {
