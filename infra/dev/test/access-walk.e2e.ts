@@ -259,6 +259,8 @@ function requiredArguments(field: string): Record<string, unknown>[] {
       return all.map((c) => ({ customerId: c.id }));
     case 'bulkJob':
     case 'personExport':
+    case 'importJob':
+    case 'exportJob':
     case 'orderImport':
     case 'voucherCampaign':
     case 'campaign':

@@ -75,7 +75,12 @@ describe('under load, with duplicates and races', () => {
     // And Kafka-level duplicates: 500 of those events delivered a second time.
     const sent = await stack
       .db('followers')
-      .query(`SELECT value FROM outbox WHERE workspace_id = $1 ORDER BY seq LIMIT 500`, [ws]);
+      // The phone-shared events (connecting the OA wrote an audit event before them).
+      .query(
+        `SELECT value FROM outbox WHERE workspace_id = $1 AND value->>'type' = $2
+          ORDER BY seq LIMIT 500`,
+        [ws, FOLLOWER_PHONE_SHARED],
+      );
     const kafka = createKafka(testKafkaBrokers(), 'dup', createLogger('error'));
     const producer = createIdempotentProducer(kafka);
     await producer.connect();
@@ -240,8 +245,9 @@ describe('a broker outage', () => {
       await count(
         stack,
         'followers',
-        'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL',
-        [],
+        // Each webhook's event waits (the OA connection's audit event may wait too).
+        `SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND value->>'type' = $1`,
+        [FOLLOWER_PHONE_SHARED],
       ),
     ).toBe(statuses.length);
 
