@@ -60,6 +60,23 @@ async function seed(who: Who) {
       t: `Chị ${p.name} hẹn gọi lại ${p.phone}`,
     },
   );
+  // An import whose refused row (a phone that is no number) keeps the person's cells
+  // for its error report, and an export asked with a filter naming them.
+  const { startCustomerImport } = await gql(
+    'mutation($i: CustomerImportInput!) { startCustomerImport(input: $i) { id } }',
+    { i: { csv: `Họ tên,Số điện thoại,Email\n${p.name},gọi sau,${p.email}\n` } },
+  );
+  await eventually(
+    () =>
+      gql('query($id: ID!) { importJob(id: $id) { status failed } }', {
+        id: startCustomerImport.id,
+      }),
+    (d) => d.importJob.status === 'DONE' && d.importJob.failed === 1,
+    30_000,
+  );
+  await gql('mutation($i: CustomerExportInput!) { exportCustomers(input: $i) { id } }', {
+    i: { target: { filter: { email: { eq: p.email } } }, columns: ['NAME'] },
+  });
   await gql('mutation($c: [CallInput!]!) { recordCalls(calls: $c) { created } }', {
     c: [
       {

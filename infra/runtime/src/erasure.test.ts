@@ -30,6 +30,15 @@ describe('personMatcher', () => {
     expect(matcher.test('An')).toBe(false);
   });
 
+  it('is certain it is the person only by an id, a phone or an email, not by a name or an address', () => {
+    expect(matcher.identifies('{"customerId":"7b0f6c1e-52b4-4e3a-9a57-0d3f1f0b9a11"}')).toBe(true);
+    expect(matcher.identifies('{"phone":"+84912345678"}')).toBe(true);
+    expect(matcher.identifies('{"email":"LAN.TRAN@example.vn"}')).toBe(true);
+    // A namesake at the same address is someone else: their events must go out.
+    expect(matcher.identifies('{"name":"Trần Thị Lan","address":"12 Lý Thái Tổ"}')).toBe(false);
+    expect(matcher.test('{"name":"Trần Thị Lan"}')).toBe(true);
+  });
+
   it('redacts only the values in text and JSON', () => {
     expect(matcher.redactText('Trần Thị Lan,0912345678,lan.tran@example.vn,ok')).toBe(
       `${ERASED},${ERASED},${ERASED},ok`,

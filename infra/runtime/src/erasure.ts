@@ -38,6 +38,11 @@ export interface PersonMatcher {
   readonly sql: string;
   /** Whether `text` names the person. */
   test(text: string): boolean;
+  /**
+   * Whether `text` is about the person for certain: it holds their id, a phone or an
+   * email. A name or an address alone may be a namesake's or a neighbour's.
+   */
+  identifies(text: string): boolean;
   /** `text` with every value of the person replaced by ERASED. */
   redactText(text: string): string;
   /** A JSON value with every string naming the person replaced by ERASED. */
@@ -89,6 +94,10 @@ export function personMatcher(person: ErasedPerson): PersonMatcher | null {
     ...whole.map((s) => `(?<![\\p{L}\\p{N}])${s}(?![\\p{L}\\p{N}])`),
   ].join('|');
   const pattern = new RegExp(js, 'iu');
+  const certain =
+    loose.length > 0
+      ? new RegExp(loose.map((s) => `(?<![0-9])${s}(?![0-9])`).join('|'), 'iu')
+      : null;
   const global = new RegExp(js, 'giu');
   // Postgres only narrows the rows down (a superset); `test` decides.
   const sql = [...loose, ...whole].join('|');
@@ -106,6 +115,7 @@ export function personMatcher(person: ErasedPerson): PersonMatcher | null {
   return {
     sql,
     test: (text) => pattern.test(text),
+    identifies: (text) => certain?.test(text) ?? false,
     redactText,
     redactJson,
     values: [...values],
@@ -150,7 +160,17 @@ export async function scrubEventTables(
         WHERE workspace_id = $1 AND topic <> ALL($3::text[]) AND (value::text ~* $2 OR key ~* $2)`,
       [workspaceId, matcher.sql, keepTopics],
     );
-  const named = rows.filter((r) => matcher.test(JSON.stringify(r.value)) || matcher.test(r.key));
+  const about = (
+    r: { key: string; value: Record<string, unknown> },
+    test: (t: string) => boolean,
+  ) => test(JSON.stringify(r.value)) || test(r.key);
+  // An event not sent yet is deleted only when it is the person's for certain (their id,
+  // phone or email): one naming someone else of the same name or at the same address
+  // goes out untouched, or that person's data would be lost. Sent events are history:
+  // any naming the person loses the values.
+  const named = rows.filter(
+    (r) => about(r, matcher.test) && (r.sent || about(r, matcher.identifies)),
+  );
   const unsent = named.filter((r) => !r.sent).map((r) => r.seq);
   if (unsent.length > 0) {
     await tx.query('DELETE FROM outbox WHERE workspace_id = $1 AND seq = ANY($2::bigint[])', [

@@ -310,6 +310,24 @@ it('a file with 1,000 bad rows among 2,000 names exactly those 1,000 lines; the 
   ).toBe(1_000);
 });
 
+it('refuses a row whose tags would take a customer past the 50 a customer may have', async () => {
+  const tags = Array.from({ length: 49 }, (_, i) => `t${i}`);
+  await gql(
+    admin,
+    `mutation($t: [String!]!) { createCustomer(input: { name: "Nhiều nhãn", phone: "0918500001", tags: $t }) { id } }`,
+    { t: tags },
+  );
+  const job = await runImport({
+    csv: 'Họ tên,Số điện thoại,Nhãn\nNhiều nhãn,0918500001,"t0, mới 1, mới 2"\nNhiều nhãn,0918500001,"t1, mới 1"\n',
+  });
+  // The first row would make 51 tags: refused. The second makes 50: written.
+  expect(job).toMatchObject({ status: 'DONE', updated: 1, failed: 1 });
+  expect(job.errors.edges.map((e) => e.node)).toEqual([
+    expect.objectContaining({ line: 2, field: 'TAGS' }),
+  ]);
+  expect((await customerByPhone('0918500001')).tags).toEqual([...tags, 'mới 1']);
+});
+
 it('a dry run counts and refuses like a run, and writes nothing', async () => {
   const customers = await count('SELECT count(*) AS n FROM customer WHERE workspace_id = $1');
   const outbox = await count('SELECT count(*) AS n FROM outbox WHERE workspace_id = $1');

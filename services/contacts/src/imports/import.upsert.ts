@@ -25,6 +25,7 @@ import { customerPhonesChanged } from '../customers/customer.events';
 import { ownersOf } from '../customers/phone-owner';
 import { foldSearchText } from '../filter/search-text';
 import type { ImportRow, RowError } from './import.rows';
+import * as check from '../customers/customer.input';
 
 export interface UpsertResult {
   created: number;
@@ -134,9 +135,23 @@ async function upsertRound(
   const deferred: ImportRow[] = [];
   const refusedClaims: Target[] = [];
   const taken = new Set<string>();
+  const tagsNow = await currentTags(tx, workspaceId, targets);
   for (const t of targets) {
     const holder = t.row.externalId ? byXid.get(t.row.externalId) : undefined;
-    if (holder && holder !== t.customerId) {
+    const had = tagsNow.get(t.customerId);
+    const tagCount = had ? new Set([...had, ...t.row.tags]).size : 0;
+    if (tagCount > check.MAX_TAGS) {
+      // Tags are added to a customer's: past the cap the row is refused, as a bulk
+      // action leaves such a customer alone.
+      result.refused.push({
+        line: t.row.line,
+        column: null,
+        field: 'TAGS',
+        message: `the customer would have ${tagCount} tags, more than the ${check.MAX_TAGS} a customer may have`,
+        cells: t.row.cells,
+      });
+      if (t.claimed) refusedClaims.push(t);
+    } else if (holder && holder !== t.customerId) {
       result.refused.push({
         line: t.row.line,
         column: null,
@@ -183,6 +198,21 @@ async function upsertRound(
   result.updated += changed.size;
   result.unchanged += existing.length - changed.size;
   return deferred;
+}
+
+/** The tags of the existing customers rows add tags to. */
+async function currentTags(
+  tx: EntityManager,
+  workspaceId: string,
+  targets: readonly Target[],
+): Promise<Map<string, string[]>> {
+  const ids = targets.filter((t) => !t.isNew && t.row.tags.length > 0).map((t) => t.customerId);
+  if (ids.length === 0) return new Map();
+  const rows: { id: string; tags: string[] }[] = await tx.query(
+    'SELECT id, tags FROM customer WHERE workspace_id = $1 AND id = ANY($2::uuid[])',
+    [workspaceId, ids],
+  );
+  return new Map(rows.map((r) => [r.id, r.tags]));
 }
 
 /** The rows' values as one JSON parameter for jsonb_to_recordset. */

@@ -119,6 +119,19 @@ async function scrubValues(tx: EntityManager, ws: string, matcher: PersonMatcher
     { table: 'bulk_job', keys: ['id'], column: 'action', kind: 'jsonb' },
     { table: 'bulk_job', keys: ['id'], column: 'error', kind: 'text' },
     { table: 'user_view', keys: ['user_id'], column: 'saved_filter', kind: 'jsonb' },
+    // Imports: a file's rows while it runs, the refused rows kept for their report.
+    { table: 'customer_import', keys: ['id'], column: 'csv', kind: 'text' },
+    {
+      table: 'customer_import_chunk',
+      keys: ['import_id', 'seq'],
+      column: 'records',
+      kind: 'jsonb',
+    },
+    { table: 'customer_import_error', keys: ['id'], column: 'cells', kind: 'jsonb' },
+    { table: 'customer_import_error', keys: ['id'], column: 'message', kind: 'text' },
+    // Exports: what was asked for (a filter may name the person).
+    { table: 'export_job', keys: ['id'], column: 'target', kind: 'jsonb' },
+    { table: 'export_job', keys: ['id'], column: 'filter', kind: 'jsonb' },
   ] as const;
   let n = 0;
   for (const c of columns) n += await scrubColumn(tx, ws, matcher, c);
