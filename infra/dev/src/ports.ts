@@ -1,7 +1,31 @@
 import net from 'node:net';
 
-/** Asks the OS for a free loopback port (for tests and throw-away servers). */
-export function freePort(): Promise<number> {
+/** Ports handed to jest workers: a band each, below the OS's ephemeral range (32768+). */
+const WORKER_PORTS_FROM = 20_000;
+const WORKER_BAND = 2_000;
+let nextInBand = -1;
+
+/**
+ * A free loopback port (for tests and throw-away servers). In a jest worker it comes
+ * from that worker's own band, in turn: with two workers running test files at once, a
+ * port the OS handed one of them (listen on 0, close, bind later) could be handed to
+ * the other in between — a test stack choosing its gateway's port first lost it to the
+ * other worker. The OS never hands out ports below its ephemeral range, and the bands
+ * of two workers do not meet. Elsewhere the OS picks.
+ */
+export async function freePort(): Promise<number> {
+  const worker = Number(process.env.JEST_WORKER_ID);
+  if (!Number.isInteger(worker) || worker < 1) return osFreePort();
+  const base = WORKER_PORTS_FROM + ((worker - 1) % 6) * WORKER_BAND;
+  if (nextInBand < 0) nextInBand = Math.floor(Math.random() * WORKER_BAND);
+  for (let tried = 0; tried < WORKER_BAND; tried++) {
+    const port = base + (nextInBand++ % WORKER_BAND);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${base}-${base + WORKER_BAND - 1} (jest worker ${worker})`);
+}
+
+function osFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -10,6 +34,14 @@ export function freePort(): Promise<number> {
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => resolve(port));
     });
+  });
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

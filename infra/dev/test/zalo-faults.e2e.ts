@@ -13,6 +13,7 @@ import {
   createLogger,
 } from '@customer-graph/runtime';
 import { testKafkaBrokers } from '@customer-graph/runtime/testing';
+import { freePort } from '../src/ports';
 import { startTestStack } from './stack';
 import type { TestStack } from './stack';
 import { eventually, pool, postSigned, submitInfoBody } from './webhooks';
@@ -214,7 +215,8 @@ describe('a broker outage', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'cg-outage-'));
-    broker = await startBroker({ port: 0, dataDir: dir });
+    // A port of this worker's band: the broker comes back on it after the outage.
+    broker = await startBroker({ port: await freePort(), dataDir: dir });
     stack = await startTestStack(undefined, { kafkaBrokers: [broker.address] });
   }, 60_000);
   afterAll(async () => {
