@@ -71,11 +71,13 @@ it('serves a file only in its workspace, to a caller with its capability, while 
   });
   expect((await download(stranger, url)).status).toBe(404);
   expect((await download(null, url)).status).toBe(401);
-  // An upload is for importing: customers.write; an analyst has not.
+  // An upload is for importing: workspace.edit (admins, editors); an analyst has not.
   const analyst = await stack.token({ ...admin, userId: 'an-1', role: 'analyst' });
   const refused = await download(analyst, url);
   expect(refused.status).toBe(403);
-  expect(((await refused.json()) as { error: string }).error).toMatch(/admin, editor, staff/);
+  expect(((await refused.json()) as { error: string }).error).toMatch(
+    /needs one of the roles admin, editor; you are analyst/,
+  );
   expect((await download(token, '/files/not-a-uuid')).status).toBe(404);
 
   const db = stack.db('contacts');
@@ -98,8 +100,10 @@ it('serves a file only in its workspace, to a caller with its capability, while 
 });
 
 it('refuses uploads from callers who may not import and those over the limit, keeping nothing', async () => {
-  const analyst = await stack.token({ ...admin, userId: 'an-2', role: 'analyst' });
-  expect((await upload(analyst, Buffer.from('x'))).status).toBe(403);
+  for (const role of ['analyst', 'staff'] as const) {
+    const who = await stack.token({ ...admin, userId: `${role}-2`, role });
+    expect((await upload(who, Buffer.from('x'))).status).toBe(403);
+  }
   const token = await stack.token(admin);
   expect((await upload(token, Buffer.alloc(0))).status).toBe(400);
 

@@ -358,7 +358,7 @@ it('reads an uploaded XLSX workbook, with a date cell and a number cell', async 
     name: 'khach.xlsx',
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     createdBy: 'boss',
-    capability: 'customers.write',
+    capability: 'workspace.edit',
   });
   await writer.write(Buffer.from(await workbook.xlsx.writeBuffer()));
   const upload = await writer.finish();

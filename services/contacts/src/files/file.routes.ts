@@ -105,10 +105,10 @@ function upload(resources: ServiceResources): RouteHandler {
   return streamingRoute(async (req, res) => {
     try {
       const caller = resources.verifyCaller(req);
-      if (!can(caller, 'customers.write')) {
+      if (!can(caller, 'workspace.edit')) {
         throw new HttpError(
           403,
-          `uploading needs one of the roles ${rolesWith('customers.write').join(', ')}; you are ${caller.role}`,
+          `uploading needs one of the roles ${rolesWith('workspace.edit').join(', ')}; you are ${caller.role}`,
           'FORBIDDEN',
         );
       }
@@ -126,7 +126,7 @@ function upload(resources: ServiceResources): RouteHandler {
         name: uploadName(req),
         contentType: String(req.headers['content-type'] ?? 'application/octet-stream'),
         createdBy: caller.userId,
-        capability: 'customers.write',
+        capability: 'workspace.edit',
       });
       try {
         for await (const chunk of req) {

@@ -26,7 +26,7 @@ export async function writeErrorFile(db: DataSource, job: CustomerImportRow): Pr
     name: `import-${job.id}-errors.csv`,
     contentType: 'text/csv; charset=utf-8',
     createdBy: job.createdBy,
-    capability: 'customers.write',
+    capability: 'workspace.edit',
   });
   try {
     // A BOM, so Excel reads the file as UTF-8.
