@@ -3,6 +3,7 @@ import {
   countCsvRecords,
   detectDelimiter,
   foldHeader,
+  headerIndex,
   readCsv,
   readCsvStream,
 } from './csv';
@@ -157,6 +158,20 @@ describe('readCsvStream', () => {
   it('refuses a quote never closed, naming the line it opened on, once the file ends', async () => {
     await expect(streamed(['a,b\n1,"open', ' still\n2,3\n'])).rejects.toThrow(
       'line 2: a quoted value opened here is never closed',
+    );
+  });
+});
+
+describe('headerIndex', () => {
+  it('finds a field by any of its names, folded, with the rank of the name', () => {
+    const index = headerIndex({ PHONE: ['Số điện thoại', 'Phone'], NAME: ['Họ tên', 'Name'] });
+    expect(index.get(foldHeader('SO DIEN THOAI'))).toEqual({ field: 'PHONE', rank: 0 });
+    expect(index.get('name')).toEqual({ field: 'NAME', rank: 1 });
+  });
+
+  it('refuses a name standing for two fields', () => {
+    expect(() => headerIndex({ A: ['Mã'], B: ['ma'] })).toThrow(
+      'the header "ma" names both A and B',
     );
   });
 });

@@ -299,3 +299,25 @@ function linesIn(text: string, from: number, to: number): number {
   }
   return lines;
 }
+
+/**
+ * Folded header → the field it names and its rank among that field's names (0 is the
+ * best), for recognising a file's columns by any of their names (an import's). Throws
+ * at load when one name would stand for two fields.
+ */
+export function headerIndex<F extends string>(
+  names: Record<F, readonly string[]>,
+): Map<string, { field: F; rank: number }> {
+  const index = new Map<string, { field: F; rank: number }>();
+  for (const [field, headers] of Object.entries(names) as [F, readonly string[]][]) {
+    headers.forEach((header, rank) => {
+      const folded = foldHeader(header);
+      const held = index.get(folded);
+      if (held && held.field !== field) {
+        throw new Error(`the header "${header}" names both ${held.field} and ${field}`);
+      }
+      if (!held) index.set(folded, { field, rank });
+    });
+  }
+  return index;
+}

@@ -5,7 +5,7 @@
 // is read and the other ignored (reported in `ignoredColumns`). A header equal to a
 // custom field's key or label (folded) reads that field. An explicit mapping (by
 // header) replaces what a column is recognised as. docs/imports.md shows the table.
-import { badInput, foldHeader } from '@customer-graph/runtime';
+import { badInput, foldHeader, headerIndex } from '@customer-graph/runtime';
 import type { CustomFieldRow } from '../custom-fields/custom-field.entity';
 
 export type ImportField =
@@ -37,17 +37,8 @@ export const HEADERS: Record<Exclude<ImportField, 'CUSTOM'>, readonly string[]> 
   TAGS: ['Nhãn', 'Thẻ', 'Tags', 'Tag'],
 };
 
-const BY_FOLDED = new Map<string, { field: ImportField; rank: number }>();
-for (const [field, headers] of Object.entries(HEADERS) as [ImportField, string[]][]) {
-  headers.forEach((header, rank) => {
-    const folded = foldHeader(header);
-    const held = BY_FOLDED.get(folded);
-    if (held && held.field !== field) {
-      throw new Error(`the header "${header}" names both ${held.field} and ${field}`);
-    }
-    if (!held) BY_FOLDED.set(folded, { field, rank });
-  });
-}
+/** Folded header → its field and rank (0 is best). */
+const BY_FOLDED = headerIndex(HEADERS);
 
 /** A column read: where it is, its header as written, and what it holds. */
 export interface ImportColumn {

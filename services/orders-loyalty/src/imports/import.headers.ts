@@ -5,7 +5,7 @@
 // hàng"), the better-ranked one is read and the other is ignored (reported in
 // `ignoredColumns`), as is any header not listed here. docs/orders.md shows this table;
 // a test keeps the two in step.
-import { badInput, foldHeader } from '@customer-graph/runtime';
+import { badInput, foldHeader, headerIndex } from '@customer-graph/runtime';
 
 /** What an order export's row says: order-level fields repeat on each of its rows. */
 export type ImportField =
@@ -86,17 +86,7 @@ export const ORDER_FIELDS: readonly ImportField[] = [
 ];
 
 /** Folded header → its field and rank (0 is best). */
-const BY_FOLDED = new Map<string, { field: ImportField; rank: number }>();
-for (const [field, headers] of Object.entries(HEADERS) as [ImportField, string[]][]) {
-  headers.forEach((header, rank) => {
-    const folded = foldHeader(header);
-    const held = BY_FOLDED.get(folded);
-    if (held && held.field !== field) {
-      throw new Error(`the header "${header}" names both ${held.field} and ${field}`);
-    }
-    if (!held) BY_FOLDED.set(folded, { field, rank });
-  });
-}
+const BY_FOLDED = headerIndex(HEADERS);
 
 /** A recognised column: where it is and its header as the file writes it. */
 export interface Column {
