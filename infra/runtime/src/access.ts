@@ -5,7 +5,7 @@
 //   customers.read       ✓     ✓    assigned     ✓       –      a customer's data, tabs
 //   customers.readAll    ✓     ✓      –          ✓       –      what names any customer
 //   customers.write      ✓     ✓    assigned     –       –
-//   workspace.edit       ✓     ✓      –          –       –      shared lists, follower imports
+//   workspace.edit       ✓     ✓      –          –       –      shared lists, follower and customer imports, uploads
 //   settings.read        ✓     ✓      ✓          ✓       ✓      names no customer
 //   settings.manage      ✓     –      –          –       –      custom fields, Zalo OA
 //   customers.export     ✓     ✓      –          ✓       –      files of many customers

@@ -22,7 +22,7 @@ import type { BatchOutcome, JobQueue, Logger, PendingJob, Worker } from '@custom
 import { compileWhere } from '../customers/customer.list';
 import type { CompiledWhere } from '../customers/customer.list';
 import type { CustomerFilterInput } from '../filter/filter.types';
-import { openFileWriter } from '../files/file.store';
+import { deleteFile, openFileWriter } from '../files/file.store';
 import type { FileWriter } from '../files/file.store';
 import { recordOf, rowJson } from './export.columns';
 import type { ExportLayout, ExportRecord } from './export.columns';
@@ -85,13 +85,9 @@ export function createExportRunner(
   const open = new Map<string, OpenExport>();
 
   /** Deletes a file that was being written (an earlier attempt's, or ours). */
-  const dropFile = (workspaceId: string, fileId: string | null) =>
-    fileId
-      ? db.query('DELETE FROM stored_file WHERE workspace_id = $1 AND id = $2 AND NOT ready', [
-          workspaceId,
-          fileId,
-        ])
-      : Promise.resolve();
+  const dropFile = async (workspaceId: string, fileId: string | null) => {
+    if (fileId) await deleteFile(db, workspaceId, fileId, { unfinished: true });
+  };
 
   const close = async (jobId: string) => {
     const current = open.get(jobId);

@@ -143,10 +143,7 @@ export async function openFileWriter(db: DataSource, meta: NewFile): Promise<Fil
     async abort() {
       pending = [];
       pendingBytes = 0;
-      await db.query('DELETE FROM stored_file WHERE workspace_id = $1 AND id = $2', [
-        meta.workspaceId,
-        id,
-      ]);
+      await deleteFile(db, meta.workspaceId, id);
     },
   };
 }
@@ -180,6 +177,24 @@ export async function* readFileChunks(
     if (rows.length === 0) return;
     yield rows[0].data;
   }
+}
+
+/**
+ * Deletes one file of the workspace (its chunks with it), only if it is of `kind` and,
+ * with `unfinished`, only while it is not ready: a job dropping its partial file, an
+ * import its upload.
+ */
+export async function deleteFile(
+  db: Pick<EntityManager, 'query'>,
+  workspaceId: string,
+  id: string,
+  only: { kind?: FileKind; unfinished?: boolean } = {},
+): Promise<void> {
+  await db.query(
+    `DELETE FROM stored_file WHERE workspace_id = $1 AND id = $2
+        AND ($3::text IS NULL OR kind = $3) AND NOT ($4 AND ready)`,
+    [workspaceId, id, only.kind ?? null, only.unfinished ?? false],
+  );
 }
 
 /** Deletes up to `batch` expired files (their chunks with them); returns how many. */

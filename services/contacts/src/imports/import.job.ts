@@ -18,6 +18,7 @@ import type { BatchOutcome, Logger, Worker } from '@customer-graph/runtime';
 import { loadCustomFields } from '../custom-fields/custom-field.service';
 import { IMPORT_SELECT } from './import.entity';
 import type { CustomerImportRow } from './import.entity';
+import { deleteFile } from '../files/file.store';
 import { writeErrorFile } from './import.error-file';
 import { readRow } from './import.rows';
 import type { ImportRecord, ImportRow, RowError } from './import.rows';
@@ -131,10 +132,7 @@ async function writeChunk(
 async function finish(db: DataSource, tx: EntityManager, job: CustomerImportRow) {
   const file = job.failed > 0 ? await writeErrorFile(db, job) : null;
   if (!job.dryRun && job.uploadId !== null) {
-    await tx.query(
-      `DELETE FROM stored_file WHERE workspace_id = $1 AND id = $2 AND kind = 'UPLOAD'`,
-      [job.workspaceId, job.uploadId],
-    );
+    await deleteFile(tx, job.workspaceId, job.uploadId, { kind: 'UPLOAD' });
   }
   await tx.query(`DELETE FROM customer_import_chunk WHERE workspace_id = $1 AND import_id = $2`, [
     job.workspaceId,
