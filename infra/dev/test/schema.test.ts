@@ -1,11 +1,12 @@
 // The contracts between teams: the four SDL files must compose, the committed
 // supergraph must be what they compose to, and the committed resolver types must be
 // what codegen makes of them. A failure prints what to run.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { generate } from '@graphql-codegen/cli';
-import { parse } from 'graphql';
+import { parse, validate } from 'graphql';
+import { Supergraph } from '@apollo/federation-internals';
 import { pagedFields, repoRoot } from '@customer-graph/runtime';
 import { composeSupergraph, schemaDir, supergraphPath } from '../src/compose';
 import { SUBGRAPH_NAMES as SUBGRAPHS } from '@customer-graph/runtime';
@@ -78,6 +79,21 @@ describe('schema contracts', () => {
       expect(outputs).toHaveLength(4);
     } finally {
       process.chdir(cwd);
+    }
+  });
+
+  it('every trusted operation under schema/operations/ is valid against the supergraph', () => {
+    const api = Supergraph.build(readFileSync(supergraphPath(), 'utf8'))
+      .apiSchema()
+      .toGraphQLJSSchema();
+    const dir = path.join(repoRoot(), 'schema/operations');
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.graphql'),
+    );
+    expect(files).toEqual(expect.arrayContaining(['frontend/customer-list.graphql']));
+    for (const file of files) {
+      const errors = validate(api, parse(readFileSync(path.join(dir, file), 'utf8')));
+      expect({ file, errors: errors.map((e) => e.message) }).toEqual({ file, errors: [] });
     }
   });
 });
