@@ -3,7 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import {
   createHttpHandler,
   createLogger,
@@ -70,7 +73,12 @@ export async function startGateway(
   const formatPublic = publicErrorFormatter(config.exposeErrorDetails, logger, 'gateway');
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), queryLimitsPlugin],
+    // Answers are per identity and never cached: no cache-control policy is computed.
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      queryLimitsPlugin,
+    ],
     // A document past MAX_TOKENS is not even parsed.
     parseOptions: { maxTokens: MAX_TOKENS },
     includeStacktraceInErrorResponses: config.exposeErrorDetails,

@@ -43,7 +43,7 @@ function answer(url: string, res: http.IncomingMessage, body: Buffer): Answer {
 }
 
 /** Whether a GraphQL request body carries a mutation (not to be sent twice). */
-function mutates(body: string | undefined): boolean {
+export function mutates(body: string | undefined): boolean {
   if (!body) return false;
   try {
     const { query } = JSON.parse(body) as { query?: string };

@@ -12,7 +12,8 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { PublicErrorCode, signIdentity } from '@customer-graph/runtime';
-import { DeadlineError, httpFetch } from './http-fetch';
+import { DeadlineError, httpFetch, mutates } from './http-fetch';
+import type { Answer } from './http-fetch';
 import type { Identity, Logger } from '@customer-graph/runtime';
 
 export interface GatewayContext {
@@ -21,6 +22,8 @@ export interface GatewayContext {
 
 /** Carries the call's deadline from willSendRequest to the fetcher; never sent. */
 const DEADLINE_HEADER = 'x-cg-gateway-deadline-ms';
+/** Carries who the call is for (workspace, user, role) to the fetcher; never sent. */
+const CALLER_HEADER = 'x-cg-gateway-caller';
 
 export interface SubgraphSourceOptions {
   serviceName: string;
@@ -37,18 +40,27 @@ function unavailable(serviceName: string, reason: string): GraphQLError {
   });
 }
 
-/** Calls over keep-alive HTTP (http-fetch.ts), each with its deadline. */
-function deadlineFetch(serviceName: string, url: string): Fetcher {
+/**
+ * Calls over keep-alive HTTP (http-fetch.ts), each with its deadline.
+ *
+ * Identical reads in flight at once for the same caller are sent once: a second
+ * request whose plan asks this subgraph the same document with the same variables, for
+ * the same workspace, user and role, while the first call is still out, waits for the
+ * first call's answer instead of sending its own (each caller parses the answer apart,
+ * so nothing is shared once it arrives). Never across users or workspaces, never a
+ * mutation, and nothing is kept after the answer. The subgraph then sees the first
+ * request's id only.
+ */
+export function deadlineFetch(serviceName: string, url: string): Fetcher {
   const post = httpFetch(new URL(url).origin);
-  const fetcher = async (
+  const inFlight = new Map<string, Promise<Answer>>();
+  const send = async (
     target: string,
     init: { headers: Record<string, string>; body?: string },
+    timeoutMs: number,
   ) => {
-    const { [DEADLINE_HEADER]: deadline, ...headers } = init.headers;
-    const timeoutMs = Number(deadline);
-    if (!(timeoutMs > 0)) throw new Error(`no deadline for a call to ${serviceName}`);
     try {
-      return await post(target, { ...init, headers }, timeoutMs);
+      return await post(target, init, timeoutMs);
     } catch (error) {
       if (error instanceof DeadlineError) {
         throw new GraphQLError(`the ${serviceName} service did not answer within ${timeoutMs} ms`, {
@@ -57,6 +69,21 @@ function deadlineFetch(serviceName: string, url: string): Fetcher {
       }
       throw unavailable(serviceName, (error as Error).message);
     }
+  };
+  const fetcher = (target: string, init: { headers: Record<string, string>; body?: string }) => {
+    const { [DEADLINE_HEADER]: deadline, [CALLER_HEADER]: caller, ...headers } = init.headers;
+    const timeoutMs = Number(deadline);
+    if (!(timeoutMs > 0)) throw new Error(`no deadline for a call to ${serviceName}`);
+    if (!caller || init.body === undefined || mutates(init.body)) {
+      return send(target, { ...init, headers }, timeoutMs);
+    }
+    const key = `${caller}\n${init.body}`;
+    let call = inFlight.get(key);
+    if (!call) {
+      call = send(target, { ...init, headers }, timeoutMs).finally(() => inFlight.delete(key));
+      inFlight.set(key, call);
+    }
+    return call;
   };
   return fetcher as unknown as Fetcher;
 }
@@ -113,8 +140,10 @@ export function createSubgraphSource(options: SubgraphSourceOptions) {
       if (!context.identity) throw new Error('no identity in gateway context');
       const headers = signIdentity(context.identity, signingSecret, serviceName);
       for (const [name, value] of Object.entries(headers)) request.http?.headers.set(name, value);
-      const deadline = context.identity.role === 'analyst' ? timeoutMs.analysts : timeoutMs.screens;
+      const { workspaceId, userId, role } = context.identity;
+      const deadline = role === 'analyst' ? timeoutMs.analysts : timeoutMs.screens;
       request.http?.headers.set(DEADLINE_HEADER, String(deadline));
+      request.http?.headers.set(CALLER_HEADER, JSON.stringify([workspaceId, userId, role]));
     },
   });
 }

@@ -11,7 +11,10 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLScalarType, Kind, parse } from 'graphql';
@@ -142,7 +145,13 @@ export async function startSubgraph<L>(
 
   const apollo = new ApolloServer<ServiceContext<L>>({
     schema: buildSchema(module),
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    // No cache hints are used anywhere (answers are per identity): Apollo's cache-control
+    // plugin would otherwise wrap every field's resolver to collect them (bench:page).
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+    ],
     includeStacktraceInErrorResponses: config.exposeErrorDetails,
     // The process entry point owns SIGTERM/SIGINT: it stops the HTTP server, Apollo
     // and the pools in order, then exits. Apollo's own handler would re-raise the signal.
