@@ -11,7 +11,12 @@ interface Sample {
   ms: Map<string, number>;
 }
 
-function label(cmdline: string): string {
+export function label(cmdline: string): string {
+  // bench:page's peers and load client (infra/dev/bench/page/), before the services:
+  // their command lines name no service folder.
+  if (cmdline.includes('bench/page/hive')) return 'hive-gateway';
+  if (cmdline.includes('bench/page/baseline')) return 'baseline';
+  if (cmdline.includes('bench/page/load')) return 'load-client';
   const service = /services\/([a-z-]+)\//.exec(cmdline);
   if (service) return service[1];
   if (cmdline.includes('gateway/')) return 'gateway';
@@ -37,8 +42,9 @@ function read(pid: number): { ppid: number; ticks: number; cmdline: string } | n
   }
 }
 
-/** The CPU ms so far of each kind of process under `root` (itself included). */
-export function sampleCpu(root: number): Sample | null {
+/** The CPU ms so far of each kind of process under `root` (or any of the roots, themselves included). */
+export function sampleCpu(root: number | number[]): Sample | null {
+  const roots = new Set(Array.isArray(root) ? root : [root]);
   let pids: number[];
   try {
     pids = readdirSync('/proc')
@@ -55,7 +61,7 @@ export function sampleCpu(root: number): Sample | null {
   );
   const inTree = (pid: number): boolean => {
     for (let p = pid, hops = 0; p > 1 && hops < 20; hops++) {
-      if (p === root) return true;
+      if (roots.has(p)) return true;
       p = procs.get(p)?.ppid ?? 0;
     }
     return false;

@@ -118,7 +118,7 @@ afterAll(() => subgraph?.stop());
 it('lists every follower of a customer, newest link first, and the most recent as zaloFollower', async () => {
   const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
   const [couple, shop, lone, nobody] = await tab(admin, [COUPLE, SHOP, LONE, randomUUID()]);
-  const pages = spy.mock.calls.filter(([sql]) => /row_number\(\) OVER/.test(String(sql)));
+  const pages = spy.mock.calls.filter(([sql]) => /CROSS JOIN LATERAL/.test(String(sql)));
   spy.mockRestore();
   expect(pages).toHaveLength(1); // one query for every customer's page
   expect(couple).toEqual({
