@@ -51,6 +51,7 @@ export async function seedLoyalty(db: Client): Promise<void> {
      WINDOW w AS (PARTITION BY workspace_id, customer_id ORDER BY source_updated_at, id
                   ROWS UNBOUNDED PRECEDING)`,
   );
+  await db.query('ANALYZE loyalty_entry');
   await db.query(
     `INSERT INTO loyalty_entry (workspace_id, customer_id, kind, person, reason, qualifying_delta,
        redeemable_delta, qualifying_after, redeemable_after, live, window_at, created_at)

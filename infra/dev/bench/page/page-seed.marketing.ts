@@ -141,6 +141,7 @@ export async function seedMarketing(
     await insertTimelines(db, chunk);
     console.log(`  messages ${written} (of about ${goal})`);
   }
+  await db.query('ANALYZE marketing_message');
   await campaignFigures(db);
   await seedConsent(db);
   return { campaigns: campaigns.length };

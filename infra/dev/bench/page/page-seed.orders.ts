@@ -139,7 +139,15 @@ function insertOrders(source: string): string {
       FROM ins i JOIN ${PATHS} ON p.final = i.status`;
 }
 
-export async function seedOrders(db: Client, plans: readonly WorkspacePlan[]): Promise<void> {
+/**
+ * The orders of the plans' workspaces; `helper`, another session of the database with
+ * the profile (page-seed.profile.ts), writes every other chunk.
+ */
+export async function seedOrders(
+  db: Client,
+  plans: readonly WorkspacePlan[],
+  helper?: Client,
+): Promise<void> {
   await seedProjectedBasics(db);
   await db.query(
     `INSERT INTO phone_directory (workspace_id, e164, customer_id, occurred_at)
@@ -183,23 +191,48 @@ export async function seedOrders(db: Client, plans: readonly WorkspacePlan[]): P
      RETURNING (SELECT sum(spread)::int FROM seed_orders_ws) AS total`,
   );
   const total = rows[0]?.total ?? 0;
-  for (let from = 1; from <= total; from += CHUNK) {
-    const to = Math.min(total, from + CHUNK - 1);
-    await db.query(
-      insertOrders(`
-        SELECT w.ws, w.g + (x.i - w.first + 1) AS q, b.r, false AS forced
-          FROM generate_series(${from}::bigint, ${to}::bigint) AS x(i)
-          JOIN seed_orders_ws w ON x.i >= w.first AND x.i < w.first + w.spread
-          CROSS JOIN LATERAL (SELECT ${hash60("w.ws || ':b:' || x.i")} % 1000000 / 1000000.0 AS u) d
-          JOIN seed_customer b ON b.ws = w.ws
-           AND b.buyer_j = 1 + floor(w.buyers * d.u * sqrt(d.u))::int`),
-    );
-    console.log(`  orders ${to}/${total} (besides the first pages' own)`);
-  }
+  // The chunks shared out between this session and the helper's (a core each).
+  const sessions = [db, ...(helper ? [helper] : [])];
+  if (helper) await copyWorkspaceOrders(db, helper);
+  let done = 0;
+  await Promise.all(
+    sessions.map(async (session, k) => {
+      for (let from = 1 + k * CHUNK; from <= total; from += sessions.length * CHUNK) {
+        const to = Math.min(total, from + CHUNK - 1);
+        await session.query(
+          insertOrders(`
+            SELECT w.ws, w.g + (x.i - w.first + 1) AS q, b.r, false AS forced
+              FROM generate_series(${from}::bigint, ${to}::bigint) AS x(i)
+              JOIN seed_orders_ws w ON x.i >= w.first AND x.i < w.first + w.spread
+              CROSS JOIN LATERAL (SELECT ${hash60("w.ws || ':b:' || x.i")} % 1000000 / 1000000.0 AS u) d
+              JOIN seed_customer b ON b.ws = w.ws
+               AND b.buyer_j = 1 + floor(w.buyers * d.u * sqrt(d.u))::int`),
+        );
+        done += to - from + 1;
+        console.log(`  orders ${done}/${total} (besides the first pages' own)`);
+      }
+    }),
+  );
+  // Statistics for what reads the orders next (loyalty, reviews, projections).
+  await db.query('ANALYZE customer_order');
   await db.query(
     `INSERT INTO customer_order_version (workspace_id, customer_id, version)
      SELECT workspace_id, customer_id, count(*) FROM customer_order
       WHERE workspace_id IN (SELECT ws FROM seed_ws) AND customer_id IS NOT NULL
       GROUP BY workspace_id, customer_id`,
+  );
+}
+
+/** seed_orders_ws, as `from` has it, into `to`'s session. */
+async function copyWorkspaceOrders(from: Client, to: Client): Promise<void> {
+  const { rows } = await from.query('SELECT * FROM seed_orders_ws');
+  const columns = ['ws', 'orders', 'gmax', 'g', 'spread', 'first', 'buyers'];
+  const types = ['text', 'int', 'int', 'int', 'int', 'bigint', 'int'];
+  await to.query('DROP TABLE IF EXISTS seed_orders_ws');
+  await to.query(
+    `CREATE TEMP TABLE seed_orders_ws AS
+     SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
+       AS w(${columns.join(', ')})`,
+    columns.map((c) => rows.map((r) => r[c])),
   );
 }

@@ -142,20 +142,28 @@ export async function seedPageData(
   const started = process.hrtime.bigint();
   const plans = workspacePlans(size);
   const base = new Date(Math.floor(Date.now() / 1000) * 1000);
-  const db = {} as Record<Database, Client>;
-  for (const name of DATABASES) {
-    db[name] = new Client({ connectionString: postgresUrl(postgresPort, `cg_${name}`) });
-    await db[name].connect();
+  const connect = async (name: Database) => {
+    const client = new Client({ connectionString: postgresUrl(postgresPort, `cg_${name}`) });
+    await client.connect();
     // A bulk load: the foreign keys' per-row triggers off for these sessions (the rows are
     // written parent first; seed.check.ts checks every foreign key after).
-    await db[name].query(`SET session_replication_role = replica`);
-  }
+    await client.query(`SET session_replication_role = replica`);
+    return client;
+  };
+  const db = {} as Record<Database, Client>;
+  for (const name of DATABASES) db[name] = await connect(name);
+  // A second session writes half of the orders, the largest table.
+  const ordersHelper = await connect('orders_loyalty');
   try {
     const { rows } = await db.contacts.query('SELECT id FROM workspace WHERE id = ANY($1)', [
       plans.map((p) => p.workspaceId),
     ]);
     if (rows.length > 0) throw new Error(`workspace ${rows[0].id} is already there`);
-    await Promise.all(DATABASES.map((name) => createProfile(db[name], base, plans)));
+    await Promise.all(
+      [...DATABASES.map((name) => db[name]), ordersHelper].map((c) =>
+        createProfile(c, base, plans),
+      ),
+    );
     const step = (label: string, work: () => Promise<unknown>) => async () => {
       const t = Date.now();
       await work();
@@ -165,21 +173,30 @@ export async function seedPageData(
     // for their projections.
     await Promise.all([
       step('followers', () => seedFollowers(db.followers))(),
-      step('orders', async () => {
-        await seedOrders(db.orders_loyalty, plans);
-        await seedLoyalty(db.orders_loyalty);
-        await seedReviews(db.orders_loyalty);
-        await seedVouchers(db.orders_loyalty);
+      (async () => {
+        await step('orders', () => seedOrders(db.orders_loyalty, plans, ordersHelper))();
+        await step('loyalty', () => seedLoyalty(db.orders_loyalty))();
+        // Reviews beside vouchers: a session each.
+        await step('reviews and vouchers', () =>
+          Promise.all([seedReviews(db.orders_loyalty), seedVouchers(ordersHelper)]),
+        )();
       })(),
       step('marketing', () => seedMarketing(db.marketing, plans, base))(),
     ]);
-    await step('contacts', async () => {
-      await copyProjections(db.contacts, db.orders_loyalty, db.marketing);
-      await seedContacts(db.contacts);
-    })();
-    await step('vacuum analyze', () =>
-      Promise.all(DATABASES.map((name) => vacuumAnalyze(db[name], TABLES[name]))),
+    await step('projections', () =>
+      copyProjections(db.contacts, db.orders_loyalty, db.marketing),
     )();
+    // Contacts written while the others are vacuumed.
+    const others = DATABASES.filter((name) => name !== 'contacts');
+    await Promise.all([
+      step('contacts', async () => {
+        await seedContacts(db.contacts);
+        await vacuumAnalyze(db.contacts, TABLES.contacts);
+      })(),
+      step('vacuum analyze', () =>
+        Promise.all(others.map((name) => vacuumAnalyze(db[name], TABLES[name]))),
+      )(),
+    ]);
     const counts = await countRows(db);
     const ids = async (workspaceId: string): Promise<SeededWorkspace> => {
       const { rows } = await db.contacts.query<{ id: string }>(
@@ -194,7 +211,7 @@ export async function seedPageData(
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return { big, small, seconds: Math.round(seconds * 10) / 10, counts };
   } finally {
-    await Promise.all(DATABASES.map((name) => db[name].end()));
+    await Promise.all([...DATABASES.map((name) => db[name]), ordersHelper].map((c) => c.end()));
   }
 }
 
