@@ -3,11 +3,11 @@
 // version, reviews of completed orders and vouchers. Loyalty is page-seed.loyalty.ts.
 //
 // Orders are generated in Postgres (INSERT … SELECT over generate_series, chunked), every
-// choice taken from a hash of (workspace, order number), so a run is reproducible. Each
-// `full` customer (the first pages of the list) gets 5 … 15 orders, its first one
-// completed an hour after it was created; the rest are drawn from the workspace's
-// buyers with a skew (a uniform draw to the power 1.5: a few regulars with hundreds,
-// most with a handful). An order is placed between its customer's creation and now; its
+// choice taken from a hash of (workspace, order number), not random(): the same sizes give
+// the same shape (times move with the clock). Each `full` customer (the first pages of
+// the list) gets 5 … 15 orders, its first one completed an hour after it was created;
+// the rest are drawn from the workspace's buyers with a skew (a uniform draw to the
+// power 1.5: a few regulars with hundreds, most with a handful). An order is placed between its customer's creation and now; its
 // status follows from its age (completed after a week, some cancelled or returned).
 import type { Client } from 'pg';
 import { seedProjectedBasics } from './page-seed.followers';
