@@ -96,7 +96,12 @@ export async function seedMarketing(
       chunk.push(plans[i++]);
     }
     await insertMessages(marketing, ws, customerIds, chunk);
-    if (size.timelines) messageEvents += await insertTimelines(marketing, ws, chunk);
+    if (size.timelines) {
+      messageEvents += await insertTimelines(
+        marketing,
+        chunk.map((p) => ({ workspaceId: ws, id: p.id, startedAt: p.startedAt })),
+      );
+    }
     written += rowsInChunk;
     console.log(`  messages ${written}/${size.messages}`);
   }
@@ -152,10 +157,17 @@ function planCampaigns(size: MarketingSeedSize): CampaignPlan[] {
   return plans;
 }
 
+/**
+ * A message's id in SQL: a UUID v7 of its campaign's start `startedAt` (uuidv7 in the
+ * runtime: 48 bits of ms, version 7, variant 10), the rest from the md5 hex `h`.
+ */
+export const messageIdSql = (startedAt: string, h: string) =>
+  `(lpad(to_hex((extract(epoch FROM ${startedAt}) * 1000)::bigint), 12, '0') || '7'
+     || substr(${h}, 1, 3) || '8' || substr(${h}, 4, 15))::uuid`;
+
 // Member i of campaign k is customer 1 + (i·7919 + k·104729) mod customers: distinct
 // within a campaign (7919 is a prime not dividing the customer count, checked below),
-// spread over everyone across campaigns. Its id is a UUID v7 of the campaign's start
-// (uuidv7 in the runtime: 48 bits of ms, version 7, variant 10), the rest from md5.
+// spread over everyone across campaigns. Its id is messageIdSql's.
 async function insertMessages(
   db: Client,
   ws: string,
@@ -180,8 +192,7 @@ async function insertMessages(
      INSERT INTO marketing_message (id, workspace_id, customer_id, campaign_id, campaign_name,
        channel, address, split_part, content_summary, status, status_at, failure_reason,
        send_state, provider_message_id, sent_at, created_at)
-     SELECT (lpad(to_hex((extract(epoch FROM started_at) * 1000)::bigint), 12, '0') || '7'
-               || substr(h, 1, 3) || '8' || substr(h, 4, 15))::uuid,
+     SELECT ${messageIdSql('started_at', 'h')},
             $1, ($2::uuid[])[n], id, name, channel,
             CASE channel WHEN 'EMAIL' THEN 'khach' || n || '@example.vn'
                          WHEN 'SMS' THEN '+8490' || lpad(n::text, 7, '0')
@@ -207,19 +218,29 @@ async function insertMessages(
   );
 }
 
-/** A SENT event for each message, and one for its final status when further. */
-async function insertTimelines(db: Client, ws: string, chunk: CampaignPlan[]): Promise<number> {
+/**
+ * A SENT event for each message of the campaigns, and one for its final status when
+ * further (the campaigns may be of several workspaces); returns how many were written.
+ */
+export async function insertTimelines(
+  db: Client,
+  campaigns: readonly { workspaceId: string; id: string; startedAt: Date }[],
+): Promise<number> {
   const { rowCount } = await db.query(
     `INSERT INTO message_event (workspace_id, message_id, message_created_at, status, at,
        detail, provider_event_id)
-     SELECT $1, m.id, m.created_at, e.status, e.at, e.detail, e.event
-       FROM unnest($2::uuid[], $3::timestamptz[]) AS c(id, started_at)
+     SELECT m.workspace_id, m.id, m.created_at, e.status, e.at, e.detail, e.event
+       FROM unnest($1::text[], $2::uuid[], $3::timestamptz[]) AS c(ws, id, started_at)
        JOIN marketing_message m
-         ON m.workspace_id = $1 AND m.campaign_id = c.id AND m.created_at = c.started_at
+         ON m.workspace_id = c.ws AND m.campaign_id = c.id AND m.created_at = c.started_at
       CROSS JOIN LATERAL (VALUES ('SENT', m.sent_at, NULL, 'send'),
                                  (m.status, m.status_at, m.failure_reason, 'report')) AS e(status, at, detail, event)
       WHERE e.event = 'send' OR m.status <> 'SENT'`,
-    [ws, chunk.map((p) => p.id), chunk.map((p) => p.startedAt)],
+    [
+      campaigns.map((c) => c.workspaceId),
+      campaigns.map((c) => c.id),
+      campaigns.map((c) => c.startedAt),
+    ],
   );
   return rowCount ?? 0;
 }
