@@ -69,6 +69,17 @@ export async function checkConsistency(db: Databases, ws: string[]): Promise<str
   failures.push(
     ...(await none(
       db.contacts,
+      'contacts customer_count not count(*)',
+      `SELECT count(*)::int AS n FROM (
+         SELECT c.workspace_id, count(*) AS n FROM customer c WHERE c.workspace_id = ANY($1)
+          GROUP BY c.workspace_id) c
+         LEFT JOIN (SELECT workspace_id, sum(n) AS n FROM customer_count GROUP BY workspace_id) k
+           ON k.workspace_id = c.workspace_id
+        WHERE k.n IS DISTINCT FROM c.n`,
+      ws,
+    )),
+    ...(await none(
+      db.contacts,
       'contacts type not customer_derived_type',
       `SELECT count(*)::int AS n FROM customer WHERE workspace_id = ANY($1)
           AND type <> customer_derived_type(workspace_id, id, email, has_live_order)`,
