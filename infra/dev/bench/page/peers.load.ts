@@ -1,0 +1,30 @@
+// A rough load for the peers' check: `connections` loops, each sending the list page
+// as soon as its last answer came, for `seconds`. bench:page's own client measures
+// properly (latencies, CPU); this only says whether a peer is in the right range.
+import { postGraphql } from './peers.post';
+
+export async function loadList(
+  url: string,
+  token: string,
+  query: string,
+  seconds: number,
+  connections = 32,
+): Promise<{ perSecond: number; errors: number }> {
+  const body = { query, operationName: 'CustomerListPage', variables: {} };
+  // Warm up: plans, pools, JIT.
+  for (let i = 0; i < 20; i++) await postGraphql(url, token, body);
+  let done = 0;
+  let errors = 0;
+  const started = Date.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (Date.now() < until) {
+        const answer = await postGraphql(url, token, body);
+        if (answer.status !== 200 || answer.errors) errors++;
+        done++;
+      }
+    }),
+  );
+  return { perSecond: done / ((Date.now() - started) / 1000), errors };
+}
