@@ -3,7 +3,8 @@
 // two page operations with the same `data` as the gateway, for several callers at
 // once (merging must never hand one caller another's answer), and refuse a request
 // without a token. With PEERS_LOAD_SECONDS set, it then loads each target with the
-// list page (32 connections, one user) and prints requests/s — under the bench lock:
+// list page (one user; PEERS_LOAD_CONNECTIONS, e.g. "16,32", default 32) and prints
+// requests/s — under the bench lock:
 //   flock /work/wt/bench.lock node --conditions=source --import tsx infra/dev/bench/page/peers.check.ts
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
@@ -293,10 +294,14 @@ async function main(): Promise<void> {
     console.log('every peer refuses a request without a token (401)');
 
     const seconds = Number(process.env.PEERS_LOAD_SECONDS ?? 0);
-    if (seconds > 0) {
+    const connections = (process.env.PEERS_LOAD_CONNECTIONS ?? '32').split(',').map(Number);
+    for (const n of seconds > 0 ? connections : []) {
       for (const { label, url } of targets) {
-        const run = await loadList(url, tokens['orders admin'], LIST, seconds);
-        console.log(`${label}: ${run.perSecond.toFixed(0)} list pages/s (${run.errors} errors)`);
+        const run = await loadList(url, tokens['orders admin'], LIST, seconds, n);
+        console.log(
+          `${label}, ${n} connections: ${run.perSecond.toFixed(0)} list pages/s (${run.errors} errors)`,
+        );
+        for (const error of run.firstErrors) console.log(`  ${error.slice(0, 300)}`);
       }
     }
     console.log('peers check: OK');

@@ -9,22 +9,31 @@ export async function loadList(
   query: string,
   seconds: number,
   connections = 32,
-): Promise<{ perSecond: number; errors: number }> {
+): Promise<{ perSecond: number; errors: number; firstErrors: string[] }> {
   const body = { query, operationName: 'CustomerListPage', variables: {} };
   // Warm up: plans, pools, JIT.
   for (let i = 0; i < 20; i++) await postGraphql(url, token, body);
   let done = 0;
   let errors = 0;
+  const firstErrors = new Set<string>();
   const started = Date.now();
   const until = started + seconds * 1000;
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (Date.now() < until) {
         const answer = await postGraphql(url, token, body);
-        if (answer.status !== 200 || answer.errors) errors++;
+        if (answer.status !== 200 || answer.errors) {
+          errors++;
+          if (firstErrors.size < 3)
+            firstErrors.add(`${answer.status} ${JSON.stringify(answer.errors)}`);
+        }
         done++;
       }
     }),
   );
-  return { perSecond: done / ((Date.now() - started) / 1000), errors };
+  return {
+    perSecond: done / ((Date.now() - started) / 1000),
+    errors,
+    firstErrors: [...firstErrors],
+  };
 }
