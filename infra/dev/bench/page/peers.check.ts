@@ -3,8 +3,8 @@
 // two page operations with the same `data` as the gateway, for several callers at
 // once (merging must never hand one caller another's answer), and refuse a request
 // without a token. With PEERS_LOAD_SECONDS set, it then loads each target with the
-// list page (one user; PEERS_LOAD_CONNECTIONS, e.g. "16,32", default 32) and prints
-// requests/s — under the bench lock:
+// list page (one user, then five users in three workspaces; PEERS_LOAD_CONNECTIONS,
+// e.g. "16,32", default 32) and prints requests/s — under the bench lock:
 //   flock /work/wt/bench.lock node --conditions=source --import tsx infra/dev/bench/page/peers.check.ts
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
@@ -295,13 +295,17 @@ async function main(): Promise<void> {
 
     const seconds = Number(process.env.PEERS_LOAD_SECONDS ?? 0);
     const connections = (process.env.PEERS_LOAD_CONNECTIONS ?? '32').split(',').map(Number);
-    for (const n of seconds > 0 ? connections : []) {
-      for (const { label, url } of targets) {
-        const run = await loadList(url, tokens['orders admin'], LIST, seconds, n);
-        console.log(
-          `${label}, ${n} connections: ${run.perSecond.toFixed(0)} list pages/s (${run.errors} errors)`,
-        );
-        for (const error of run.firstErrors) console.log(`  ${error.slice(0, 300)}`);
+    // One user, or every caller of the check in turn (three workspaces).
+    const shapes = { 'one user': [tokens['orders admin']], 'five users': Object.values(tokens) };
+    for (const [shape, callers] of seconds > 0 ? Object.entries(shapes) : []) {
+      for (const n of connections) {
+        for (const { label, url } of targets) {
+          const run = await loadList(url, callers, LIST, seconds, n);
+          console.log(
+            `${label}, ${shape}, ${n} connections: ${run.perSecond.toFixed(0)} list pages/s (${run.errors} errors)`,
+          );
+          for (const error of run.firstErrors) console.log(`  ${error.slice(0, 300)}`);
+        }
       }
     }
     console.log('peers check: OK');
