@@ -19,6 +19,7 @@ import type { Identity, SubgraphName } from '@customer-graph/runtime';
 import { postgresUrl } from '../../src/postgres';
 import { freePort } from '../../src/ports';
 import { startBenchStack } from '../bench-stack';
+import { cpuPer, sampleCpu } from '../process-cpu';
 import { seedMarketing } from '../marketing-seed';
 import { seedOrders } from '../orders-seed';
 import { startBaseline } from './baseline';
@@ -258,8 +259,8 @@ async function main(): Promise<void> {
     // SQL per list page: one at a time, then 16 at once for one caller (Hive's merging).
     const listCase = all.find((c) => c.label === 'orders admin list')!;
     const targets = [
-      { label: 'our gateway', url: gateway },
-      ...peers.map((p) => ({ label: p.label, url: p.peer.url })),
+      { label: 'our gateway', url: gateway, pid: undefined as number | undefined },
+      ...peers.map((p) => ({ label: p.label, url: p.peer.url, pid: p.peer.pid })),
     ];
     const perPage: Record<string, { alone: number; burst: number }> = {};
     for (const { label, url } of targets) {
@@ -299,10 +300,23 @@ async function main(): Promise<void> {
     const shapes = { 'one user': [tokens['orders admin']], 'five users': Object.values(tokens) };
     for (const [shape, callers] of seconds > 0 ? Object.entries(shapes) : []) {
       for (const n of connections) {
-        for (const { label, url } of targets) {
+        for (const { label, url, pid } of targets) {
+          // CPU of every process (this one, the stack's, the peers'), of the peer, of the client.
+          const before = [sampleCpu(process.pid), pid ? sampleCpu(pid) : null] as const;
+          const clientBefore = process.cpuUsage();
           const run = await loadList(url, callers, LIST, seconds, n);
+          const client = process.cpuUsage(clientBefore);
+          const all = cpuPer(before[0], sampleCpu(process.pid), run.done);
+          const peer = pid ? cpuPer(before[1], sampleCpu(pid), run.done) : null;
+          const clientMs = (client.user + client.system) / 1000 / run.done;
+          const { total = 0, ...parts } = all ?? {};
+          const cpu = Object.entries(parts)
+            .filter(([name]) => name !== 'supervisor')
+            .map(([name, ms]) => `${name} ${ms}`)
+            .join(', ');
           console.log(
-            `${label}, ${shape}, ${n} connections: ${run.perSecond.toFixed(0)} list pages/s (${run.errors} errors)`,
+            `${label}, ${shape}, ${n} connections: ${run.perSecond.toFixed(0)} list pages/s (${run.errors} errors); ` +
+              `CPU ms/page ${(total - clientMs).toFixed(1)} without the client (${cpu}${peer ? `, peer ${peer.total}` : ''}), client ${clientMs.toFixed(1)}`,
           );
           for (const error of run.firstErrors) console.log(`  ${error.slice(0, 300)}`);
         }

@@ -9,7 +9,7 @@ export async function loadList(
   query: string,
   seconds: number,
   connections = 32,
-): Promise<{ perSecond: number; errors: number; firstErrors: string[] }> {
+): Promise<{ done: number; perSecond: number; errors: number; firstErrors: string[] }> {
   const body = { query, operationName: 'CustomerListPage', variables: {} };
   // Warm up: plans, pools, JIT.
   for (let i = 0; i < 20; i++) await postGraphql(url, tokens[i % tokens.length], body);
@@ -32,6 +32,7 @@ export async function loadList(
     }),
   );
   return {
+    done,
     perSecond: done / ((Date.now() - started) / 1000),
     errors,
     firstErrors: [...firstErrors],
