@@ -2,7 +2,8 @@
 // subgraph modules' own resolvers and loaders, with one context per subgraph (its
 // loaders, scoped to the caller as its subgraph scopes them), the JSON assembled as it
 // goes. Every item of a list starts before any is awaited, so each DataLoader batches
-// a page's keys into one statement, as in the subgraphs.
+// a page's keys into one statement, as in the subgraphs; a field whose value is at
+// hand (most are) is set at once, without a promise.
 import { getArgumentValues, getVariableValues } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import type { EntityJump, FieldPlan, ObjectPlan, OperationPlan, ValuePlan } from './baseline.plan';
@@ -15,37 +16,44 @@ export class BadRequest extends Error {}
 
 type Variables = Record<string, unknown>;
 
-async function complete(
+/** A value, or its promise when it had to wait: fields that need not wait make no promise. */
+type Maybe<T> = T | Promise<T>;
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+function complete(
   plan: ValuePlan,
   value: unknown,
   ctxs: Contexts,
   vars: Variables,
-): Promise<unknown> {
+): Maybe<unknown> {
+  if (isPromise(value)) return value.then((v) => complete(plan, v, ctxs, vars));
   if (value == null) return null;
   switch (plan.kind) {
     case 'leaf':
       return plan.serialize(value);
-    case 'list':
-      return Promise.all(
-        Array.from(value as Iterable<unknown>, (item): Promise<unknown> =>
-          complete(plan.of, item, ctxs, vars),
-        ),
+    case 'list': {
+      const items = Array.from(value as Iterable<unknown>, (item) =>
+        complete(plan.of, item, ctxs, vars),
       );
+      return items.some(isPromise) ? Promise.all(items) : items;
+    }
     case 'object':
       return completeObject(plan.object, value, ctxs, vars);
   }
 }
 
-async function resolveField(
+function resolveField(
   field: FieldPlan,
   source: unknown,
   context: unknown,
   ctxs: Contexts,
   vars: Variables,
-): Promise<unknown> {
+): Maybe<unknown> {
   const args = field.args ?? getArgumentValues(field.field, field.node, vars);
-  const value = await field.resolve(source, args, context, field.info);
-  return complete(field.value, value, ctxs, vars);
+  return complete(field.value, field.resolve(source, args, context, field.info), ctxs, vars);
 }
 
 /** The fields another subgraph answers: its `__resolveReference`, then its resolvers. */
@@ -59,31 +67,36 @@ async function resolveJump(
   const context = ctxs[jump.subgraph];
   const reference = { __typename: jump.info.parentType.name, id: source.id };
   const entity = await jump.resolveReference(reference, context, jump.info);
-  await Promise.all(
-    jump.fields.map(async (field) => {
-      out[field.key] =
-        entity == null ? null : await resolveField(field, entity, context, ctxs, vars);
-    }),
-  );
+  if (entity == null) return;
+  const pending: Promise<unknown>[] = [];
+  for (const field of jump.fields) {
+    const value = resolveField(field, entity, context, ctxs, vars);
+    if (isPromise(value)) pending.push(value.then((v) => (out[field.key] = v)));
+    else out[field.key] = value;
+  }
+  await Promise.all(pending);
 }
 
-async function completeObject(
+function completeObject(
   plan: ObjectPlan,
   source: unknown,
   ctxs: Contexts,
   vars: Variables,
-): Promise<Record<string, unknown>> {
+): Maybe<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const key of plan.keys) out[key] = null;
   for (const key of plan.typenameKeys) out[key] = plan.typename;
   const context = ctxs[plan.subgraph];
-  await Promise.all([
-    ...plan.fields.map(async (field) => {
-      out[field.key] = await resolveField(field, source, context, ctxs, vars);
-    }),
-    ...plan.jumps.map((jump) => resolveJump(jump, source as { id?: unknown }, out, ctxs, vars)),
-  ]);
-  return out;
+  let pending: Promise<unknown>[] | undefined;
+  for (const field of plan.fields) {
+    const value = resolveField(field, source, context, ctxs, vars);
+    if (isPromise(value)) (pending ??= []).push(value.then((v) => (out[field.key] = v)));
+    else out[field.key] = value;
+  }
+  for (const jump of plan.jumps) {
+    (pending ??= []).push(resolveJump(jump, source as { id?: unknown }, out, ctxs, vars));
+  }
+  return pending ? Promise.all(pending).then(() => out) : out;
 }
 
 /** The variables as the root subgraph's schema coerces them (defaults applied). */
@@ -98,6 +111,6 @@ export function coerceVariables(
 }
 
 /** The answer's `data` for one request. */
-export function runPlan(plan: OperationPlan, ctxs: Contexts, vars: Variables) {
+export async function runPlan(plan: OperationPlan, ctxs: Contexts, vars: Variables) {
   return completeObject(plan.root, undefined, ctxs, vars);
 }

@@ -2,7 +2,8 @@
 // process of its own, so /proc measures its CPU apart from the load client's. Its
 // command line names its entry file (bench/page/hive…, bench/page/baseline…), which
 // is how process-cpu.ts tells the processes apart. Options travel in an environment
-// variable, not on the command line, so no secret shows in `ps`.
+// variable, not on the command line, so no secret shows in `ps`. PEER_NODE_ARGS
+// go before the peers' entry (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { spawn } from 'node:child_process';
 import { repoRoot } from '@customer-graph/runtime';
 
@@ -32,9 +33,14 @@ export async function spawnPeer(
   options: object & { port: number },
   startTimeoutMs = 60_000,
 ): Promise<RunningPeer> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', entry], {
+  const nodeArgs = process.env.PEER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const args = [...nodeArgs, '--conditions=source', '--import', 'tsx', entry];
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot(),
-    env: { ...process.env, [PEER_OPTIONS_VARIABLE]: JSON.stringify(options) },
+    env: {
+      ...process.env,
+      [PEER_OPTIONS_VARIABLE]: JSON.stringify(options),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const killOnExit = () => child.kill('SIGKILL');

@@ -4,7 +4,8 @@
 // once (merging must never hand one caller another's answer), and refuse a request
 // without a token. With PEERS_LOAD_SECONDS set, it then loads each target with the
 // list page (one user, then five users in three workspaces; PEERS_LOAD_CONNECTIONS,
-// e.g. "16,32", default 32) and prints requests/s — under the bench lock:
+// e.g. "16,32", default 32; PEERS_LOAD_ONLY=<part of a target's label>) and prints
+// requests/s and CPU per page — under the bench lock:
 //   flock /work/wt/bench.lock node --conditions=source --import tsx infra/dev/bench/page/peers.check.ts
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
@@ -300,7 +301,9 @@ async function main(): Promise<void> {
     const shapes = { 'one user': [tokens['orders admin']], 'five users': Object.values(tokens) };
     for (const [shape, callers] of seconds > 0 ? Object.entries(shapes) : []) {
       for (const n of connections) {
-        for (const { label, url, pid } of targets) {
+        for (const { label, url, pid } of targets.filter((t) =>
+          t.label.includes(process.env.PEERS_LOAD_ONLY ?? ''),
+        )) {
           // CPU of every process (this one, the stack's, the peers'), of the peer, of the client.
           const before = [sampleCpu(process.pid), pid ? sampleCpu(pid) : null] as const;
           const clientBefore = process.cpuUsage();
