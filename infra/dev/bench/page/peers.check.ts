@@ -8,26 +8,17 @@
 // requests/s and CPU per page — under the bench lock:
 //   flock /work/wt/bench.lock node --conditions=source --import tsx infra/dev/bench/page/peers.check.ts
 import assert from 'node:assert/strict';
-import { Client } from 'pg';
 import { signDevToken } from '@customer-graph/gateway';
-import {
-  DEMO_CUSTOMERS,
-  DEMO_WORKSPACE_ID,
-  readRepoFile,
-  subgraphDatabase,
-} from '@customer-graph/runtime';
-import type { Identity, SubgraphName } from '@customer-graph/runtime';
-import { postgresUrl } from '../../src/postgres';
+import { DEMO_WORKSPACE_ID, readRepoFile } from '@customer-graph/runtime';
+import type { Identity } from '@customer-graph/runtime';
 import { freePort } from '../../src/ports';
 import { startBenchStack } from '../bench-stack';
-import { cpuPer, sampleCpu } from '../process-cpu';
-import { seedMarketing } from '../marketing-seed';
-import { seedOrders } from '../orders-seed';
 import { startBaseline } from './baseline';
 import { startHiveGateway } from './hive';
 import type { RunningPeer } from './hive';
-import { loadList } from './peers.load';
+import { loadReport } from './peers.load';
 import { postGraphql } from './peers.post';
+import { seed, seedThroughGateway } from './peers.seed';
 import { countStatements } from './peers.statements';
 
 const LIST = readRepoFile('schema/operations/frontend/customer-list.graphql');
@@ -37,66 +28,6 @@ interface Case {
   label: string;
   token: string;
   body: { query: string; operationName: string; variables: Record<string, unknown> };
-}
-
-function client(port: number, name: SubgraphName): Client {
-  return new Client({ connectionString: postgresUrl(port, subgraphDatabase(name)) });
-}
-
-/** Two small workspaces beside the demo one: one with orders, one with messages. */
-async function seed(postgresPort: number): Promise<{ orders: string; marketing: string }> {
-  const [contacts, orders, marketing] = [
-    client(postgresPort, 'contacts'),
-    client(postgresPort, 'orders-loyalty'),
-    client(postgresPort, 'marketing'),
-  ];
-  await Promise.all([contacts.connect(), orders.connect(), marketing.connect()]);
-  try {
-    await seedOrders(contacts, orders, 'peers-orders', 25, 300);
-    // Every third customer is staff-a's: a staff caller sees those alone.
-    await contacts.query(
-      `UPDATE customer SET assigned_staff = 'staff-a'
-        WHERE workspace_id = 'peers-orders' AND right(name, 1) IN ('1', '4', '7')`,
-    );
-    await seedMarketing(contacts, marketing, 'peers-marketing', {
-      customers: 25,
-      messages: 300,
-      campaignMembers: 25,
-      months: 2,
-      timelines: false,
-    });
-  } finally {
-    await Promise.all([contacts.end(), orders.end(), marketing.end()]);
-  }
-  return { orders: 'peers-orders', marketing: 'peers-marketing' };
-}
-
-/**
- * Through the gateway: a loyalty program for the orders workspace (its tab then shows
- * tiers and points; waited for until re-evaluated), and a note on a demo customer.
- */
-async function seedThroughGateway(gateway: string, tokens: Record<string, string>) {
-  const program = await postGraphql(gateway, tokens['orders admin'], {
-    query: `mutation { setLoyaltyProgram(input: {
-      tiers: [{ name: "Bạc", threshold: 0 }, { name: "Vàng", threshold: 500 }],
-      earnPoints: 1, earnPerAmount: 10000, tierPeriod: LIFETIME }) { reevaluation { id } } }`,
-  });
-  assert.equal(program.errors, undefined, JSON.stringify(program.errors));
-  const { id } = (program.data!.setLoyaltyProgram as { reevaluation: { id: string } }).reevaluation;
-  for (;;) {
-    const job = await postGraphql(gateway, tokens['orders admin'], {
-      query: `query ($id: ID!) { loyaltyReevaluation(id: $id) { status } }`,
-      variables: { id },
-    });
-    const status = (job.data?.loyaltyReevaluation as { status: string } | null)?.status;
-    if (status !== 'QUEUED' && status !== 'RUNNING') break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const note = await postGraphql(gateway, tokens['demo admin'], {
-    query: `mutation ($id: ID!) { addCustomerNote(customerId: $id, text: "Khách quen") { id } }`,
-    variables: { id: DEMO_CUSTOMERS[0].id },
-  });
-  assert.equal(note.errors, undefined, JSON.stringify(note.errors));
 }
 
 /** The cases: each caller's list (page 1, page 2, a filter) and detail pages. */
@@ -301,27 +232,10 @@ async function main(): Promise<void> {
     const shapes = { 'one user': [tokens['orders admin']], 'five users': Object.values(tokens) };
     for (const [shape, callers] of seconds > 0 ? Object.entries(shapes) : []) {
       for (const n of connections) {
-        for (const { label, url, pid } of targets.filter((t) =>
+        for (const target of targets.filter((t) =>
           t.label.includes(process.env.PEERS_LOAD_ONLY ?? ''),
         )) {
-          // CPU of every process (this one, the stack's, the peers'), of the peer, of the client.
-          const before = [sampleCpu(process.pid), pid ? sampleCpu(pid) : null] as const;
-          const clientBefore = process.cpuUsage();
-          const run = await loadList(url, callers, LIST, seconds, n);
-          const client = process.cpuUsage(clientBefore);
-          const all = cpuPer(before[0], sampleCpu(process.pid), run.done);
-          const peer = pid ? cpuPer(before[1], sampleCpu(pid), run.done) : null;
-          const clientMs = (client.user + client.system) / 1000 / run.done;
-          const { total = 0, ...parts } = all ?? {};
-          const cpu = Object.entries(parts)
-            .filter(([name]) => name !== 'supervisor')
-            .map(([name, ms]) => `${name} ${ms}`)
-            .join(', ');
-          console.log(
-            `${label}, ${shape}, ${n} connections: ${run.perSecond.toFixed(0)} list pages/s (${run.errors} errors); ` +
-              `CPU ms/page ${(total - clientMs).toFixed(1)} without the client (${cpu}${peer ? `, peer ${peer.total}` : ''}), client ${clientMs.toFixed(1)}`,
-          );
-          for (const error of run.firstErrors) console.log(`  ${error.slice(0, 300)}`);
+          console.log(await loadReport(target, callers, LIST, seconds, n, shape));
         }
       }
     }
