@@ -16,6 +16,8 @@ export interface BenchStack {
   /** The gateway's origin, e.g. http://127.0.0.1:40123. */
   gateway: string;
   jwtSecret: string;
+  /** The CONTEXT_SIGNING_SECRET the gateway signs subgraph calls with (bench:page's peers). */
+  signingSecret: string;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -26,6 +28,7 @@ export async function startBenchStack(label: string, deadlineMs: number): Promis
   // Run as root, embedded Postgres runs as a "postgres" user, which must reach it.
   chmodSync(dataDir, 0o755);
   const jwtSecret = randomBytes(32).toString('hex');
+  const signingSecret = randomBytes(32).toString('hex');
   const ports: Record<string, string> = {};
   for (const name of ['POSTGRES', 'KAFKA', 'GATEWAY', ...SUBGRAPH_NAMES.map(envPrefix)]) {
     ports[`${name}_PORT`] = String(await freePort());
@@ -40,6 +43,7 @@ export async function startBenchStack(label: string, deadlineMs: number): Promis
         ...ports,
         DATA_DIR: dataDir,
         JWT_SECRET: jwtSecret,
+        CONTEXT_SIGNING_SECRET: signingSecret,
         LOG_LEVEL: 'warn',
         // Measured as production runs (docker-compose sets the same): graphql-js's
         // development checks alone took 6% of a subgraph's CPU (bench:page).
@@ -63,6 +67,7 @@ export async function startBenchStack(label: string, deadlineMs: number): Promis
     ports,
     gateway: `http://127.0.0.1:${ports.GATEWAY_PORT}`,
     jwtSecret,
+    signingSecret,
     process: stack,
     stop: async () => {
       const exited = new Promise((r) => stack.once('exit', r));
