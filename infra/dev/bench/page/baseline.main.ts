@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Kind, parse, print } from 'graphql';
 import type { OperationDefinitionNode } from 'graphql';
 import {
+  HttpError,
   REQUEST_ID_HEADER,
   listen,
   readRepoFile,
@@ -19,7 +20,7 @@ import { planOperation } from './baseline.plan';
 import type { OperationPlan } from './baseline.plan';
 import { BadRequest, coerceVariables, runPlan } from './baseline.run';
 import { openSubgraphs } from './baseline.subgraphs';
-import { Unauthenticated, authenticator } from './peer-auth';
+import { authenticator } from './peer-auth';
 import { PEER_READY_LINE, peerOptions, stopOnSignals } from './peer-process';
 
 /** The operations served, from the files the frontends send. */
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
         sendJson(res, 200, { data });
       });
     } catch (caught) {
-      if (caught instanceof Unauthenticated) {
+      if (caught instanceof HttpError && caught.status === 401) {
         return error(res, 401, caught.message, 'UNAUTHENTICATED');
       }
       if (caught instanceof BadRequest) return error(res, 400, caught.message, 'BAD_REQUEST');

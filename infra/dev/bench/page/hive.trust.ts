@@ -11,9 +11,10 @@
 // callers never merge, which would hand one caller another's answer — and signs in
 // `onFetch`, which runs inside the merged fetch, after the key is made: the signed
 // context holds a time and a request id, which would make every key unique.
-import { GraphQLError } from 'graphql';
+import type * as GraphQL from 'graphql';
 import { REQUEST_ID_HEADER, signIdentity } from '@customer-graph/runtime';
 import type { Identity } from '@customer-graph/runtime';
+import { peersRequire } from './hive.types';
 import type { HivePlugin } from './hive.types';
 import type { Authenticate } from './peer-auth';
 
@@ -25,6 +26,8 @@ interface TrustContext {
 }
 
 export function useSignedIdentity(authenticate: Authenticate, signingSecret: string): HivePlugin {
+  // Hive's own copy of graphql (infra/dev/bench/peers): its errors are the ones it knows.
+  const { GraphQLError } = peersRequire('graphql') as typeof GraphQL;
   return {
     async onContextBuilding({ context, extendContext }) {
       const { headers } = context.request;

@@ -3,6 +3,7 @@
 // `dedupe` it keeps Hive's default of merging identical in-flight subgraph calls (of
 // one caller); without, that merging is off. No response cache, no other cache across
 // requests. The process is hive.main.ts.
+import { ensurePeersInstalled } from './hive.types';
 import { spawnPeer } from './peer-process';
 import type { RunningPeer } from './peer-process';
 
@@ -22,5 +23,6 @@ export interface PeerOptions {
 }
 
 export async function startHiveGateway(options: PeerOptions): Promise<RunningPeer> {
+  ensurePeersInstalled();
   return spawnPeer('infra/dev/bench/page/hive.main.ts', options);
 }
