@@ -24,116 +24,11 @@ import type { ListArgs, ListScope } from '@customer-graph/contacts';
 import type { DataSource } from 'typeorm';
 import { freePort } from '../src/ports';
 import { startEmbeddedPostgres } from '../src/postgres';
+import { seedCustomers } from './customers-seed';
 
 const BIG = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const OTHER = Math.round(BIG / 10);
 const RUNS = 5;
-
-const FAMILY = [
-  ['Nguyễn', 'nguyen'],
-  ['Trần', 'tran'],
-  ['Lê', 'le'],
-  ['Phạm', 'pham'],
-  ['Hoàng', 'hoang'],
-  ['Huỳnh', 'huynh'],
-  ['Phan', 'phan'],
-  ['Vũ', 'vu'],
-  ['Võ', 'vo'],
-  ['Đặng', 'dang'],
-  ['Bùi', 'bui'],
-  ['Đỗ', 'do'],
-  ['Hồ', 'ho'],
-  ['Ngô', 'ngo'],
-  ['Dương', 'duong'],
-  ['Lý', 'ly'],
-];
-const MIDDLE = [
-  ['Văn', 'van'],
-  ['Thị', 'thi'],
-  ['Minh', 'minh'],
-  ['Ngọc', 'ngoc'],
-  ['Thanh', 'thanh'],
-  ['Hữu', 'huu'],
-  ['Đức', 'duc'],
-  ['Quang', 'quang'],
-];
-const GIVEN = [
-  ['An', 'an'],
-  ['Bình', 'binh'],
-  ['Cường', 'cuong'],
-  ['Dũng', 'dung'],
-  ['Đức', 'duc'],
-  ['Giang', 'giang'],
-  ['Hà', 'ha'],
-  ['Hải', 'hai'],
-  ['Hạnh', 'hanh'],
-  ['Hùng', 'hung'],
-  ['Khánh', 'khanh'],
-  ['Lan', 'lan'],
-  ['Linh', 'linh'],
-  ['Long', 'long'],
-  ['Mai', 'mai'],
-  ['Nam', 'nam'],
-  ['Phương', 'phuong'],
-  ['Quân', 'quan'],
-  ['Sơn', 'son'],
-  ['Thảo', 'thao'],
-  ['Trang', 'trang'],
-  ['Tuấn', 'tuan'],
-  ['Vy', 'vy'],
-  ['Yến', 'yen'],
-];
-const CITIES = [
-  ['Hà Nội', 'ha noi'],
-  ['Hồ Chí Minh', 'ho chi minh'],
-  ['Đà Nẵng', 'da nang'],
-  ['Hải Phòng', 'hai phong'],
-  ['Cần Thơ', 'can tho'],
-  ['Huế', 'hue'],
-  ['Nha Trang', 'nha trang'],
-  ['Vinh', 'vinh'],
-];
-
-const arr = (rows: string[][], col: number) =>
-  `ARRAY[${rows.map((r) => `'${r[col]}'`).join(', ')}]::text[]`;
-
-/** Seeds `count` customers of a workspace; `n` is the workspace's number in their ids. */
-async function seed(db: DataSource, workspaceId: string, n: number, count: number) {
-  await db.query('INSERT INTO workspace (id) VALUES ($1) ON CONFLICT DO NOTHING', [workspaceId]);
-  // Independent digits of i choose family, middle and given names: every combination occurs.
-  const pick = (rows: string[][], col: number, divisor: number) =>
-    `(${arr(rows, col)})[1 + (i / ${divisor}) % ${rows.length}]`;
-  const id = `('0000000${n}-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid`;
-  for (let from = 1; from <= count; from += 200_000) {
-    const to = Math.min(count, from + 199_999);
-    await db.query(`
-      INSERT INTO customer (id, workspace_id, name, name_search, email, city, city_search,
-        address, address_search, birthday, gender, tags, labels, assigned_staff, customer_group,
-        type, custom, created_at, updated_at)
-      SELECT ${id}, '${workspaceId}',
-        ${pick(FAMILY, 0, 1)} || ' ' || ${pick(MIDDLE, 0, 16)} || ' ' || ${pick(GIVEN, 0, 128)},
-        ${pick(FAMILY, 1, 1)} || ' ' || ${pick(MIDDLE, 1, 16)} || ' ' || ${pick(GIVEN, 1, 128)},
-        CASE WHEN i % 3 = 0 THEN 'khach' || i || '@example.vn' END,
-        ${pick(CITIES, 0, 7)}, ${pick(CITIES, 1, 7)},
-        (i % 300) || ' Lê Lợi', (i % 300) || ' le loi',
-        date '1960-01-01' + (i * 37) % 18000,
-        (ARRAY['MALE', 'FEMALE', 'OTHER'])[1 + i % 3],
-        array_remove(ARRAY[CASE WHEN i % 50 = 0 THEN 'vip' END, CASE WHEN i % 7 = 0 THEN 'sale' END,
-                           CASE WHEN i % 11 = 0 THEN 'tet' END], NULL),
-        CASE WHEN i % 4 = 0 THEN ARRAY['da-mua'] ELSE '{}' END,
-        'staff-' || (i % 20),
-        CASE WHEN i % 97 = 0 THEN 'PRIORITY' END,
-        CASE WHEN i % 5 = 0 THEN 'VISITOR' ELSE 'LEAD' END,
-        CASE WHEN i % 13 = 0 THEN '{"tier": "gold"}'::jsonb ELSE '{}'::jsonb END,
-        timestamptz '2023-01-01' + i * interval '90 seconds',
-        timestamptz '2023-01-01' + i * interval '90 seconds'
-      FROM generate_series(${from}, ${to}) AS i`);
-    await db.query(`
-      INSERT INTO customer_phone (workspace_id, customer_id, number, e164, position)
-      SELECT '${workspaceId}', ${id}, '09' || lpad(i::text, 8, '0'), '+849' || lpad(i::text, 8, '0'), 0
-        FROM generate_series(${from}, ${to}) AS i WHERE i % 5 <> 0`);
-  }
-}
 
 interface Case {
   name: string;
@@ -246,8 +141,8 @@ async function main(): Promise<void> {
        VALUES ('big', 'tier', 'Hạng', 'SELECT', '["gold", "silver"]')`,
       );
       const seedStart = Date.now();
-      await seed(db, 'big', 1, BIG);
-      await seed(db, 'other', 2, OTHER);
+      await seedCustomers(db, 'big', 1, BIG);
+      await seedCustomers(db, 'other', 2, OTHER);
       await db.query('VACUUM ANALYZE customer');
       await db.query('VACUUM ANALYZE customer_phone');
       seedSeconds = (Date.now() - seedStart) / 1000;
