@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { MAX_CONDITIONS, compileFilter, listIdsIn, loadSavedLists } from './filter.compiler';
 import type { CustomFieldDef, CustomerFilterInput, FilterContext } from './filter.types';
 import { SqlParams } from './sql-params';
+import { afterPrefix } from './filter.fields';
 
 const ID1 = '6f1c2a9e-1b2c-4d3e-8f40-5a6b7c8d9e01';
 const ID2 = '6f1c2a9e-1b2c-4d3e-8f40-5a6b7c8d9e02';
@@ -84,6 +85,13 @@ describe('compileFilter', () => {
     );
   });
 
+  it('bounds a prefix by the next text in code point order', () => {
+    expect(afterPrefix('tran thi')).toBe('tran thj');
+    expect(afterPrefix('a\u{10ffff}')).toBe('b');
+    expect(afterPrefix('\u{d7ff}')).toBe('\u{e000}');
+    expect(afterPrefix('\u{10ffff}')).toBeNull();
+  });
+
   it('refuses an alias that is not a plain identifier, as a programming error', () => {
     expect(() => compile({}, { alias: 'c; DROP TABLE customer' })).toThrow('invalid SQL alias');
   });
@@ -121,10 +129,10 @@ describe('compileFilter', () => {
         ['%le 5\\%%'],
       ],
       [
-        'startsWith (escaped)',
+        'startsWith (escaped; the range of texts it can match, for the index)',
         { address: { startsWith: '50%_Lê\\' } },
-        'c.address_search LIKE $1',
-        ['50\\%\\_le\\\\%'],
+        '(c.address_search >= $1 AND c.address_search < $2 AND c.address_search LIKE $3)',
+        ['50%_le\\', '50%_le]', '50\\%\\_le\\\\%'],
       ],
       ['isEmpty', { city: { isEmpty: true } }, "(c.city IS NULL OR c.city = '')", []],
       ['isEmpty: false', { city: { isEmpty: false } }, "(c.city IS NOT NULL AND c.city <> '')", []],
@@ -136,8 +144,8 @@ describe('compileFilter', () => {
 
     it('ANDs several operators of one field, in the order given', () => {
       expect(compile({ name: { startsWith: 'ng', neq: 'Nguyễn' } })).toEqual({
-        sql: '(c.name_search LIKE $1 AND c.name IS DISTINCT FROM $2)',
-        values: ['ng%', 'Nguyễn'],
+        sql: '((c.name_search >= $1 AND c.name_search < $2 AND c.name_search LIKE $3) AND c.name IS DISTINCT FROM $4)',
+        values: ['ng', 'nh', 'ng%', 'Nguyễn'],
       });
     });
 

@@ -68,14 +68,48 @@ function searchContains(col: string): Operator {
   };
 }
 
+/**
+ * The least text above every text that starts with `prefix` in the "C" collation (code
+ * point order, as UTF-8 bytes compare): its last character one higher; null if none is.
+ */
+export function afterPrefix(prefix: string): string | null {
+  const chars = [...prefix];
+  while (chars.length > 0) {
+    let next = chars.pop()!.codePointAt(0)! + 1;
+    if (next >= 0xd800 && next <= 0xdfff) next = 0xe000; // no text holds a lone surrogate
+    if (next <= 0x10ffff) return chars.join('') + String.fromCodePoint(next);
+  }
+  return null;
+}
+
+/**
+ * `startsWith` on a folded *_search column (collation "C"): the LIKE, and the range of
+ * texts it can match, which the (workspace_id, name_search, id) index serves. Postgres
+ * derives that range itself from a LIKE whose pattern it sees, but the service's plans
+ * are made for any value (generic): it walked the whole index in name order to the
+ * prefix, 1.2 s for "tran thi" among 1,000,000 customers.
+ */
+function searchStartsWith(col: string): Operator {
+  return (v, at, s) => {
+    const text = foldSearchText(readString(v, at));
+    if (text === '') throw badInput(at, `${show(v)} has nothing to search for`);
+    const after = afterPrefix(text);
+    const range = [
+      `${col} >= ${s.param(text)}`,
+      ...(after === null ? [] : [`${col} < ${s.param(after)}`]),
+    ];
+    return `(${range.join(' AND ')} AND ${col} LIKE ${s.param(`${escapeLike(text)}%`)})`;
+  };
+}
+
 /** name, address, city: exact matches on the column, searches on its folded copy. */
 function searchableText(column: string): SystemField {
   return {
     kind: 'text',
     operators: ({ a }) => ({
       ...equalityOps(`${a}.${column}`, NFC_TEXT),
-      ...likeOps(`${a}.${column}_search`, 'LIKE', foldSearchText),
       contains: searchContains(`${a}.${column}_search`),
+      startsWith: searchStartsWith(`${a}.${column}_search`),
       ...emptyText(`${a}.${column}`),
     }),
   };
