@@ -46,6 +46,8 @@ export interface CompiledWhere {
   params: SqlParams;
   /** The filter searches text: pages try the newest customers first (walkFirst). */
   textSearch?: boolean;
+  /** `sql` without its first condition, `c.workspace_id = $1` (walkFirst). */
+  withinWorkspace?: string;
 }
 
 /**
@@ -94,7 +96,12 @@ async function compileWhereNow(
   // waiting I/O, such as another workspace's query, in before it.
   await yieldToEventLoop();
   conditions.push(`(${compileFilter(filter, context, params)})`);
-  return { sql: conditions.join(' AND '), params, textSearch };
+  return {
+    sql: conditions.join(' AND '),
+    params,
+    textSearch,
+    withinWorkspace: conditions.slice(1).join(' AND '),
+  };
 }
 
 /** Saved lists' filters named by `inList`, followed into lists that name lists. */

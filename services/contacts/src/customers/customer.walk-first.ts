@@ -9,6 +9,13 @@
 // when they hold fewer than a page of matches asks the trigram index (the walk is then
 // known to be the wrong plan). Both branches give the page's first rows in the sort's
 // order; the unused one is not run (a one-time filter on the walk's count).
+//
+// The trigram index leads with workspace_id (btree_gin), and that key is worth reading
+// only when it excludes much: for a workspace holding most of the table (1,000,000 of
+// 1,100,000 customers) it is a million-entry posting list read to drop a tenth, 7 of
+// the index scan's 12 ms. There the index is asked for the text alone and the
+// workspace checked on the rows (MOST_OF_TABLE, by the column's statistics); a small
+// workspace keeps its key, which confines the search to its own rows.
 import { CUSTOMER_SELECT } from './customer.entity';
 import type { CheckedSort } from './customer.sort';
 import { SORT_SELECT, orderBy } from './customer.sort';
@@ -16,6 +23,16 @@ import type { CompiledWhere } from './customer.list';
 
 /** Customers walked in the sort's order before the text's index is asked instead. */
 export const WALK_FIRST = 2_000;
+
+/** The share of the table's customers above which the workspace key is not read. */
+export const MOST_OF_TABLE = 0.5;
+
+/** The workspace's share of the customer table, as ANALYZE last counted it (0 if unknown). */
+const SHARE = `SELECT coalesce((
+    SELECT s.most_common_freqs[array_position(s.most_common_vals::text::text[], $1::text)]
+      FROM pg_stats s
+     WHERE s.schemaname = current_schema() AND s.tablename = 'customer'
+       AND s.attname = 'workspace_id'), 0) AS share`;
 
 /**
  * The page's SQL: `where` over `customer c` (its $1 the workspace), `after` the keyset
@@ -29,16 +46,25 @@ export function walkFirst(
 ): string {
   const order = orderBy(sort);
   const continued = after.map((condition) => ` AND ${condition}`).join('');
+  // The workspace compared as an expression no index has: checked on each row.
+  const unkeyed = `(c.workspace_id || '') = $1 AND ${where.withinWorkspace ?? 'TRUE'}`;
   return `WITH walked AS MATERIALIZED (
       SELECT c.* FROM (SELECT * FROM customer c WHERE c.workspace_id = $1${continued}
                         ORDER BY ${order} LIMIT ${WALK_FIRST}) c
        WHERE ${where.sql} ORDER BY ${order} LIMIT ${limit}),
-    found AS (SELECT count(*) = ${limit} AS enough FROM walked)
+    found AS (SELECT count(*) = ${limit} AS enough FROM walked),
+    ask AS (SELECT NOT f.enough AND t.share <= ${MOST_OF_TABLE} AS keyed,
+                   NOT f.enough AND t.share > ${MOST_OF_TABLE} AS unkeyed
+              FROM found f, (${SHARE}) t)
     SELECT ${CUSTOMER_SELECT}, ${SORT_SELECT} FROM (
       SELECT * FROM walked WHERE (SELECT enough FROM found)
       UNION ALL
       SELECT * FROM (SELECT * FROM customer c
-                      WHERE NOT (SELECT enough FROM found) AND ${where.sql}${continued}
+                      WHERE (SELECT keyed FROM ask) AND ${where.sql}${continued}
+                     OFFSET 0) c
+      UNION ALL
+      SELECT * FROM (SELECT * FROM customer c
+                      WHERE (SELECT unkeyed FROM ask) AND ${unkeyed}${continued}
                      OFFSET 0) c
     ) c ORDER BY ${order} LIMIT ${limit}`;
 }
