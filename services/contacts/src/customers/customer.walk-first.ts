@@ -27,12 +27,15 @@ export const WALK_FIRST = 2_000;
 /** The share of the table's customers above which the workspace key is not read. */
 export const MOST_OF_TABLE = 0.5;
 
-/** The workspace's share of the customer table, as ANALYZE last counted it (0 if unknown). */
-const SHARE = `SELECT coalesce((
+/**
+ * Whether the workspace holds most of the customer table, as ANALYZE last counted it
+ * (no statistics: no). Read only when the walk fell short (CASE is lazy).
+ */
+const MOST = `(SELECT coalesce((
     SELECT s.most_common_freqs[array_position(s.most_common_vals::text::text[], $1::text)]
       FROM pg_stats s
      WHERE s.schemaname = current_schema() AND s.tablename = 'customer'
-       AND s.attname = 'workspace_id'), 0) AS share`;
+       AND s.attname = 'workspace_id'), 0) > ${MOST_OF_TABLE})`;
 
 /**
  * The page's SQL: `where` over `customer c` (its $1 the workspace), `after` the keyset
@@ -53,9 +56,8 @@ export function walkFirst(
                         ORDER BY ${order} LIMIT ${WALK_FIRST}) c
        WHERE ${where.sql} ORDER BY ${order} LIMIT ${limit}),
     found AS (SELECT count(*) = ${limit} AS enough FROM walked),
-    ask AS (SELECT NOT f.enough AND t.share <= ${MOST_OF_TABLE} AS keyed,
-                   NOT f.enough AND t.share > ${MOST_OF_TABLE} AS unkeyed
-              FROM found f, (${SHARE}) t)
+    ask AS (SELECT NOT f.enough AND NOT m.most AS keyed, NOT f.enough AND m.most AS unkeyed
+              FROM found f, LATERAL (SELECT CASE WHEN f.enough THEN false ELSE ${MOST} END AS most) m)
     SELECT ${CUSTOMER_SELECT}, ${SORT_SELECT} FROM (
       SELECT * FROM walked WHERE (SELECT enough FROM found)
       UNION ALL
