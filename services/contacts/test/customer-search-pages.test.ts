@@ -7,7 +7,11 @@ import type { Identity } from '@customer-graph/runtime';
 import { startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { contactsSubgraph } from '../src';
-import { MOST_OF_TABLE, WALK_FIRST } from '../src/customers/customer.walk-first';
+import {
+  MOST_OF_TABLE,
+  WALK_FIRST,
+  forgetCustomerShares,
+} from '../src/customers/customer.walk-first';
 
 const ws = 'search-pages-ws';
 const admin: Identity = { workspaceId: ws, userId: 'boss', role: 'admin' };
@@ -103,6 +107,7 @@ describe('before ANALYZE (no statistics): the index is asked with the workspace 
 describe('the workspace holds most customers: it is checked on the rows instead', () => {
   it('pages give every match once, in the sort’s order', async () => {
     await subgraph.db.query('ANALYZE customer');
+    forgetCustomerShares();
     const [{ share }] = await subgraph.db.query(
       `SELECT most_common_freqs[array_position(most_common_vals::text::text[], $1)] AS share
          FROM pg_stats WHERE tablename = 'customer' AND attname = 'workspace_id'`,

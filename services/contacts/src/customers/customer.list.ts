@@ -11,7 +11,7 @@ import { SqlParams } from '../filter/sql-params';
 import type { CustomFieldDef, CustomerFilterInput, FilterContext } from '../filter/filter.types';
 import { loadCustomFields } from '../custom-fields/custom-field.service';
 import { CUSTOMER_SELECT } from './customer.entity';
-import { walkFirst } from './customer.walk-first';
+import { holdsMostCustomers, walkFirst } from './customer.walk-first';
 import type { CustomerRow } from './customer.entity';
 import type { CheckedSort, CustomerSort, SortedRow } from './customer.sort';
 import {
@@ -159,7 +159,13 @@ export async function customerPageQuery(
     conditions.push(afterCondition(sort, page.after, pageParams));
   }
   const sql = where.textSearch
-    ? walkFirst(where, conditions.slice(1), sort, page.first + 1)
+    ? walkFirst(
+        where,
+        conditions.slice(1),
+        sort,
+        page.first + 1,
+        await holdsMostCustomers(db, scope.workspaceId),
+      )
     : `SELECT ${CUSTOMER_SELECT}, ${SORT_SELECT} FROM customer c
     WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy(sort)} LIMIT ${page.first + 1}`;
   return { sql, params: pageParams.values, where, sort, page };

@@ -14,8 +14,10 @@
 // only when it excludes much: for a workspace holding most of the table (1,000,000 of
 // 1,100,000 customers) it is a million-entry posting list read to drop a tenth, 7 of
 // the index scan's 12 ms. There the index is asked for the text alone and the
-// workspace checked on the rows (MOST_OF_TABLE, by the column's statistics); a small
-// workspace keeps its key, which confines the search to its own rows.
+// workspace checked on the rows; a small workspace keeps its key, which confines the
+// search to its own rows. Which is which comes from the column's statistics, read at
+// most every SHARE_TTL_MS per workspace and process (pg_stats costs milliseconds to plan).
+import type { DataSource, EntityManager } from 'typeorm';
 import { CUSTOMER_SELECT } from './customer.entity';
 import type { CheckedSort } from './customer.sort';
 import { SORT_SELECT, orderBy } from './customer.sort';
@@ -27,46 +29,66 @@ export const WALK_FIRST = 2_000;
 /** The share of the table's customers above which the workspace key is not read. */
 export const MOST_OF_TABLE = 0.5;
 
+const SHARE_TTL_MS = 10 * 60_000;
+const shares = new Map<string, { most: boolean; until: number }>();
+
 /**
  * Whether the workspace holds most of the customer table, as ANALYZE last counted it
- * (no statistics: no). Read only when the walk fell short (CASE is lazy).
+ * (no statistics: no).
  */
-const MOST = `(SELECT coalesce((
-    SELECT s.most_common_freqs[array_position(s.most_common_vals::text::text[], $1::text)]
-      FROM pg_stats s
-     WHERE s.schemaname = current_schema() AND s.tablename = 'customer'
-       AND s.attname = 'workspace_id'), 0) > ${MOST_OF_TABLE})`;
+export async function holdsMostCustomers(
+  db: DataSource | EntityManager,
+  workspaceId: string,
+): Promise<boolean> {
+  const known = shares.get(workspaceId);
+  if (known && known.until > Date.now()) return known.most;
+  const [{ share }]: { share: number }[] = await db.query(
+    `SELECT coalesce((
+       SELECT s.most_common_freqs[array_position(s.most_common_vals::text::text[], $1::text)]
+         FROM pg_stats s
+        WHERE s.schemaname = current_schema() AND s.tablename = 'customer'
+          AND s.attname = 'workspace_id'), 0) AS share`,
+    [workspaceId],
+  );
+  if (shares.size > 10_000) shares.clear();
+  const most = share > MOST_OF_TABLE;
+  shares.set(workspaceId, { most, until: Date.now() + SHARE_TTL_MS });
+  return most;
+}
+
+/** Forgets what was read of the statistics (tests that ANALYZE). */
+export function forgetCustomerShares(): void {
+  shares.clear();
+}
 
 /**
  * The page's SQL: `where` over `customer c` (its $1 the workspace), `after` the keyset
- * conditions, `limit` the rows to return (a page and one more).
+ * conditions, `limit` the rows to return (a page and one more); `mostOfTable`: the
+ * workspace holds most customers (holdsMostCustomers).
  */
 export function walkFirst(
   where: CompiledWhere,
   after: string[],
   sort: CheckedSort[],
   limit: number,
+  mostOfTable: boolean,
 ): string {
   const order = orderBy(sort);
   const continued = after.map((condition) => ` AND ${condition}`).join('');
-  // The workspace compared as an expression no index has: checked on each row.
-  const unkeyed = `(c.workspace_id || '') = $1 AND ${where.withinWorkspace ?? 'TRUE'}`;
+  const matched = mostOfTable
+    ? // The workspace compared as an expression no index has: checked on each row.
+      `(c.workspace_id || '') = $1 AND ${where.withinWorkspace ?? 'TRUE'}`
+    : where.sql;
   return `WITH walked AS MATERIALIZED (
       SELECT c.* FROM (SELECT * FROM customer c WHERE c.workspace_id = $1${continued}
                         ORDER BY ${order} LIMIT ${WALK_FIRST}) c
        WHERE ${where.sql} ORDER BY ${order} LIMIT ${limit}),
-    found AS (SELECT count(*) = ${limit} AS enough FROM walked),
-    ask AS (SELECT NOT f.enough AND NOT m.most AS keyed, NOT f.enough AND m.most AS unkeyed
-              FROM found f, LATERAL (SELECT CASE WHEN f.enough THEN false ELSE ${MOST} END AS most) m)
+    found AS (SELECT count(*) = ${limit} AS enough FROM walked)
     SELECT ${CUSTOMER_SELECT}, ${SORT_SELECT} FROM (
       SELECT * FROM walked WHERE (SELECT enough FROM found)
       UNION ALL
       SELECT * FROM (SELECT * FROM customer c
-                      WHERE (SELECT keyed FROM ask) AND ${where.sql}${continued}
-                     OFFSET 0) c
-      UNION ALL
-      SELECT * FROM (SELECT * FROM customer c
-                      WHERE (SELECT unkeyed FROM ask) AND ${unkeyed}${continued}
+                      WHERE NOT (SELECT enough FROM found) AND ${matched}${continued}
                      OFFSET 0) c
     ) c ORDER BY ${order} LIMIT ${limit}`;
 }
