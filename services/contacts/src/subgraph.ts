@@ -35,6 +35,7 @@ import { AnnounceAssignments1763900000150 } from './migrations/1763900000150-Ann
 import { CustomerTypeRule1763900000160 } from './migrations/1763900000160-CustomerTypeRule';
 import { AnnouncePhones1763900000170 } from './migrations/1763900000170-AnnouncePhones';
 import { WorkspaceView1763900000175 } from './migrations/1763900000175-WorkspaceView';
+import { CustomerHasPhone1766500000100 } from './migrations/1766500000100-CustomerHasPhone';
 
 export const contactsSubgraph = defineSubgraph<Loaders>({
   name: 'contacts',
@@ -52,6 +53,7 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     CustomerTypeRule1763900000160,
     AnnouncePhones1763900000170,
     WorkspaceView1763900000175,
+    CustomerHasPhone1766500000100,
   ],
   modules: [
     customersModule,

@@ -68,8 +68,8 @@ export interface PhoneArrival extends PhoneRef {
 async function create(tx: EntityManager, created: { phone: PhoneArrival; customerId: string }[]) {
   await tx.query(
     `WITH c AS (
-       INSERT INTO customer (id, workspace_id, ${PROFILE_NAMES}, type)
-       SELECT *, 'LEAD' FROM unnest($1::uuid[], $2::text[], ${PROFILE_TYPES})
+       INSERT INTO customer (id, workspace_id, ${PROFILE_NAMES}, type, has_phone)
+       SELECT *, 'LEAD', true FROM unnest($1::uuid[], $2::text[], ${PROFILE_TYPES})
        RETURNING id, workspace_id)
      INSERT INTO customer_phone (workspace_id, customer_id, number, e164, position)
      SELECT c.workspace_id, c.id, u.number, u.e164, 0
@@ -78,7 +78,9 @@ async function create(tx: EntityManager, created: { phone: PhoneArrival; custome
       created.map((c) => c.customerId),
       created.map((c) => c.phone.workspaceId),
       // A phone makes a LEAD (customer_derived_type's rule, known here: the customer
-      // and its phone are written by one statement, which cannot see its own rows).
+      // and its phone are written by one statement, which cannot see its own rows); it
+      // sets has_phone too, which the trigger on customer_phone would otherwise write
+      // a second time.
       ...profileColumns(created.map((c) => merged(c.phone.profiles))),
       created.map((c) => c.phone.number),
       created.map((c) => c.phone.e164),

@@ -11,6 +11,7 @@ import { SqlParams } from '../filter/sql-params';
 import type { CustomFieldDef, CustomerFilterInput, FilterContext } from '../filter/filter.types';
 import { loadCustomFields } from '../custom-fields/custom-field.service';
 import { CUSTOMER_SELECT } from './customer.entity';
+import { holdsMostCustomers, walkFirst } from './customer.walk-first';
 import type { CustomerRow } from './customer.entity';
 import type { CheckedSort, CustomerSort, SortedRow } from './customer.sort';
 import {
@@ -43,6 +44,10 @@ export interface ListScope {
 export interface CompiledWhere {
   sql: string;
   params: SqlParams;
+  /** The filter searches text: pages try the newest customers first (walkFirst). */
+  textSearch?: boolean;
+  /** `sql` without its first condition, `c.workspace_id = $1` (walkFirst). */
+  withinWorkspace?: string;
 }
 
 /**
@@ -76,18 +81,27 @@ async function compileWhereNow(
   if (scope.staffUserId !== null) {
     conditions.push(`c.assigned_staff = ${params.add(scope.staffUserId)}`);
   }
+  let textSearch = false;
   const context: FilterContext = {
     alias: 'c',
     root,
     customFields: scope.customFields ?? (await loadCustomFields(db, scope.workspaceId)),
     lists: await loadListFilters(db, scope.workspaceId, filter),
     e164: scope.e164,
+    onTextSearch: () => {
+      textSearch = true;
+    },
   };
   // Compiling is synchronous CPU work (a 1,000-phone filter takes milliseconds): let
   // waiting I/O, such as another workspace's query, in before it.
   await yieldToEventLoop();
   conditions.push(`(${compileFilter(filter, context, params)})`);
-  return { sql: conditions.join(' AND '), params };
+  return {
+    sql: conditions.join(' AND '),
+    params,
+    textSearch,
+    withinWorkspace: conditions.slice(1).join(' AND '),
+  };
 }
 
 /** Saved lists' filters named by `inList`, followed into lists that name lists. */
@@ -144,7 +158,15 @@ export async function customerPageQuery(
     checkCursor(sort, page.after);
     conditions.push(afterCondition(sort, page.after, pageParams));
   }
-  const sql = `SELECT ${CUSTOMER_SELECT}, ${SORT_SELECT} FROM customer c
+  const sql = where.textSearch
+    ? walkFirst(
+        where,
+        conditions.slice(1),
+        sort,
+        page.first + 1,
+        await holdsMostCustomers(db, scope.workspaceId),
+      )
+    : `SELECT ${CUSTOMER_SELECT}, ${SORT_SELECT} FROM customer c
     WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy(sort)} LIMIT ${page.first + 1}`;
   return { sql, params: pageParams.values, where, sort, page };
 }

@@ -92,10 +92,11 @@ export async function createCustomer(
   const [{ id }] = await tx.query(
     `INSERT INTO customer (workspace_id, name, name_search, email, address, address_search, city,
        city_search, birthday, gender, timezone, avatar_url, tags, labels, assigned_staff,
-       customer_group, custom)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       customer_group, custom, has_phone)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
      RETURNING id`,
-    values,
+    // has_phone as replacePhones is about to make it (the trigger then writes nothing).
+    [...values, phones.length > 0],
   );
   await replacePhones(tx, identity.workspaceId, id, phones);
   await addExternalIds(tx, identity, id, externalIds, 'input.externalIds');

@@ -68,6 +68,7 @@ export function compileFilter(
     a: ctx.alias,
     param: (value) => scratch.add(value),
     e164: ctx.e164 ?? toE164,
+    textSearch: () => ctx.onTextSearch?.(),
     count: (at) => {
       conditions += 1;
       if (conditions > MAX_CONDITIONS) {

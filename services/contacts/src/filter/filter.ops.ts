@@ -27,6 +27,8 @@ export interface Scope {
   count(at: string): void;
   /** A phone's E.164 form or null; memoised per request, so each is parsed once. */
   e164(typed: string): string | null;
+  /** Notes that the filter searches text (FilterContext.onTextSearch). */
+  textSearch(): void;
 }
 
 export type Operator = (value: unknown, at: string, s: Scope) => string;

@@ -185,4 +185,9 @@ export interface FilterContext {
   maxDepth?: number;
   /** Normalises phones; default toE164. A request passes its memo (see phone-memo.ts). */
   e164?: (typed: string) => string | null;
+  /**
+   * Told when the filter searches text (`contains` on a folded *_search column): the
+   * list then tries the newest customers first (customer.list.ts).
+   */
+  onTextSearch?: () => void;
 }

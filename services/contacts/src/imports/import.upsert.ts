@@ -245,12 +245,14 @@ async function createCustomers(tx: EntityManager, workspaceId: string, created: 
   if (created.length === 0) return;
   await tx.query(
     `INSERT INTO customer (id, workspace_id, name, name_search, email, address, address_search,
-       city, city_search, birthday, gender, tags, labels, custom, type)
+       city, city_search, birthday, gender, tags, labels, custom, type, has_phone)
      SELECT x.id, $1, x.name, COALESCE(x.name_search, ''), x.email, x.address,
             COALESCE(x.address_search, ''), x.city, COALESCE(x.city_search, ''), x.birthday,
             x.gender, x.tags, '{}', x.custom,
             -- The type rule of the facts this batch writes: its phone and SHOP id.
-            customer_type_of(false, x.has_shop_id, x.email, x.has_phone)
+            customer_type_of(false, x.has_shop_id, x.email, x.has_phone),
+            -- As the phones' INSERT below makes it: the trigger then rewrites nothing.
+            x.has_phone
        FROM jsonb_to_recordset($2::jsonb) AS ${RECORD}`,
     [workspaceId, recordsOf(created)],
   );
