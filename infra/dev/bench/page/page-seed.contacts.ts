@@ -48,14 +48,15 @@ export async function seedContacts(db: Client): Promise<void> {
        city, city_search, birthday, gender, tags, labels, assigned_staff, customer_group, type,
        custom, has_live_order, order_count, total_spent, first_order_at, last_order_at,
        order_summary_version, loyalty_tier_rank, loyalty_tier_name, loyalty_tier_version,
-       opted_out_channels, created_at, updated_at)
+       opted_out_channels, has_phone, created_at, updated_at)
      SELECT c.id, c.ws, c.name, c.name_search, c.email, c.address, c.address_search, c.city,
             c.city_search, c.birthday, c.gender, c.tags, c.labels, c.staff, c.grp,
             CASE WHEN s.live OR c.shop_id IS NOT NULL THEN 'CUSTOMER'
                  WHEN c.email IS NOT NULL OR c.phone1 IS NOT NULL THEN 'LEAD' ELSE 'VISITOR' END,
             c.custom, COALESCE(s.live, false), COALESCE(s.orders, 0), COALESCE(s.spent, 0),
             s.first_at, s.last_at, COALESCE(s.version, 0), COALESCE(t.rank, 0), t.name,
-            COALESCE(t.version, 0), COALESCE(k.channels, '{}'), c.created_at, c.updated_at
+            COALESCE(t.version, 0), COALESCE(k.channels, '{}'), c.phone1 IS NOT NULL,
+            c.created_at, c.updated_at
        FROM seed_customer c
        LEFT JOIN seed_summary s ON s.ws = c.ws AND s.id = c.id
        LEFT JOIN seed_tier t ON t.ws = c.ws AND t.id = c.id

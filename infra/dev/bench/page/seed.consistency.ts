@@ -69,6 +69,14 @@ export async function checkConsistency(db: Databases, ws: string[]): Promise<str
   failures.push(
     ...(await none(
       db.contacts,
+      'contacts has_phone not whether it has a phone',
+      `SELECT count(*)::int AS n FROM customer c WHERE c.workspace_id = ANY($1)
+          AND c.has_phone <> EXISTS (SELECT 1 FROM customer_phone p
+                                      WHERE p.workspace_id = c.workspace_id AND p.customer_id = c.id)`,
+      ws,
+    )),
+    ...(await none(
+      db.contacts,
       'contacts customer_count not count(*)',
       `SELECT count(*)::int AS n FROM (
          SELECT c.workspace_id, count(*) AS n FROM customer c WHERE c.workspace_id = ANY($1)
