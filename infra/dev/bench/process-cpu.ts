@@ -42,8 +42,13 @@ function read(pid: number): { ppid: number; ticks: number; cmdline: string } | n
   }
 }
 
-/** The CPU ms so far of each kind of process under `root` (or any of the roots, themselves included). */
-export function sampleCpu(root: number | number[]): Sample | null {
+/**
+ * The processes under any of `roots` (themselves included), by pid, each with its
+ * parent, CPU ticks and command line; null where /proc cannot be read.
+ */
+export function processesUnder(
+  root: number | number[],
+): Map<number, { ppid: number; ticks: number; cmdline: string }> | null {
   const roots = new Set(Array.isArray(root) ? root : [root]);
   let pids: number[];
   try {
@@ -66,9 +71,15 @@ export function sampleCpu(root: number | number[]): Sample | null {
     }
     return false;
   };
+  return new Map([...procs].filter(([pid]) => inTree(pid)));
+}
+
+/** The CPU ms so far of each kind of process under `root` (or any of the roots, themselves included). */
+export function sampleCpu(root: number | number[]): Sample | null {
+  const procs = processesUnder(root);
+  if (!procs) return null;
   const ms = new Map<string, number>();
-  for (const [pid, p] of procs) {
-    if (!inTree(pid)) continue;
+  for (const p of procs.values()) {
     const name = label(p.cmdline);
     ms.set(name, (ms.get(name) ?? 0) + (p.ticks * 1000) / TICKS_PER_SECOND);
   }

@@ -2,8 +2,8 @@
 // proportional set size (Pss, /proc/<pid>/smaps_rollup), which shares out pages that
 // processes hold together (Postgres's shared buffers among its backends) instead of
 // counting them once per process as RSS does. Linux only; elsewhere, nothing.
-import { readFileSync, readdirSync } from 'node:fs';
-import { label } from '../process-cpu';
+import { readFileSync } from 'node:fs';
+import { label, processesUnder } from '../process-cpu';
 
 function pssKb(pid: number): number {
   try {
@@ -14,44 +14,11 @@ function pssKb(pid: number): number {
   }
 }
 
-function parentOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return 0;
-  }
-}
-
 /** MB of memory per kind of process under any of `roots` (themselves included). */
 export function sampleMemory(roots: number[]): Record<string, number> {
-  let pids: number[];
-  try {
-    pids = readdirSync('/proc')
-      .filter((d) => /^\d+$/.test(d))
-      .map(Number);
-  } catch {
-    return {};
-  }
-  const parents = new Map(pids.map((pid) => [pid, parentOf(pid)]));
-  const rootSet = new Set(roots);
-  const inTree = (pid: number) => {
-    for (let p = pid, hops = 0; p > 1 && hops < 20; hops++) {
-      if (rootSet.has(p)) return true;
-      p = parents.get(p) ?? 0;
-    }
-    return false;
-  };
   const kb: Record<string, number> = {};
-  for (const pid of pids) {
-    if (!inTree(pid)) continue;
-    let cmdline = '';
-    try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-    } catch {
-      continue;
-    }
-    const name = label(cmdline);
+  for (const [pid, p] of processesUnder(roots) ?? []) {
+    const name = label(p.cmdline);
     kb[name] = (kb[name] ?? 0) + pssKb(pid);
   }
   const mb: Record<string, number> = {};
