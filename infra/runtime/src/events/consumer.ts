@@ -18,6 +18,8 @@ import type { AnyEvent, EventOf } from './envelope';
 import { createIdempotentProducer } from './kafka';
 import { createWaker } from '../waker';
 import { CONSUMER_SESSION_TIMEOUT_MS } from '../config';
+import { queryPrepared } from '../prepared';
+import { traceEvents, tracing, wallClockMs } from './trace';
 
 /** Applies one event of type T (its payload typed from T's schema). */
 export type EventHandler<T extends EventType> = (
@@ -97,6 +99,13 @@ export function deadLetterTopic(groupId: string): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A chunk's inbox rows and workspaces: prepared once per connection (prepared.ts). */
+const INBOX_SQL = `WITH workspaces AS (
+    INSERT INTO workspace (id) SELECT unnest($4::text[]) ON CONFLICT DO NOTHING)
+  INSERT INTO inbox (event_id, workspace_id, topic)
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])
+  ON CONFLICT DO NOTHING RETURNING event_id`;
+
 /** Starts the consumer and waits until it has joined its group. */
 export async function startEventConsumer(options: EventConsumerOptions): Promise<EventConsumer> {
   const consumer = createEventConsumer(options);
@@ -159,19 +168,15 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   /** Applies events (with their inbox rows) in one transaction; false for each seen before. */
   const applyAll = (events: AnyEvent[]) =>
     db.transaction(async (tx) => {
-      // An event may be the first this service hears of a workspace: provision it
-      // here, once per chunk, as a request's signed context does.
-      await tx.query(
-        'INSERT INTO workspace (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING',
-        [[...new Set(events.map((e) => e.workspaceId))]],
-      );
-      // One inbox statement for the chunk; an id delivered twice in it counts once.
-      const rows: { event_id: string }[] = await tx.query(
-        `INSERT INTO inbox (event_id, workspace_id, topic)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])
-         ON CONFLICT DO NOTHING RETURNING event_id`,
-        [events.map((e) => e.id), events.map((e) => e.workspaceId), events.map((e) => e.type)],
-      );
+      // One statement for the chunk: its events' ids into the inbox (an id delivered
+      // twice in it counts once), and their workspaces provisioned (an event may be the
+      // first this service hears of a workspace, as a request's signed context does).
+      const { rows } = await queryPrepared<{ event_id: string }>(tx, INBOX_SQL, [
+        events.map((e) => e.id),
+        events.map((e) => e.workspaceId),
+        events.map((e) => e.type),
+        [...new Set(events.map((e) => e.workspaceId))],
+      ]);
       const fresh = new Set(rows.map((r) => r.event_id));
       const applied = events.map((e) => fresh.delete(e.id));
       const toApply = events.filter((_, i) => applied[i]);
@@ -250,15 +255,24 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
    * its events are applied one by one, so a poison event is isolated and the rest
    * still apply, in order.
    */
-  const applyChunk = async (topic: string, partition: number, messages: KafkaMessage[]) => {
+  const applyChunk = async (
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    receivedAt: number,
+  ) => {
     const decoded: { message: KafkaMessage; event: AnyEvent }[] = [];
     for (const message of messages) {
       const event = await decode(topic, partition, message);
       if (event) decoded.push({ message, event });
     }
     if (decoded.length === 0) return;
+    const ids = tracing ? decoded.map((d) => d.event.id) : [];
+    traceEvents(ids, 'consume.received', receivedAt);
+    traceEvents(ids, 'consume.decoded');
     try {
       await applyAll(decoded.map((d) => d.event));
+      traceEvents(ids, 'consume.committed');
     } catch (error) {
       logger.warn('event chunk failed; applying its events one by one', {
         topic,
@@ -278,14 +292,16 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     isStale,
     commitOffsetsIfNecessary,
   }) => {
+    const receivedAt = tracing ? wallClockMs() : 0;
     for (let i = 0; i < batch.messages.length; i += chunkSize) {
       if (!isRunning() || isStale()) break;
       const chunk = batch.messages.slice(i, i + chunkSize);
-      await applyChunk(batch.topic, batch.partition, chunk);
+      await applyChunk(batch.topic, batch.partition, chunk, receivedAt);
       resolveOffset(chunk[chunk.length - 1].offset);
       await heartbeat();
     }
     await commitOffsetsIfNecessary();
+    if (tracing) traceEvents([`${batch.topic}/${batch.partition}`], 'consume.offsets');
   };
 
   let state: ConsumerState = 'joining';
@@ -317,6 +333,10 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       logger.info('consumer joined its group', { groupId, memberId: payload.memberId });
       markJoined();
     });
+    if (tracing) {
+      consumer.on(consumer.events.FETCH_START, () => traceEvents([groupId], 'fetch.start'));
+      consumer.on(consumer.events.FETCH, () => traceEvents([groupId], 'fetch.end'));
+    }
     consumer.on(consumer.events.REBALANCING, () => {
       if (!stopped) state = 'joining';
     });

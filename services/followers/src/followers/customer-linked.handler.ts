@@ -11,6 +11,7 @@
 // A link to a customer merged since (the link was published before the merge, and the
 // two events took different partitions) goes to the survivor, through the runtime's
 // projection of merges (customer-merges.ts).
+import { queryPrepared } from '@customer-graph/runtime';
 import type { BatchEventHandler, CUSTOMER_ZALO_LINKED, EventOf } from '@customer-graph/runtime';
 
 export const onCustomerZaloLinked: BatchEventHandler<typeof CUSTOMER_ZALO_LINKED> = {
@@ -20,7 +21,8 @@ export const onCustomerZaloLinked: BatchEventHandler<typeof CUSTOMER_ZALO_LINKED
       last.set(`${e.workspaceId} ${e.payload.followerId}`, e);
     }
     const links = [...last.values()];
-    await tx.query(
+    await queryPrepared(
+      tx,
       `UPDATE zalo_follower f SET customer_id = COALESCE(m.survivor_id, u.cid), linked_at = u.at
          FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::timestamptz[]) AS u(ws, fid, cid, at)
          LEFT JOIN customer_merge m ON m.workspace_id = u.ws AND m.merged_id = u.cid
