@@ -13,14 +13,20 @@
 //
 // Env: BENCH_RATES (20,200), BENCH_DURATION_S (10), BENCH_CPU_RATES (the rates whose
 // CPU is measured; default all), BENCH_SAMPLES_PER_SECOND (25).
-import { mkdtempSync, rmSync } from 'node:fs';
+//
+// `npm run bench:events -- --scale` runs the scale-out instead (events-scale.ts): more
+// partitions and more processes per consumer group at 500 and 1,000 webhooks/s; its
+// figures go to the same file's `scaleOut` (each part keeps the other's last figures).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { repoRoot } from '@customer-graph/runtime';
 import { startBenchStack, writeResults } from './bench-stack';
 import { stageLatencies } from './stages';
 import { traceBreakdown } from './events-trace';
 import { POLL_MS, SAMPLES_PER_SECOND, benchWorkspace, drive } from './events-drive';
 import { cpuPhase } from './events-cpu';
+import { scaleOut } from './events-scale';
 
 const RATES = (process.env.BENCH_RATES ?? '20,200').split(',').map(Number);
 const CPU_RATES = (process.env.BENCH_CPU_RATES ?? RATES.join(',')).split(',').map(Number);
@@ -34,7 +40,24 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** The last results, so that one part of the bench (rates, or --scale) keeps the other's. */
+function lastResults(): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(path.join(repoRoot(), 'bench/results/events.json'), 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--scale')) {
+    const scale = await scaleOut();
+    writeResults('events', {
+      ...lastResults(),
+      scaleOut: { date: new Date().toISOString(), loadAverage1m: os.loadavg()[0], ...scale },
+    });
+    return;
+  }
   // Every process of the stack inherits it (bench-stack passes the environment on).
   const traceDir = TRACE ? mkdtempSync(path.join(os.tmpdir(), 'cg-events-trace-')) : undefined;
   if (traceDir) process.env.CG_EVENTS_TRACE = traceDir;
@@ -94,9 +117,10 @@ async function main(): Promise<void> {
     },
     results,
   };
-  writeResults('events', report);
+  writeResults('events', { ...report, scaleOut: lastResults().scaleOut });
   await stack.stop();
-  if (traceDir) rmSync(traceDir, { recursive: true, force: true });
+  if (traceDir && process.env.BENCH_KEEP_TRACE) console.log(`traces kept in ${traceDir}`);
+  else if (traceDir) rmSync(traceDir, { recursive: true, force: true });
 }
 
 main().catch((error: unknown) => {

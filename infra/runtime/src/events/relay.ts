@@ -52,7 +52,12 @@ interface OutboxRow {
 // The rows are read only when the lock is held: the gate is evaluated once, before
 // the scan. A relay of another process of the service that holds it costs one index
 // probe, not a read of the batch.
+// The read walks the unsent rows' partial index in order (no bitmap scan): the entries
+// of rows sent since the last vacuum point at dead tuples, and only a plain index scan
+// marks them dead for the next pass. A bitmap scan visited every one of them on every
+// pass (2–3 ms a pass after a few thousand events, for a handful of rows).
 const lockAndRead = (batchSize: number) => `BEGIN;
+  SET LOCAL enable_bitmapscan = off;
   SELECT set_config('customer_graph.relay_locked', pg_try_advisory_xact_lock(${RELAY_LOCK})::text, true);
   SELECT seq, topic, key, value::text AS value FROM outbox
    WHERE current_setting('customer_graph.relay_locked') = 'true' AND sent_at IS NULL
@@ -111,7 +116,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const publishBatch = async (c: Client): Promise<number> => {
     const startedAt = tracing ? wallClockMs() : 0;
     const results = (await c.query(lockAndRead(batchSize))) as unknown as { rows: unknown[] }[];
-    const rows = results[2].rows as OutboxRow[];
+    const rows = results[3].rows as OutboxRow[];
     if (rows.length === 0) {
       await c.query('ROLLBACK');
       return 0;
