@@ -48,6 +48,18 @@ async function main(): Promise<void> {
   delete process.env.NODE_OPTIONS;
   delete process.env.CG_CPU_PROFILE_DIR;
   const { gateway, jwtSecret, ports } = stack;
+  // What the stack prints while loaded (the supervisor relays every child's lines).
+  const printed = new Map<string, { lines: number; first: string }>();
+  let counting = false;
+  stack.process.stdout!.on('data', (chunk: Buffer) => {
+    if (!counting) return;
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      const who = line.slice(0, 14).trim();
+      const seen = printed.get(who) ?? { lines: 0, first: line.slice(0, 200) };
+      seen.lines++;
+      printed.set(who, seen);
+    }
+  });
   await drive(gateway, await benchWorkspace(gateway, jwtSecret, 'warmup'), 100, 8, true);
   const clients = await Promise.all(
     DATABASES.map(async (name) => {
@@ -62,7 +74,10 @@ async function main(): Promise<void> {
     if (profileDir)
       for (const pid of nodeProcesses(stack.process.pid!)) process.kill(pid, 'SIGUSR2');
   };
+  counting = true;
   const cpu = await cpuPhase(stack, ws, RATE, SECONDS, { start: signal, end: signal });
+  counting = false;
+  console.log('printed by the stack during the phase:', Object.fromEntries(printed));
   if (profileDir) await new Promise((r) => setTimeout(r, 3000));
   console.log(JSON.stringify(cpu, null, 1));
   for (const [i, c] of clients.entries()) {

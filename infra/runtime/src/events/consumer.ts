@@ -20,6 +20,8 @@ import { createWaker } from '../waker';
 import { CONSUMER_SESSION_TIMEOUT_MS } from '../config';
 import { queryPrepared } from '../prepared';
 import { traceEvents, tracing, wallClockMs } from './trace';
+import { createOffsetCommitter } from './offsets';
+import type { OffsetCommitter } from './offsets';
 
 /** Applies one event of type T (its payload typed from T's schema). */
 export type EventHandler<T extends EventType> = (
@@ -78,6 +80,8 @@ export interface EventConsumer {
 }
 
 const HEARTBEAT_INTERVAL_MS = 1000;
+/** Offsets are committed at most this often (offsets.ts). */
+const COMMIT_INTERVAL_MS = 200;
 const JOIN_RETRY_FIRST_MS = 500;
 const JOIN_RETRY_MAX_MS = 30_000;
 /** The longest a stop waits for a consumer that has not joined yet to disconnect. */
@@ -284,35 +288,46 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     }
   };
 
-  const eachBatch: EachBatchHandler = async ({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-    commitOffsetsIfNecessary,
-  }) => {
-    const receivedAt = tracing ? wallClockMs() : 0;
-    for (let i = 0; i < batch.messages.length; i += chunkSize) {
-      if (!isRunning() || isStale()) break;
-      const chunk = batch.messages.slice(i, i + chunkSize);
-      await applyChunk(batch.topic, batch.partition, chunk, receivedAt);
-      resolveOffset(chunk[chunk.length - 1].offset);
-      await heartbeat();
-    }
-    await commitOffsetsIfNecessary();
-    if (tracing) traceEvents([`${batch.topic}/${batch.partition}`], 'consume.offsets');
-  };
+  /** The batch handler of one consumer, whose offsets `committer` commits. */
+  const eachBatchOf =
+    (committer: OffsetCommitter): EachBatchHandler =>
+    async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      const receivedAt = tracing ? wallClockMs() : 0;
+      for (let i = 0; i < batch.messages.length; i += chunkSize) {
+        if (!isRunning() || isStale()) break;
+        const chunk = batch.messages.slice(i, i + chunkSize);
+        await applyChunk(batch.topic, batch.partition, chunk, receivedAt);
+        const last = chunk[chunk.length - 1].offset;
+        resolveOffset(last);
+        committer.applied(batch.topic, batch.partition, last);
+        await heartbeat();
+      }
+      // Stopping: the member leaves its group once this batch ends; commit before.
+      if (!isRunning()) await committer.flush();
+    };
 
   let state: ConsumerState = 'joining';
   let stopped = false;
-  let current: Consumer | undefined;
+  let current: { consumer: Consumer; committer: OffsetCommitter } | undefined;
   // Ends the current consumer's life: a crash kafkajs will not restart, or stop().
   let endCurrent: (error?: Error) => void = () => undefined;
   const pause = createWaker();
   let stopping: Promise<void> | undefined;
   let markJoined: () => void;
   const joined = new Promise<void>((resolve) => (markJoined = resolve));
+
+  /**
+   * Commits what was applied, then stops: kafkajs lets the batch in hand end (which
+   * commits its own offsets: eachBatchOf) and leaves the group.
+   */
+  const finish = async (consumer: Consumer, committer: OffsetCommitter) => {
+    await committer.flush();
+    await consumer
+      .stop()
+      .catch((e: Error) =>
+        logger.warn('consumer did not stop cleanly', { groupId, error: e.message }),
+      );
+  };
 
   /** One consumer from connect to its end: the error that ended it, and whether it had joined. */
   const runConsumer = async (): Promise<{ error?: Error; hadJoined: boolean }> => {
@@ -325,7 +340,16 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       // kafkajs restarts a consumer after a retriable crash on its own; never once we stop.
       retry: { initialRetryTime: 300, retries: 5, restartOnFailure: async () => !stopped },
     });
-    current = consumer;
+    const committer = createOffsetCommitter(
+      (offsets) => consumer.commitOffsets(offsets),
+      COMMIT_INTERVAL_MS,
+      (error) =>
+        logger.warn('offsets not committed; their events may come again (the inbox drops them)', {
+          groupId,
+          error: error.message,
+        }),
+    );
+    current = { consumer, committer };
     const ended = new Promise<Error | undefined>((resolve) => (endCurrent = resolve));
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       state = 'ok';
@@ -339,6 +363,8 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     }
     consumer.on(consumer.events.REBALANCING, () => {
       if (!stopped) state = 'joining';
+      // What this member applied, committed before its partitions may go to another.
+      void committer.flush();
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (stopped) return;
@@ -359,13 +385,16 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         await consumer.run({
           partitionsConsumedConcurrently: 3,
           eachBatchAutoResolve: false,
-          eachBatch,
+          // Offsets are committed by `committer`, not after every batch.
+          autoCommit: false,
+          eachBatch: eachBatchOf(committer),
         });
       }
     } catch (error) {
       endCurrent(error as Error);
     }
     const error = await ended;
+    await finish(consumer, committer);
     await consumer
       .disconnect()
       .catch((e: Error) =>
@@ -401,10 +430,10 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       state = 'stopped';
       pause.wake();
       endCurrent();
-      const consumer = current;
       const drained = (async () => {
-        await consumer
-          ?.disconnect()
+        if (current) await finish(current.consumer, current.committer);
+        await current?.consumer
+          .disconnect()
           .catch((e: Error) =>
             logger.warn('consumer did not disconnect cleanly', { groupId, error: e.message }),
           );
