@@ -40,6 +40,7 @@ export async function cpuPhase(
 
     window?.start();
     const before = sampleCpu(pid);
+    const client = process.cpuUsage();
     const started = Date.now();
     const driven = await drive(stack.gateway, ws, rate, seconds, false);
     while ((await linked()) < driven.sent - driven.refused) {
@@ -48,6 +49,7 @@ export async function cpuPhase(
     }
     const elapsed = (Date.now() - started) / 1000;
     const after = sampleCpu(pid);
+    const clientUs = process.cpuUsage(client);
     window?.end();
     const gross = cpuPer(before, after, driven.sent);
     // The idle share of each process over the phase, spread over its webhooks.
@@ -72,6 +74,9 @@ export async function cpuPhase(
       cpuMsPerWebhookNetOfIdle: net,
       /** The stack idle: CPU ms per second. */
       idleCpuMsPerSecond: idle,
+      /** This process, the load client (signing and sending the webhooks), on the same cores. */
+      loadClientCpuMsPerWebhook:
+        Math.round(((clientUs.user + clientUs.system) / 1000 / driven.sent) * 100) / 100,
     };
   } finally {
     await db.end();

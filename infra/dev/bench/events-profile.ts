@@ -81,7 +81,15 @@ async function main(): Promise<void> {
   if (profileDir) await new Promise((r) => setTimeout(r, 3000));
   console.log(JSON.stringify(cpu, null, 1));
   for (const [i, c] of clients.entries()) {
-    console.log(`\n${DATABASES[i]}`);
+    const { rows } = await c.query(
+      `SELECT sum(s.calls)::int AS calls, round(sum(s.total_exec_time))::int AS ms
+         FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+        WHERE d.datname = current_database() AND s.query NOT LIKE '%pg_stat_statements%'`,
+    );
+    console.log(
+      `\n${DATABASES[i]}: ${(rows[0].calls / cpu.webhooks).toFixed(2)} statements and ` +
+        `${(rows[0].ms / cpu.webhooks).toFixed(2)} ms of execution per webhook`,
+    );
     for (const s of await topStatements(c, 12)) {
       console.log(
         `${String(s.totalMs).padStart(6)} ms ${String(s.calls).padStart(6)} calls ${String(s.meanMs).padStart(6)} ms  ${s.query}`,

@@ -80,29 +80,47 @@ const stop = (child: ChildProcess) =>
     child.kill('SIGTERM');
   });
 
-/** Sum of every group's lag, per group, now. */
-async function groupLags(admin: ReturnType<ReturnType<typeof createKafka>['admin']>) {
-  const lags: Record<string, number> = {};
+/** Per group, now: messages committed (consumed) and messages written, over all partitions. */
+async function groupOffsets(admin: ReturnType<ReturnType<typeof createKafka>['admin']>) {
+  const out: Record<string, { committed: number; written: number }> = {};
   for (const { groupId, topic } of GROUPS) {
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const ends = await admin.fetchTopicOffsets(topic);
-    lags[groupId] = ends.reduce((sum, end) => {
-      const done = committed?.partitions.find((p) => p.partition === end.partition)?.offset;
-      const from = done !== undefined && Number(done) >= 0 ? Number(done) : Number(end.low);
-      return sum + Number(end.high) - from;
-    }, 0);
+    out[groupId] = ends.reduce(
+      (sum, end) => {
+        const done = committed?.partitions.find((p) => p.partition === end.partition)?.offset;
+        const from = done !== undefined && Number(done) >= 0 ? Number(done) : Number(end.low);
+        return { committed: sum.committed + from, written: sum.written + Number(end.high) };
+      },
+      { committed: 0, written: 0 },
+    );
   }
-  return lags;
+  return out;
 }
 
-async function backlogs(postgresPort: number): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
+/** The fastest a group consumed, over any window of at least a second (messages/s). */
+function peakRate(samples: { at: number; committed: number }[]): number {
+  let best = 0;
+  for (let i = 0, j = 0; j < samples.length; j++) {
+    while (i < j && samples[j].at - samples[i + 1].at >= 1000) i++;
+    const span = samples[j].at - samples[i].at;
+    if (span >= 1000)
+      best = Math.max(best, ((samples[j].committed - samples[i].committed) * 1000) / span);
+  }
+  return Math.round(best);
+}
+
+/** Per relay (database): rows still unsent, and rows sent so far. */
+async function outboxes(postgresPort: number) {
+  const out: Record<string, { unsent: number; sent: number }> = {};
   for (const db of ['cg_followers', 'cg_contacts']) {
     const c = new Client({ connectionString: postgresUrl(postgresPort, db) });
     await c.connect();
-    out[db] = Number(
-      (await c.query('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL')).rows[0].n,
+    const { rows } = await c.query(
+      `SELECT count(*) FILTER (WHERE sent_at IS NULL)::int AS unsent,
+              count(*) FILTER (WHERE sent_at IS NOT NULL)::int AS sent FROM outbox`,
     );
+    out[db] = rows[0] as { unsent: number; sent: number };
     await c.end();
   }
   return out;
@@ -176,13 +194,28 @@ async function runShape(shape: (typeof SHAPES)[number]) {
   for (const rate of RATES) {
     const ws = await benchWorkspace(stack.gateway, stack.jwtSecret, `scale-${rate}`);
     const peak: Record<string, number> = {};
+    const series: Record<string, { at: number; committed: number }[]> = {};
+    const backlogPeak: Record<string, number> = {};
+    const sample = async () => {
+      const offsets = await groupOffsets(admin);
+      const at = Date.now();
+      for (const [g, o] of Object.entries(offsets)) {
+        peak[g] = Math.max(peak[g] ?? 0, o.written - o.committed);
+        (series[g] ??= []).push({ at, committed: o.committed });
+      }
+      const relays = await outboxes(postgresPort);
+      for (const [db, o] of Object.entries(relays)) {
+        backlogPeak[db] = Math.max(backlogPeak[db] ?? 0, o.unsent);
+        (series[`relay ${db}`] ??= []).push({ at, committed: o.sent });
+      }
+      return { offsets, relays };
+    };
     let sampling = true;
     const started = Date.now();
     let drainedAt = 0;
     const sampler = (async () => {
       while (sampling) {
-        const lags = await groupLags(admin);
-        for (const [g, n] of Object.entries(lags)) peak[g] = Math.max(peak[g] ?? 0, n);
+        await sample();
         await new Promise((r) => setTimeout(r, LAG_SAMPLE_MS));
       }
     })();
@@ -191,11 +224,10 @@ async function runShape(shape: (typeof SHAPES)[number]) {
     const sentFor = (Date.now() - started) / 1000;
     // Until every group has consumed everything and the outboxes are empty.
     for (;;) {
-      const lags = await groupLags(admin);
-      const outbox = await backlogs(postgresPort);
+      const { offsets, relays } = await sample();
       if (
-        Object.values(lags).every((n) => n === 0) &&
-        Object.values(outbox).every((n) => n === 0)
+        Object.values(offsets).every((o) => o.written === o.committed) &&
+        Object.values(relays).every((o) => o.unsent === 0)
       ) {
         drainedAt = Date.now();
         break;
@@ -219,6 +251,12 @@ async function runShape(shape: (typeof SHAPES)[number]) {
       notLinkedWithin60s: driven.notLinkedWithin60s,
       lagMs: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags[lags.length - 1] },
       peakConsumerLagMessages: peak,
+      peakOutboxBacklog: backlogPeak,
+      // Per group (consumed) and per relay (published); committed offsets move at most
+      // every 200 ms (offsets.ts): rates over windows of at least a second.
+      peakRatePerSecond: Object.fromEntries(
+        Object.entries(series).map(([g, points]) => [g, peakRate(points)]),
+      ),
       secondsSending: Math.round(sentFor * 10) / 10,
       secondsUntilDrained: Math.round(((drainedAt - started) / 1000) * 10) / 10,
       // The watching (sampled webhooks polled through the gateway) is included here.
