@@ -3,7 +3,9 @@
 // their consumer groups), a fresh stack takes each rate for DURATION_S seconds: the
 // webhook → visible lag of sampled webhooks (events-drive.ts), the consumer groups'
 // lag (messages not yet committed, sampled every LAG_SAMPLE_MS; its peak and the
-// seconds until all is consumed), the outbox backlogs, and the CPU per webhook.
+// seconds until all is consumed), the outbox backlogs, and the CPU per webhook. Then
+// the consumers' own capacity: BENCH_DRAIN_EVENTS (10,000) events put on the topic at
+// once, and how fast each group gets through them (drainPhase).
 //
 // The broker is kafka-lite started here with the shape's partition count (the stack
 // uses it as an external broker: KAFKA_BROKERS); the extra service processes are
@@ -11,29 +13,38 @@
 // its own. Every process of a service runs its relay (one publishes at a time: the
 // advisory lock) and its consumer (the group spreads the partitions over them).
 //
-// Env: BENCH_SCALE_SHAPES (partitions/contacts/followers, e.g. "3/1/1,6/2/2"),
+// Env: BENCH_SCALE_SHAPES (partitions/contacts/followers: "3/1/1,6/1/1,6/2/2"),
 // BENCH_SCALE_RATES (500,1000), BENCH_DURATION_S (10).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { createKafka, createLogger, repoRoot, subgraphVariables } from '@customer-graph/runtime';
+import {
+  FOLLOWER_PHONE_SHARED,
+  createEvent,
+  createIdempotentProducer,
+  createKafka,
+  createLogger,
+  repoRoot,
+  subgraphVariables,
+} from '@customer-graph/runtime';
 import { postgresUrl } from '../src/postgres';
 import { freePort } from '../src/ports';
 import { startBenchStack } from './bench-stack';
 import { benchWorkspace, drive } from './events-drive';
 import { cpuPer, sampleCpu } from './process-cpu';
 
-const SHAPES = (process.env.BENCH_SCALE_SHAPES ?? '3/1/1,6/2/2,12/2/2').split(',').map((s) => {
+const SHAPES = (process.env.BENCH_SCALE_SHAPES ?? '3/1/1,6/1/1,6/2/2').split(',').map((s) => {
   const [partitions, contacts, followers] = s.split('/').map(Number);
   return { partitions, contacts, followers };
 });
 const RATES = (process.env.BENCH_SCALE_RATES ?? '500,1000').split(',').map(Number);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const LAG_SAMPLE_MS = 250;
+const DRAIN_EVENTS = Number(process.env.BENCH_DRAIN_EVENTS ?? 10_000);
 
 /** The consumer group of each hop, and the topic it reads. */
 const GROUPS = [
@@ -129,6 +140,80 @@ async function outboxes(postgresPort: number) {
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/**
+ * The consumers' own capacity, without the webhooks' ingress (which saturates this
+ * machine first): DRAIN_EVENTS phone-shared events put on the topic at once, as the
+ * followers relay would after an outage, and the time each group takes to consume
+ * everything that follows from them (contacts: phone-shared; then followers and
+ * orders-loyalty: what contacts publishes).
+ */
+async function drainPhase(
+  brokers: string,
+  admin: ReturnType<ReturnType<typeof createKafka>['admin']>,
+  cpuOf: () => { ms: Map<string, number> },
+) {
+  const workspaceId = `drain-${randomBytes(3).toString('hex')}`;
+  const events = Array.from({ length: DRAIN_EVENTS }, (_, n) => {
+    const e164 = `+8497${String(10_000_000 + n).slice(1)}`;
+    return createEvent({
+      type: FOLLOWER_PHONE_SHARED,
+      workspaceId,
+      key: e164,
+      payload: {
+        followerId: randomUUID(),
+        zaloUserId: `d${n}`,
+        phone: `097${String(10_000_000 + n).slice(1)}`,
+        phoneE164: e164,
+        name: `Khách ${n}`,
+      },
+    });
+  });
+  const producer = createIdempotentProducer(
+    createKafka([brokers], 'bench-drain', createLogger('error')),
+  );
+  await producer.connect();
+  const before = cpuOf();
+  const started = Date.now();
+  for (let i = 0; i < events.length; i += 500) {
+    await producer.send({
+      topic: 'followers.follower.phone-shared',
+      acks: -1,
+      messages: events.slice(i, i + 500).map((e) => ({ key: e.key, value: JSON.stringify(e) })),
+    });
+  }
+  await producer.disconnect();
+  const doneAt: Record<string, number> = {};
+  while (Object.keys(doneAt).length < GROUPS.length) {
+    const offsets = await groupOffsets(admin);
+    // Downstream groups count only once what feeds them is all written.
+    const upstreamDone = doneAt.contacts !== undefined;
+    for (const [g, o] of Object.entries(offsets)) {
+      if (
+        doneAt[g] === undefined &&
+        o.written === o.committed &&
+        (g === 'contacts' || upstreamDone)
+      )
+        doneAt[g] = Date.now();
+    }
+    if (Date.now() - started > 300_000) throw new Error('drain not done within 300 s');
+    await new Promise((r) => setTimeout(r, LAG_SAMPLE_MS));
+  }
+  const after = cpuOf();
+  return {
+    events: DRAIN_EVENTS,
+    secondsUntilConsumed: Object.fromEntries(
+      Object.entries(doneAt).map(([g, at]) => [g, Math.round((at - started) / 100) / 10]),
+    ),
+    eventsPerSecond: Object.fromEntries(
+      Object.entries(doneAt).map(([g, at]) => [
+        g,
+        Math.round((DRAIN_EVENTS * 1000) / (at - started)),
+      ]),
+    ),
+    cpuMsPerEvent: cpuPer(before, after, DRAIN_EVENTS),
+  };
 }
 
 async function runShape(shape: (typeof SHAPES)[number]) {
@@ -265,6 +350,9 @@ async function runShape(shape: (typeof SHAPES)[number]) {
     console.log(JSON.stringify(result));
     results.push(result);
   }
+  const drain = await drainPhase(brokers, admin, cpuOf);
+  console.log(JSON.stringify({ ...shape, drain }));
+  results.push({ ...shape, drain });
   await admin.disconnect();
   await Promise.all(extras.map(stop));
   await stack.stop();
