@@ -41,7 +41,7 @@ const SHAPES = (process.env.BENCH_SCALE_SHAPES ?? '3/1/1,6/1/1,6/2/2').split(','
   const [partitions, contacts, followers] = s.split('/').map(Number);
   return { partitions, contacts, followers };
 });
-const RATES = (process.env.BENCH_SCALE_RATES ?? '500,1000').split(',').map(Number);
+const RATES = (process.env.BENCH_SCALE_RATES ?? '500,1000').split(',').map(Number).filter(Boolean);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const LAG_SAMPLE_MS = 250;
 const DRAIN_EVENTS = Number(process.env.BENCH_DRAIN_EVENTS ?? 10_000);

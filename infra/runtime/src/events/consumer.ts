@@ -21,6 +21,7 @@ import { CONSUMER_SESSION_TIMEOUT_MS } from '../config';
 import { queryPrepared } from '../prepared';
 import { traceEvents, tracing, wallClockMs } from './trace';
 import { createOffsetCommitter } from './offsets';
+import { createJoiner } from './joiner';
 import type { OffsetCommitter } from './offsets';
 
 /** Applies one event of type T (its payload typed from T's schema). */
@@ -253,11 +254,14 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     }
   };
 
+  // The chunks of the partitions fetched together share one transaction (joiner.ts).
+  const joiner = createJoiner<AnyEvent>(async (events) => void (await applyAll(events)));
+
   /**
    * A chunk of a partition's messages in one transaction (one commit, one WAL flush,
-   * instead of one per event). If anything in it fails, the chunk is rolled back and
-   * its events are applied one by one, so a poison event is isolated and the rest
-   * still apply, in order.
+   * instead of one per event), with the chunks of the other partitions fetched with
+   * it. If anything in it fails, it is rolled back and each chunk's events are applied
+   * one by one, so a poison event is isolated and the rest still apply, in order.
    */
   const applyChunk = async (
     topic: string,
@@ -275,7 +279,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     traceEvents(ids, 'consume.received', receivedAt);
     traceEvents(ids, 'consume.decoded');
     try {
-      await applyAll(decoded.map((d) => d.event));
+      await joiner.submit(decoded.map((d) => d.event));
       traceEvents(ids, 'consume.committed');
     } catch (error) {
       logger.warn('event chunk failed; applying its events one by one', {
