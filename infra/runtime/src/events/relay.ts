@@ -16,6 +16,14 @@ import { traceEvents, tracing, wallClockMs } from './trace';
 /** The advisory lock the relay holds while it publishes a batch (erasure.ts waits for it). */
 export const RELAY_LOCK = 0x6f7574626f78; // "outbox"
 
+/**
+ * The least time between the starts of two passes that publish: at 200 events/s passes
+ * of 2–4 rows each made every consumer group downstream run a transaction per pass;
+ * paced, each carries several times more, for at most this much more lag per hop (none
+ * for an event after a quiet moment).
+ */
+export const RELAY_PACE_MS = 25;
+
 export interface OutboxRelayOptions {
   /** The service's pool: for `backlog()`. */
   db: DataSource;
@@ -28,6 +36,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Longest wait between polls when no notification arrives. */
   pollMs?: number;
+  /** The least time between the starts of two passes that publish (0: none). */
+  paceMs?: number;
   /** Sent rows older than this are deleted. */
   keepSentMs?: number;
 }
@@ -75,6 +85,7 @@ const markSent = (seqs: string[]) => {
 
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { db, kafka, logger, topicPrefix = '', batchSize = 500, pollMs = 500 } = options;
+  const paceMs = options.paceMs ?? RELAY_PACE_MS;
   const keepSentMs = options.keepSentMs ?? 24 * 3600 * 1000;
   let producer: Producer | undefined;
   let stopped = false;
@@ -151,6 +162,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const loop = async () => {
     let backoff = 100;
     let lastCleanup = 0;
+    let lastPublishedAt = 0;
+    let passStartedAt = 0;
     while (!stopped) {
       let published = 0;
       try {
@@ -160,6 +173,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         }
         // Connected before the first event comes, so that one does not wait for it.
         await ensureProducer();
+        // Passes that publish start at least paceMs apart: under a flow each carries
+        // more rows. Every pass costs a produce request and, downstream, a fetch and a
+        // transaction in each consumer group, whatever its size. An event after a quiet
+        // moment still goes out as soon as it is committed.
+        const wait = lastPublishedAt + paceMs - Date.now();
+        if (wait > 0) await sleep(wait);
+        passStartedAt = Date.now();
         published = await publishBatch(client);
         backoff = 100;
         if (Date.now() - lastCleanup > 60_000) {
@@ -185,6 +205,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         backoff = Math.min(backoff * 2, 5000);
         continue;
       }
+      if (published > 0) lastPublishedAt = passStartedAt;
       if (published === batchSize) continue;
       await waker.sleep(pollMs);
     }
