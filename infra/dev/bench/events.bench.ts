@@ -17,7 +17,7 @@
 // `npm run bench:events -- --scale` runs the scale-out instead (events-scale.ts): more
 // partitions and more processes per consumer group at 500 and 1,000 webhooks/s; its
 // figures go to the same file's `scaleOut` (each part keeps the other's last figures).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '@customer-graph/runtime';
@@ -38,6 +38,20 @@ const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 8);
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Runs `work` with the relays' and consumers' trace paused (its cost is not the stack's). */
+async function untraced<T>(traceDir: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (!traceDir) return work();
+  const paused = path.join(traceDir, 'paused');
+  writeFileSync(paused, '');
+  await new Promise((r) => setTimeout(r, 500)); // every process has seen it
+  try {
+    return await work();
+  } finally {
+    rmSync(paused);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 /** The last results, so that one part of the bench (rates, or --scale) keeps the other's. */
@@ -91,11 +105,13 @@ async function main(): Promise<void> {
         ? await traceBreakdown(postgresPort, ws.workspaceId, traceDir, driven.watched)
         : undefined,
       cpu: CPU_RATES.includes(rate)
-        ? await cpuPhase(
-            stack,
-            await benchWorkspace(gateway, jwtSecret, `cpu-${rate}`),
-            rate,
-            DURATION_S,
+        ? await untraced(traceDir, async () =>
+            cpuPhase(
+              stack,
+              await benchWorkspace(gateway, jwtSecret, `cpu-${rate}`),
+              rate,
+              DURATION_S,
+            ),
           )
         : undefined,
     };
