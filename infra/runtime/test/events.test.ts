@@ -194,6 +194,24 @@ describe('relay and consumer', () => {
     }
   });
 
+  it('commit the offsets of what was applied when the consumer stops', async () => {
+    const prefix = testTopicPrefix('stop');
+    const { kafka, consumer } = await start(prefix, testKafkaBrokers());
+    const events = Array.from({ length: 30 }, (_, i) => phoneShared(`k${i % 3}`, `stop-${i}`));
+    for (const event of events) await db.transaction((tx) => appendEvent(tx, event));
+    await waitFor(async () => (await appliedFor(events.map((e) => e.payload.name!))).length === 30);
+    // At once, within the commit interval: the stop commits what is due.
+    await consumer.stop();
+    const metrics = createEventMetrics(db, kafka, {
+      groupId: `${prefix}group`,
+      topics: [prefix + TYPE],
+    });
+    const lag = (await metrics.read()).consumerLag!;
+    await metrics.stop();
+    expect(lag.length).toBeGreaterThan(0);
+    expect(lag.map((p) => p.lag)).toEqual(lag.map(() => 0));
+  });
+
   it('hand runs of events to a batch handler, each event once and in order per key', async () => {
     const prefix = testTopicPrefix('batch');
     const runs: number[] = [];

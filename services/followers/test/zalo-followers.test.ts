@@ -176,3 +176,17 @@ it('keeps a newer link when an older one for another customer arrives late', asy
   expect(users(shop)).toEqual(['z-lone', 'z-shop-2', 'z-shop-1']);
   expect(users(lone)).toEqual([]);
 });
+
+it('keeps the newest link of a follower linked twice in one run, whatever their order', async () => {
+  // One run may hold two partitions' events (keyed by customer): the newer link first.
+  await subgraph.db.transaction((tx) =>
+    onCustomerZaloLinked.batch(
+      tx,
+      [linked('z-lone', LONE, minute(40)), linked('z-lone', SHOP, minute(35))],
+      createLogger('error'),
+    ),
+  );
+  const [shop, lone] = await tab(admin, [SHOP, LONE]);
+  expect(users(lone)).toEqual(['z-lone']);
+  expect(users(shop)).toEqual(['z-shop-2', 'z-shop-1']);
+});

@@ -6,9 +6,10 @@ import {
   CUSTOMER_DELETED,
   CUSTOMER_PHONES_CHANGED,
   createEvent,
+  createLogger,
   openDatabase,
 } from '@customer-graph/runtime';
-import type { AnyEvent } from '@customer-graph/runtime';
+import type { AnyEvent, BatchEventHandler, EventOf } from '@customer-graph/runtime';
 import { applyEvents, createTestDatabase } from '@customer-graph/runtime/testing';
 import {
   customerByPhone,
@@ -90,4 +91,39 @@ it('forgets a deleted customer for good, even when an older event comes late', a
   expect(await lookup()).toEqual({});
   expect(await customerByPhone(db, ws, [])).toEqual(new Map());
   expect(await customerByPhone(db, 'other-ws', [x, y])).toEqual(new Map());
+});
+
+it('applies a run of events at once as it would apply them one by one', async () => {
+  // Customers coming back within the run, a late older event, a number shared, a tie.
+  const run = [
+    phones(a, [x, y], 10),
+    phones(b, [y], 11),
+    phones(a, [z], 12),
+    phones(b, [x, z], 5),
+    phones(a, [x], 12),
+    phones(b, [], 13),
+    phones(a, [y, z], 9),
+  ];
+  const state = async () => [
+    await db.query(
+      'SELECT e164, customer_id, occurred_at FROM phone_directory ORDER BY e164, customer_id',
+    ),
+    await db.query(
+      'SELECT customer_id, occurred_at, deleted FROM phone_directory_customer ORDER BY customer_id',
+    ),
+  ];
+  await apply(phones(a, [y], 1), phones(b, [z], 1));
+  await apply(...run);
+  const oneByOne = await state();
+
+  await db.query('TRUNCATE phone_directory, phone_directory_customer');
+  await apply(phones(a, [y], 1), phones(b, [z], 1));
+  const handler = phoneDirectoryModule.consumes![CUSTOMER_PHONES_CHANGED] as BatchEventHandler<
+    typeof CUSTOMER_PHONES_CHANGED
+  >;
+  await db.transaction((tx) =>
+    handler.batch(tx, run as EventOf<typeof CUSTOMER_PHONES_CHANGED>[], createLogger('error')),
+  );
+  expect(await state()).toEqual(oneByOne);
+  expect(oneByOne[0].length).toBeGreaterThan(0);
 });

@@ -18,6 +18,11 @@ import type { AnyEvent, EventOf } from './envelope';
 import { createIdempotentProducer } from './kafka';
 import { createWaker } from '../waker';
 import { CONSUMER_SESSION_TIMEOUT_MS } from '../config';
+import { queryPrepared } from '../prepared';
+import { traceEvents, tracing, wallClockMs } from './trace';
+import { createOffsetCommitter } from './offsets';
+import { createJoiner } from './joiner';
+import type { OffsetCommitter } from './offsets';
 
 /** Applies one event of type T (its payload typed from T's schema). */
 export type EventHandler<T extends EventType> = (
@@ -76,6 +81,8 @@ export interface EventConsumer {
 }
 
 const HEARTBEAT_INTERVAL_MS = 1000;
+/** Offsets are committed at most this often (offsets.ts). */
+const COMMIT_INTERVAL_MS = 200;
 const JOIN_RETRY_FIRST_MS = 500;
 const JOIN_RETRY_MAX_MS = 30_000;
 /** The longest a stop waits for a consumer that has not joined yet to disconnect. */
@@ -96,6 +103,13 @@ export function deadLetterTopic(groupId: string): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A chunk's inbox rows and workspaces: prepared once per connection (prepared.ts). */
+const INBOX_SQL = `WITH workspaces AS (
+    INSERT INTO workspace (id) SELECT unnest($4::text[]) ON CONFLICT DO NOTHING)
+  INSERT INTO inbox (event_id, workspace_id, topic)
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])
+  ON CONFLICT DO NOTHING RETURNING event_id`;
 
 /** Starts the consumer and waits until it has joined its group. */
 export async function startEventConsumer(options: EventConsumerOptions): Promise<EventConsumer> {
@@ -159,19 +173,15 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   /** Applies events (with their inbox rows) in one transaction; false for each seen before. */
   const applyAll = (events: AnyEvent[]) =>
     db.transaction(async (tx) => {
-      // An event may be the first this service hears of a workspace: provision it
-      // here, once per chunk, as a request's signed context does.
-      await tx.query(
-        'INSERT INTO workspace (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING',
-        [[...new Set(events.map((e) => e.workspaceId))]],
-      );
-      // One inbox statement for the chunk; an id delivered twice in it counts once.
-      const rows: { event_id: string }[] = await tx.query(
-        `INSERT INTO inbox (event_id, workspace_id, topic)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])
-         ON CONFLICT DO NOTHING RETURNING event_id`,
-        [events.map((e) => e.id), events.map((e) => e.workspaceId), events.map((e) => e.type)],
-      );
+      // One statement for the chunk: its events' ids into the inbox (an id delivered
+      // twice in it counts once), and their workspaces provisioned (an event may be the
+      // first this service hears of a workspace, as a request's signed context does).
+      const { rows } = await queryPrepared<{ event_id: string }>(tx, INBOX_SQL, [
+        events.map((e) => e.id),
+        events.map((e) => e.workspaceId),
+        events.map((e) => e.type),
+        [...new Set(events.map((e) => e.workspaceId))],
+      ]);
       const fresh = new Set(rows.map((r) => r.event_id));
       const applied = events.map((e) => fresh.delete(e.id));
       const toApply = events.filter((_, i) => applied[i]);
@@ -244,21 +254,33 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     }
   };
 
+  // The chunks of the partitions fetched together share one transaction (joiner.ts).
+  const joiner = createJoiner<AnyEvent>(async (events) => void (await applyAll(events)));
+
   /**
    * A chunk of a partition's messages in one transaction (one commit, one WAL flush,
-   * instead of one per event). If anything in it fails, the chunk is rolled back and
-   * its events are applied one by one, so a poison event is isolated and the rest
-   * still apply, in order.
+   * instead of one per event), with the chunks of the other partitions fetched with
+   * it. If anything in it fails, it is rolled back and each chunk's events are applied
+   * one by one, so a poison event is isolated and the rest still apply, in order.
    */
-  const applyChunk = async (topic: string, partition: number, messages: KafkaMessage[]) => {
+  const applyChunk = async (
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    receivedAt: number,
+  ) => {
     const decoded: { message: KafkaMessage; event: AnyEvent }[] = [];
     for (const message of messages) {
       const event = await decode(topic, partition, message);
       if (event) decoded.push({ message, event });
     }
     if (decoded.length === 0) return;
+    const ids = tracing ? decoded.map((d) => d.event.id) : [];
+    traceEvents(ids, 'consume.received', receivedAt);
+    traceEvents(ids, 'consume.decoded');
     try {
-      await applyAll(decoded.map((d) => d.event));
+      await joiner.submit(decoded.map((d) => d.event));
+      traceEvents(ids, 'consume.committed');
     } catch (error) {
       logger.warn('event chunk failed; applying its events one by one', {
         topic,
@@ -270,33 +292,46 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     }
   };
 
-  const eachBatch: EachBatchHandler = async ({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-    commitOffsetsIfNecessary,
-  }) => {
-    for (let i = 0; i < batch.messages.length; i += chunkSize) {
-      if (!isRunning() || isStale()) break;
-      const chunk = batch.messages.slice(i, i + chunkSize);
-      await applyChunk(batch.topic, batch.partition, chunk);
-      resolveOffset(chunk[chunk.length - 1].offset);
-      await heartbeat();
-    }
-    await commitOffsetsIfNecessary();
-  };
+  /** The batch handler of one consumer, whose offsets `committer` commits. */
+  const eachBatchOf =
+    (committer: OffsetCommitter): EachBatchHandler =>
+    async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      const receivedAt = tracing ? wallClockMs() : 0;
+      for (let i = 0; i < batch.messages.length; i += chunkSize) {
+        if (!isRunning() || isStale()) break;
+        const chunk = batch.messages.slice(i, i + chunkSize);
+        await applyChunk(batch.topic, batch.partition, chunk, receivedAt);
+        const last = chunk[chunk.length - 1].offset;
+        resolveOffset(last);
+        committer.applied(batch.topic, batch.partition, last);
+        await heartbeat();
+      }
+      // Stopping: the member leaves its group once this batch ends; commit before.
+      if (!isRunning()) await committer.flush();
+    };
 
   let state: ConsumerState = 'joining';
   let stopped = false;
-  let current: Consumer | undefined;
+  let current: { consumer: Consumer; committer: OffsetCommitter } | undefined;
   // Ends the current consumer's life: a crash kafkajs will not restart, or stop().
   let endCurrent: (error?: Error) => void = () => undefined;
   const pause = createWaker();
   let stopping: Promise<void> | undefined;
   let markJoined: () => void;
   const joined = new Promise<void>((resolve) => (markJoined = resolve));
+
+  /**
+   * Commits what was applied, then stops: kafkajs lets the batch in hand end (which
+   * commits its own offsets: eachBatchOf) and leaves the group.
+   */
+  const finish = async (consumer: Consumer, committer: OffsetCommitter) => {
+    await committer.flush();
+    await consumer
+      .stop()
+      .catch((e: Error) =>
+        logger.warn('consumer did not stop cleanly', { groupId, error: e.message }),
+      );
+  };
 
   /** One consumer from connect to its end: the error that ended it, and whether it had joined. */
   const runConsumer = async (): Promise<{ error?: Error; hadJoined: boolean }> => {
@@ -309,7 +344,16 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       // kafkajs restarts a consumer after a retriable crash on its own; never once we stop.
       retry: { initialRetryTime: 300, retries: 5, restartOnFailure: async () => !stopped },
     });
-    current = consumer;
+    const committer = createOffsetCommitter(
+      (offsets) => consumer.commitOffsets(offsets),
+      COMMIT_INTERVAL_MS,
+      (error) =>
+        logger.warn('offsets not committed; their events may come again (the inbox drops them)', {
+          groupId,
+          error: error.message,
+        }),
+    );
+    current = { consumer, committer };
     const ended = new Promise<Error | undefined>((resolve) => (endCurrent = resolve));
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       state = 'ok';
@@ -317,8 +361,14 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       logger.info('consumer joined its group', { groupId, memberId: payload.memberId });
       markJoined();
     });
+    if (tracing) {
+      consumer.on(consumer.events.FETCH_START, () => traceEvents([groupId], 'fetch.start'));
+      consumer.on(consumer.events.FETCH, () => traceEvents([groupId], 'fetch.end'));
+    }
     consumer.on(consumer.events.REBALANCING, () => {
       if (!stopped) state = 'joining';
+      // What this member applied, committed before its partitions may go to another.
+      void committer.flush();
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (stopped) return;
@@ -339,13 +389,16 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         await consumer.run({
           partitionsConsumedConcurrently: 3,
           eachBatchAutoResolve: false,
-          eachBatch,
+          // Offsets are committed by `committer`, not after every batch.
+          autoCommit: false,
+          eachBatch: eachBatchOf(committer),
         });
       }
     } catch (error) {
       endCurrent(error as Error);
     }
     const error = await ended;
+    await finish(consumer, committer);
     await consumer
       .disconnect()
       .catch((e: Error) =>
@@ -381,10 +434,10 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       state = 'stopped';
       pause.wake();
       endCurrent();
-      const consumer = current;
       const drained = (async () => {
-        await consumer
-          ?.disconnect()
+        if (current) await finish(current.consumer, current.committer);
+        await current?.consumer
+          .disconnect()
           .catch((e: Error) =>
             logger.warn('consumer did not disconnect cleanly', { groupId, error: e.message }),
           );

@@ -4,6 +4,7 @@
 import type { EntityManager } from 'typeorm';
 import type { EventPayloads, EventType } from './catalog.generated';
 import { assertValidEvent } from './contracts';
+import { queryPrepared } from '../prepared';
 import type { AnyEvent, EventOf } from './envelope';
 
 export const OUTBOX_CHANNEL = 'outbox';
@@ -66,7 +67,7 @@ export async function appendEvent<T extends EventType>(
 ): Promise<void> {
   // The notification is sent in the same statement to save a round trip per event.
   const { sql, params } = appendEventSql(event, { firstParam: 1 });
-  await tx.query(sql, params);
+  await queryPrepared(tx, sql, params);
 }
 
 /**
@@ -76,19 +77,18 @@ export async function appendEvent<T extends EventType>(
 export async function appendEvents(tx: EntityManager, events: readonly AnyEvent[]): Promise<void> {
   if (events.length === 0) return;
   events.forEach(assertValidEvent);
-  await tx.query(
-    `INSERT INTO outbox (id, workspace_id, topic, key, value)
-     SELECT e.id, e.workspace_id, e.topic, e.key, e.value
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
-              WITH ORDINALITY AS e(id, workspace_id, topic, key, value, n),
-            (SELECT pg_notify('${OUTBOX_CHANNEL}', '')) AS wake
-      ORDER BY e.n`,
-    [
-      events.map((e) => e.id),
-      events.map((e) => e.workspaceId),
-      events.map((e) => e.type),
-      events.map((e) => e.key),
-      events.map((e) => JSON.stringify(e)),
-    ],
-  );
+  await queryPrepared(tx, APPEND_EVENTS_SQL, [
+    events.map((e) => e.id),
+    events.map((e) => e.workspaceId),
+    events.map((e) => e.type),
+    events.map((e) => e.key),
+    events.map((e) => JSON.stringify(e)),
+  ]);
 }
+
+const APPEND_EVENTS_SQL = `INSERT INTO outbox (id, workspace_id, topic, key, value)
+  SELECT e.id, e.workspace_id, e.topic, e.key, e.value
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+           WITH ORDINALITY AS e(id, workspace_id, topic, key, value, n),
+         (SELECT pg_notify('${OUTBOX_CHANNEL}', '')) AS wake
+   ORDER BY e.n`;

@@ -11,7 +11,7 @@
 // one, in order, would give: the first event of a new phone creates its customer, and
 // every later one fills what is still empty; the last link of a Zalo user wins.
 import type { EntityManager } from 'typeorm';
-import { appendEvents } from '@customer-graph/runtime';
+import { appendEvents, queryPrepared } from '@customer-graph/runtime';
 import type {
   BatchEventHandler,
   EventOf,
@@ -39,7 +39,8 @@ async function linkZaloIds(
   links: Map<string, { e: Shared; customerId: string }>,
 ) {
   const rows = [...links.values()];
-  await tx.query(
+  await queryPrepared(
+    tx,
     `INSERT INTO customer_external_id (workspace_id, source, external_id, customer_id)
      SELECT u.ws, 'ZALO', u.id, u.cid FROM unnest($1::text[], $2::text[], $3::uuid[]) AS u(ws, id, cid)
      ON CONFLICT (workspace_id, source, external_id) DO UPDATE SET customer_id = EXCLUDED.customer_id`,

@@ -9,7 +9,7 @@
 // unfollow older than the one the follower's status comes from changes nothing.
 import type { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
-import { appendEventSql, normalisePhone } from '@customer-graph/runtime';
+import { appendEventSql, normalisePhone, queryPrepared } from '@customer-graph/runtime';
 import type { Phone } from '@customer-graph/runtime';
 import type { ZaloEvent, ZaloInfo } from '../webhook/zalo-event';
 import { EVENT_FRESHNESS_MS } from '../webhook/zalo-event';
@@ -37,6 +37,13 @@ const SEEN = `seen AS (
 const outcome = (rows: { fresh: boolean; applied: boolean }[]): Applied =>
   rows[0].fresh ? { applied: rows[0].applied } : { applied: false, duplicate: true };
 
+/**
+ * A webhook's one statement, prepared once per connection (runtime prepared.ts): the
+ * texts are constant, so Postgres parses and plans each once, not per webhook.
+ */
+const run = async (db: DataSource, sql: string, params: unknown[]) =>
+  outcome((await queryPrepared<{ fresh: boolean; applied: boolean }>(db, sql, params)).rows);
+
 export async function applyZaloEvent(
   db: DataSource,
   workspaceId: string,
@@ -47,9 +54,9 @@ export async function applyZaloEvent(
   switch (event.kind) {
     case 'follow':
       // A re-follow after an unfollow starts a new follow date; a repeat does not.
-      return outcome(
-        await db.query(
-          `WITH ${SEEN},
+      return run(
+        db,
+        `WITH ${SEEN},
            changed AS (
              INSERT INTO zalo_follower (workspace_id, zalo_user_id, followed_at, status, status_event_at)
              SELECT $3::text, $4::text, $5::timestamptz, 'FOLLOWING', $5::timestamptz FROM seen
@@ -62,13 +69,12 @@ export async function applyZaloEvent(
                 OR zalo_follower.status_event_at <= EXCLUDED.status_event_at
              RETURNING 1)
            SELECT EXISTS (SELECT 1 FROM seen) AS fresh, EXISTS (SELECT 1 FROM changed) AS applied`,
-          [...seen, workspaceId, event.userId, event.at],
-        ),
+        [...seen, workspaceId, event.userId, event.at],
       );
     case 'unfollow':
-      return outcome(
-        await db.query(
-          `WITH ${SEEN},
+      return run(
+        db,
+        `WITH ${SEEN},
            changed AS (
              INSERT INTO zalo_follower (workspace_id, zalo_user_id, followed_at, status, status_event_at)
              SELECT $3::text, $4::text, $5::timestamptz, 'UNFOLLOWED', $5::timestamptz FROM seen
@@ -79,8 +85,7 @@ export async function applyZaloEvent(
                 OR zalo_follower.status_event_at <= EXCLUDED.status_event_at
              RETURNING 1)
            SELECT EXISTS (SELECT 1 FROM seen) AS fresh, EXISTS (SELECT 1 FROM changed) AS applied`,
-          [...seen, workspaceId, event.userId, event.at],
-        ),
+        [...seen, workspaceId, event.userId, event.at],
       );
     case 'user_submit_info': {
       const phone = normalisePhone(event.info.phone ?? '', 'info.phone');
@@ -125,9 +130,9 @@ async function submitInfo(
     from: 'follower',
     payloadFrom: { followerId: 'follower.id::text' },
   });
-  return outcome(
-    await db.query(
-      `WITH ${SEEN},
+  return run(
+    db,
+    `WITH ${SEEN},
        follower AS (
          INSERT INTO zalo_follower (id, workspace_id, zalo_user_id, display_name, followed_at, status, phone)
          SELECT $3::uuid, $4::text, $5::text, $6::text, $7::timestamptz, 'FOLLOWING', $8::text FROM seen
@@ -137,17 +142,16 @@ async function submitInfo(
          RETURNING id),
        sent AS (${sent.sql})
        SELECT EXISTS (SELECT 1 FROM seen) AS fresh, EXISTS (SELECT 1 FROM sent) AS applied`,
-      [
-        ...seen,
-        event.payload.followerId,
-        workspaceId,
-        userId,
-        info.name ?? null,
-        at,
-        phone.typed,
-        ...sent.params,
-      ],
-    ),
+    [
+      ...seen,
+      event.payload.followerId,
+      workspaceId,
+      userId,
+      info.name ?? null,
+      at,
+      phone.typed,
+      ...sent.params,
+    ],
   );
 }
 

@@ -41,8 +41,24 @@ export const STALE = 'event timestamp is outside the accepted window';
 /** Postgres: a unique index refused the row; two transactions waited on each other. */
 const RACE_CODES = new Set(['23505', '40P01']);
 
+/** Opened secrets remembered per webhook handler; beyond this many, forgotten at once. */
+const OPENED_SECRETS = 10_000;
+
 export function zaloWebhook(db: DataSource, logger: Logger, secrets: SecretBox): RouteHandler {
   const directory = oaDirectory(db);
+  // A claim's secret opened once per sealed form (a cipher set up per webhook cost
+  // about as much as checking its signature); a re-keyed claim is a new sealed form.
+  const opened = new Map<string, string>();
+  const secretOf = (oa: ZaloOARow) => {
+    const key = `${oa.workspaceId}\n${oa.oaId}\n${oa.secretKey}`;
+    let secret = opened.get(key);
+    if (secret === undefined) {
+      secret = openOASecret(secrets, oa);
+      if (opened.size >= OPENED_SECRETS) opened.clear();
+      opened.set(key, secret);
+    }
+    return secret;
+  };
 
   /** The claim whose secret signed the event; the CONNECTED one if any. */
   async function signer(
@@ -54,10 +70,7 @@ export function zaloWebhook(db: DataSource, logger: Logger, secrets: SecretBox):
     const timestamp = rawTimestamp(body);
     const signedBy = (oa: ZaloOARow) =>
       event.appId === oa.appId &&
-      signatureMatches(
-        signature,
-        zaloSignature(event.appId, body, timestamp, openOASecret(secrets, oa)),
-      );
+      signatureMatches(signature, zaloSignature(event.appId, body, timestamp, secretOf(oa)));
     const find = (claims: ZaloOARow[]) => {
       const connected = claims.find((c) => c.status === 'CONNECTED');
       // Once an OA is connected, other claims on it (made in a race) can never win.

@@ -15,11 +15,14 @@
 // order with no phone stays unattached. Every change publishes the summaries of the
 // customers concerned (order.summary-events.ts).
 import type { EntityManager } from 'typeorm';
+import { queryPrepared } from '@customer-graph/runtime';
 import type {
+  BatchEventHandler,
   CUSTOMER_BUYER_MATCHED,
   CUSTOMER_DELETED,
   CUSTOMER_PHONES_CHANGED,
   EventHandler,
+  EventOf,
 } from '@customer-graph/runtime';
 import { customerByPhone } from '../phone-directory/phone-directory.module';
 import { applyVouchers } from '../vouchers/voucher.apply';
@@ -55,12 +58,38 @@ export async function attachByPhone(
   return attached.map((r) => r.customer_id);
 }
 
-export const attachOnPhonesChanged: EventHandler<typeof CUSTOMER_PHONES_CHANGED> = async (
-  tx,
-  event,
+const attachOnePhonesChanged = async (
+  tx: EntityManager,
+  event: EventOf<typeof CUSTOMER_PHONES_CHANGED>,
 ) => {
   const attached = await attachByPhone(tx, event.workspaceId, event.payload.phones);
   await publishSummaries(tx, event.workspaceId, attached);
+};
+
+/**
+ * A run of phones-changed events: most announce numbers no unattached order has (a new
+ * customer, a number edited), so one look per workspace for such orders settles the
+ * run; a workspace that has some has its events applied one by one, as ever.
+ */
+export const attachOnPhonesChanged: BatchEventHandler<typeof CUSTOMER_PHONES_CHANGED> = {
+  async batch(tx, events) {
+    const byWorkspace = new Map<string, EventOf<typeof CUSTOMER_PHONES_CHANGED>[]>();
+    for (const e of events)
+      byWorkspace.set(e.workspaceId, [...(byWorkspace.get(e.workspaceId) ?? []), e]);
+    for (const [workspaceId, run] of byWorkspace) {
+      const phones = [...new Set(run.flatMap((e) => e.payload.phones))];
+      if (phones.length === 0) continue;
+      const { rows } = await queryPrepared(
+        tx,
+        `SELECT 1 FROM customer_order
+          WHERE workspace_id = $1 AND customer_id IS NULL AND buyer_phone_e164 = ANY($2::text[])
+          LIMIT 1`,
+        [workspaceId, phones],
+      );
+      if (rows.length === 0) continue;
+      for (const event of run) await attachOnePhonesChanged(tx, event);
+    }
+  },
 };
 
 /** After the directory recorded the number (buyer-matched.handler.ts). */
