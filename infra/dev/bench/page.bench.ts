@@ -36,6 +36,11 @@ const ROUNDS = Number(process.env.BENCH_PAGE_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_PAGE_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_PAGE_CONNECTIONS ?? 32);
 const WARM_MS = 2_000;
+/** Which servers and scenarios to measure (comma-separated; all by default), e.g.
+ * BENCH_PAGE_SERVERS=ours BENCH_PAGE_SCENARIOS=list to profile our gateway alone. */
+const SERVERS = process.env.BENCH_PAGE_SERVERS?.split(',').map((s) => s.trim());
+const SCENARIOS = process.env.BENCH_PAGE_SCENARIOS?.split(',').map((s) => s.trim());
+const SERVER_KEYS = ['ours', 'hive', 'hive-no-merge', 'baseline'] as const;
 const DATABASES = ['cg_contacts', 'cg_followers', 'cg_orders_loyalty', 'cg_marketing'];
 
 interface Target {
@@ -88,27 +93,30 @@ async function main(): Promise<void> {
       signingSecret: stack.signingSecret,
       jwtSecret: stack.jwtSecret,
     };
-    const hive = await startHiveGateway({ ...peerOptions, port: await freePort(), dedupe: true });
-    peers.push(hive);
-    const hiveNoMerge = await startHiveGateway({
-      ...peerOptions,
-      port: await freePort(),
-      dedupe: false,
-    });
-    peers.push(hiveNoMerge);
-    const baseline = await startBaseline({
-      postgresPort: pgPort,
-      jwtSecret: stack.jwtSecret,
-      port: await freePort(),
-    });
-    peers.push(baseline);
+    const wanted = (key: (typeof SERVER_KEYS)[number]) => !SERVERS || SERVERS.includes(key);
+    const unknown = SERVERS?.filter((k) => !(SERVER_KEYS as readonly string[]).includes(k));
+    if (unknown?.length) throw new Error(`BENCH_PAGE_SERVERS: unknown ${unknown.join(', ')}`);
+    const targets: Target[] = [];
+    if (wanted('ours')) targets.push({ name: 'our gateway', url: `${stack.gateway}/graphql` });
+    for (const [key, name, dedupe] of [
+      ['hive', 'Hive Gateway', true],
+      ['hive-no-merge', 'Hive Gateway, no merging', false],
+    ] as const) {
+      if (!wanted(key)) continue;
+      const peer = await startHiveGateway({ ...peerOptions, port: await freePort(), dedupe });
+      peers.push(peer);
+      targets.push({ name, url: peer.url, peer });
+    }
+    if (wanted('baseline')) {
+      const baseline = await startBaseline({
+        postgresPort: pgPort,
+        jwtSecret: stack.jwtSecret,
+        port: await freePort(),
+      });
+      peers.push(baseline);
+      targets.push({ name: 'single process, no federation', url: baseline.url, peer: baseline });
+    }
     const ours = `${stack.gateway}/graphql`;
-    const targets: Target[] = [
-      { name: 'our gateway', url: ours },
-      { name: 'Hive Gateway', url: hive.url, peer: hive },
-      { name: 'Hive Gateway, no merging', url: hiveNoMerge.url, peer: hiveNoMerge },
-      { name: 'single process, no federation', url: baseline.url, peer: baseline },
-    ];
     const roots = [stack.process.pid!, ...peers.map((p) => p.pid)];
 
     const cursorsOf = async (_ws: unknown, token: string): Promise<Cursors> => {
@@ -122,7 +130,10 @@ async function main(): Promise<void> {
       }
       return cursors;
     };
-    const traffic = await scenarios(seed, stack.jwtSecret, cursorsOf);
+    const traffic = (await scenarios(seed, stack.jwtSecret, cursorsOf)).filter(
+      (s) => !SCENARIOS || SCENARIOS.some((wantedName) => s.name.startsWith(wantedName)),
+    );
+    if (!traffic.length) throw new Error(`BENCH_PAGE_SCENARIOS matched none: ${SCENARIOS}`);
 
     // Every server answers every scenario's first request, and the same data as ours.
     const agreement: Record<string, Record<string, boolean>> = {};
@@ -130,7 +141,7 @@ async function main(): Promise<void> {
       const mine = await post(ours, s.requests[0]);
       if (mine.errors) throw new Error(`${s.name}: ${JSON.stringify(mine.errors).slice(0, 500)}`);
       agreement[s.name] = {};
-      for (const t of targets.slice(1)) {
+      for (const t of targets.filter((target) => target.url !== ours)) {
         const theirs = await post(t.url, s.requests[0]);
         agreement[s.name][t.name] =
           !theirs.errors && JSON.stringify(theirs.data) === JSON.stringify(mine.data);
