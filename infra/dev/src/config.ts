@@ -14,6 +14,7 @@ import {
   subgraphVariables,
 } from '@customer-graph/runtime';
 import type { Env, SubgraphName } from '@customer-graph/runtime';
+import { DEFAULT_SHARED_BUFFERS_MB } from './postgres';
 
 export interface DevConfig {
   root: string;
@@ -44,6 +45,8 @@ export interface DevConfig {
    * speedscope). For finding where a bench's milliseconds go; off by default.
    */
   cpuProfileDir: string | null;
+  /** The embedded Postgres's shared buffers (POSTGRES_SHARED_BUFFERS_MB). */
+  postgresSharedBuffersMb: number;
 }
 
 export { subgraphDatabase as databaseName } from '@customer-graph/runtime';
@@ -87,5 +90,11 @@ export function loadDevConfig(argv: string[], env: Env = process.env): DevConfig
     demoWorkspaceId: readString(env, 'DEMO_WORKSPACE_ID', DEMO_WORKSPACE_ID),
     serviceHeapMb: readInteger(env, 'SERVICE_HEAP_MB', DEFAULT_SERVICE_HEAP_MB, 64),
     cpuProfileDir: env.CPU_PROFILE_DIR?.trim() || null,
+    postgresSharedBuffersMb: readInteger(
+      env,
+      'POSTGRES_SHARED_BUFFERS_MB',
+      DEFAULT_SHARED_BUFFERS_MB,
+      16,
+    ),
   };
 }

@@ -110,6 +110,7 @@ async function main(): Promise<void> {
       dataDir: path.join(config.dataDir, 'postgres'),
       port: config.postgresPort,
       persistent: true,
+      sharedBuffersMb: config.postgresSharedBuffersMb,
       onNotice: say,
       onLog: (line) => {
         if (/ERROR|FATAL|PANIC/.test(line)) pgLog(line);

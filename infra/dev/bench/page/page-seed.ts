@@ -70,6 +70,8 @@ const FULL_PAGES_CUSTOMERS = 200;
 
 const DATABASES = ['contacts', 'followers', 'orders_loyalty', 'marketing'] as const;
 type Database = (typeof DATABASES)[number];
+/** Each subgraph's database URL, when not the stack's `cg_<name>` on one server. */
+export type SeedDatabases = Record<Database, string>;
 
 /** The tables each database gets rows in (all have a workspace_id). */
 const TABLES: Record<Database, string[]> = {
@@ -135,15 +137,19 @@ export function workspacePlans(size: PageSeedSize): WorkspacePlan[] {
   ];
 }
 
+/** Seeds a stack's databases: its Postgres port (`cg_<name>`), or each one's URL. */
 export async function seedPageData(
-  postgresPort: number,
+  target: number | SeedDatabases,
   size: PageSeedSize = DEFAULT_PAGE_SEED,
 ): Promise<PageSeed> {
   const started = process.hrtime.bigint();
   const plans = workspacePlans(size);
   const base = new Date(Math.floor(Date.now() / 1000) * 1000);
   const connect = async (name: Database) => {
-    const client = new Client({ connectionString: postgresUrl(postgresPort, `cg_${name}`) });
+    const client = new Client({
+      connectionString:
+        typeof target === 'number' ? postgresUrl(target, `cg_${name}`) : target[name],
+    });
     await client.connect();
     // A bulk load: the foreign keys' per-row triggers off for these sessions (the rows are
     // written parent first; seed.check.ts checks every foreign key after).

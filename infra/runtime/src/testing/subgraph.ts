@@ -18,6 +18,8 @@ export interface GraphQLBody {
 }
 
 export interface TestSubgraph extends RunningSubgraph {
+  /** Its database (a fresh one unless given). */
+  databaseUrl: string;
   /** POSTs a query as the gateway would, for this identity. */
   signedFetch(identity: Identity, query: string, variables?: object): Promise<Response>;
   /** Same, returning the parsed body. */
@@ -87,6 +89,7 @@ export async function startTestSubgraph<L>(
     });
   return {
     ...running,
+    databaseUrl,
     signedFetch,
     query: async (identity, query, variables) =>
       (await (await signedFetch(identity, query, variables)).json()) as GraphQLBody,
