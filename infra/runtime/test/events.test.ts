@@ -21,7 +21,9 @@ import {
   createIdempotentProducer,
   createKafka,
   createLogger,
+  currentRequest,
   openDatabase,
+  runInRequest,
   startEventConsumer,
   startOutboxRelay,
 } from '../src';
@@ -192,6 +194,36 @@ describe('relay and consumer', () => {
       const inOrder = events.filter((e) => e.key === `key-${k}`).map((e) => e.payload.name!);
       expect(applied.filter((a) => a.key === `key-${k}`).map((a) => a.name)).toEqual(inOrder);
     }
+  });
+
+  it("carry the causing request's id: into the event, the handler's scope, its log lines and the events it appends", async () => {
+    const prefix = testTopicPrefix('reqid');
+    const seen: { requestId?: string; caused: Shared }[] = [];
+    const causeAnother: EventHandler<typeof TYPE> = async (tx, e) => {
+      await record(tx, e, logger);
+      // What the handler creates while applying: an event it causes.
+      seen.push({ requestId: currentRequest()?.requestId, caused: phoneShared('x', 'caused') });
+    };
+    await start(prefix, testKafkaBrokers(), causeAnother);
+    const lines: string[] = [];
+    const requestId = `webhook-${randomUUID()}`;
+    // Created while serving a request: it carries the request's id.
+    const inRequest = runInRequest({ requestId }, () => phoneShared('rq-1', 'rq-in'));
+    expect(inRequest.requestId).toBe(requestId);
+    // Created outside any request (a schedule): none.
+    const outside = phoneShared('rq-2', 'rq-out');
+    expect(outside).not.toHaveProperty('requestId');
+    for (const event of [inRequest, outside]) {
+      await db.transaction((tx) => appendEvent(tx, event));
+    }
+    await waitFor(async () => (await appliedFor(['rq-in', 'rq-out'])).length === 2);
+    expect(seen.map((s) => s.requestId).sort()).toEqual([requestId, undefined].sort());
+    const caused = seen.find((s) => s.requestId === requestId)!.caused;
+    expect(caused.requestId).toBe(requestId);
+    expect(seen.find((s) => s.requestId === undefined)!.caused).not.toHaveProperty('requestId');
+    // A log line written in that scope names the request.
+    runInRequest({ requestId }, () => createLogger('debug', (l) => lines.push(l)).debug('x'));
+    expect(lines[0]).toContain(`requestId=${requestId}`);
   });
 
   it('commit the offsets of what was applied when the consumer stops', async () => {

@@ -19,6 +19,7 @@ import { createIdempotentProducer } from './kafka';
 import { createWaker } from '../waker';
 import { CONSUMER_SESSION_TIMEOUT_MS } from '../config';
 import { queryPrepared } from '../prepared';
+import { runInRequest } from '../request-id';
 import { traceEvents, tracing, wallClockMs } from './trace';
 import { createOffsetCommitter } from './offsets';
 import { createJoiner } from './joiner';
@@ -47,6 +48,16 @@ export type EventHandlers = { [T in EventType]?: EventHandler<T> | BatchEventHan
 type AnyHandler =
   | ((tx: EntityManager, event: AnyEvent, logger: Logger) => Promise<void>)
   | { batch(tx: EntityManager, events: AnyEvent[], logger: Logger): Promise<void> };
+
+/**
+ * Runs `apply` as part of the request that caused `events` when they all share one
+ * (request-id.ts), so what it logs and appends carries the id; outside any otherwise.
+ */
+function asRequestOf<T>(events: readonly AnyEvent[], apply: () => Promise<T>): Promise<T> {
+  const requestId = events[0].requestId;
+  if (!requestId || events.some((e) => e.requestId !== requestId)) return apply();
+  return runInRequest({ requestId }, apply);
+}
 
 /** Thrown by a handler for an event that can never succeed: no retries. */
 export class PermanentEventError extends Error {
@@ -186,16 +197,26 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       const applied = events.map((e) => fresh.delete(e.id));
       const toApply = events.filter((_, i) => applied[i]);
       // Runs of one type go to a batch handler together; order is kept across types.
+      // Each is applied as part of the request that caused it (its requestId): the
+      // lines it logs and the events it appends carry that id on.
       for (let i = 0; i < toApply.length;) {
         const handler = handlers[toApply[i].type] as AnyHandler;
         let end = i + 1;
         if ('batch' in handler) {
           while (end < toApply.length && toApply[end].type === toApply[i].type) end++;
-          await handler.batch(tx, toApply.slice(i, end), logger);
+          const run = toApply.slice(i, end);
+          await asRequestOf(run, () => handler.batch(tx, run, logger));
         } else {
-          await handler(tx, toApply[i], logger);
+          await asRequestOf([toApply[i]], () => handler(tx, toApply[i], logger));
         }
         i = end;
+      }
+      for (const event of toApply) {
+        logger.debug('event applied', {
+          eventId: event.id,
+          type: event.type,
+          requestId: event.requestId,
+        });
       }
       return applied;
     });
@@ -233,10 +254,13 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     for (let attempt = 1; ; attempt++) {
       try {
         const [applied] = await applyAll([event]);
-        logger.debug(applied ? 'event applied' : 'event already applied', {
-          eventId: event.id,
-          type: event.type,
-        });
+        if (!applied) {
+          logger.debug('event already applied', {
+            eventId: event.id,
+            type: event.type,
+            requestId: event.requestId,
+          });
+        }
         return;
       } catch (error) {
         const permanent = error instanceof PermanentEventError;
