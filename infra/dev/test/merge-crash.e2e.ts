@@ -81,7 +81,9 @@ async function startOrders(): Promise<Service> {
 
 /** The consumer group's lag on the merge topic (0: every event sent was handled). */
 async function lag(port: number): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
+    headers: { accept: 'application/json' },
+  });
   const { events } = (await res.json()) as {
     events: { consumerLag: { topic: string; lag: number }[] };
   };

@@ -71,7 +71,9 @@ async function listFigures(orderCount: number, totalSpent: number) {
 async function mergedLag(): Promise<number> {
   let lag = 0;
   for (const name of ['followers', 'orders-loyalty', 'marketing']) {
-    const res = await fetch(stack.subgraphs[name].url.replace('/graphql', '/metrics'));
+    const res = await fetch(stack.subgraphs[name].url.replace('/graphql', '/metrics'), {
+      headers: { accept: 'application/json' },
+    });
     const { events } = (await res.json()) as {
       events: { consumerLag: { topic: string; lag: number }[] };
     };

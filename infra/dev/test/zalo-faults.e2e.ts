@@ -39,7 +39,9 @@ async function count(stack: TestStack, db: string, sql: string, params: unknown[
 }
 
 async function contactsLag(stack: TestStack): Promise<number> {
-  const res = await fetch(stack.subgraphs.contacts.url.replace('/graphql', '/metrics'));
+  const res = await fetch(stack.subgraphs.contacts.url.replace('/graphql', '/metrics'), {
+    headers: { accept: 'application/json' },
+  });
   const { events } = (await res.json()) as { events: { consumerLag: { lag: number }[] } };
   return events.consumerLag.reduce((n, p) => n + p.lag, 0);
 }

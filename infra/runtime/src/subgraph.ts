@@ -41,6 +41,7 @@ import { createEventConsumer } from './events/consumer';
 import type { ConsumerState } from './events/consumer';
 import { createKafka } from './events/kafka';
 import { createEventMetrics } from './events/metrics';
+import { createSubgraphMetrics } from './metrics';
 import { startOutboxRelay } from './events/relay';
 import { publicErrorFormatter } from './public-errors';
 import { createSecretBox } from './secret-box';
@@ -143,6 +144,11 @@ export async function startSubgraph<L>(
     await module.seedDemo(db, config.demoWorkspaceId);
   }
 
+  const metrics = createSubgraphMetrics(module.name, {
+    pools: { screens: db, analysts: analystDb },
+    events: () => events.metrics.read(),
+  });
+  const formatError = publicErrorFormatter(config.exposeErrorDetails, logger, module.name);
   const apollo = new ApolloServer<ServiceContext<L>>({
     schema: buildSchema(module),
     // No cache hints are used anywhere (answers are per identity): Apollo's cache-control
@@ -151,6 +157,7 @@ export async function startSubgraph<L>(
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      metrics.plugin,
     ],
     includeStacktraceInErrorResponses: config.exposeErrorDetails,
     // The process entry point owns SIGTERM/SIGINT: it stops the HTTP server, Apollo
@@ -158,14 +165,26 @@ export async function startSubgraph<L>(
     stopOnTerminationSignals: false,
     // Apollo's "did you mean …" suggestions name types and fields; not in production.
     hideSchemaDetailsFromClientErrors: !config.exposeErrorDetails,
-    formatError: publicErrorFormatter(config.exposeErrorDetails, logger, module.name),
+    formatError: (formatted, error) => {
+      const answered = formatError(formatted, error);
+      metrics.countError(answered.extensions?.code);
+      return answered;
+    },
   });
   await apollo.start();
 
   const routes: Record<string, RouteHandler> = {
     'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: module.name }),
-    'GET /metrics': async (_req, res) => {
-      sendJson(res, 200, { service: module.name, events: await events.metrics.read() });
+    // Prometheus's text format (metrics.ts); the events' figures as JSON when asked
+    // for JSON (scripts, tests).
+    'GET /metrics': async (req, res) => {
+      if (req.headers.accept?.includes('application/json')) {
+        sendJson(res, 200, { service: module.name, events: await events.metrics.read() });
+        return;
+      }
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(text);
     },
     'GET /ready': async (_req, res) => {
       const { ready, checks } = await databaseReadiness(db);
