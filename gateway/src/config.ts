@@ -14,6 +14,7 @@ import {
   subgraphVariables,
 } from '@customer-graph/runtime';
 import type { Env, LogLevel } from '@customer-graph/runtime';
+import type { TrustedOperationsConfig } from './trusted-operations';
 
 /** What every token must satisfy besides its signature. */
 export interface TokenRules {
@@ -52,6 +53,8 @@ export interface GatewayConfig {
    * SUBGRAPH_TIMEOUT (ms): a little more than the subgraphs' statement timeouts.
    */
   subgraphTimeoutMs: { screens: number; analysts: number };
+  /** Registered operations (trusted-operations.ts): the registry, and whether the frontend runs only those. */
+  trustedOperations: TrustedOperationsConfig;
 }
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
@@ -108,6 +111,10 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     subgraphTimeoutMs: {
       screens: readInteger(env, 'SUBGRAPH_TIMEOUT_MS', 8_000),
       analysts: readInteger(env, 'ANALYST_SUBGRAPH_TIMEOUT_MS', 35_000),
+    },
+    trustedOperations: {
+      enforce: readBoolean(env, 'TRUSTED_OPERATIONS', false),
+      path: readString(env, 'TRUSTED_OPERATIONS_PATH', 'schema/operations'),
     },
   };
 }

@@ -18,6 +18,7 @@ import {
 import type { Logger } from '@customer-graph/runtime';
 import { inputErrorAsBadUserInput } from './input-errors';
 import { MAX_TOKENS, queryLimitsPlugin } from './query-limits';
+import { trustedOperationsPlugin } from './trusted-operations';
 import { createAuthenticator } from './auth';
 import type { GatewayConfig } from './config';
 import { createSubgraphSource } from './subgraph-source';
@@ -77,6 +78,8 @@ export async function startGateway(
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      // Before the limits: a refused document is refused as untrusted, never measured.
+      trustedOperationsPlugin(config.trustedOperations),
       queryLimitsPlugin,
     ],
     // A document past MAX_TOKENS is not even parsed.

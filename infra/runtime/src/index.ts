@@ -12,6 +12,7 @@ export * from './env';
 export * from './erasure';
 export * from './errors';
 export * from './events/catalog.generated';
+export { incompatibilities } from './events/compat';
 export * from './events/consumer';
 export * from './events/contracts';
 export * from './events/envelope';

@@ -18,6 +18,8 @@ const CLIENT_EXTENSIONS = new Set([
   'actual',
   'serviceName',
   'retryAfterMs',
+  // The operation hash a trusted-operations refusal names.
+  'hash',
 ]);
 
 /** Postgres's query_canceled: a statement_timeout (or a cancel) ended the statement. */
