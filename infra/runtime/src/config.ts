@@ -13,7 +13,8 @@ import {
 import type { Env } from './env';
 import { WORKSPACE_ID_PATTERN } from './identity';
 import { ConfigError } from './env';
-import type { LogLevel } from './logger';
+import { LOG_FORMATS } from './logger';
+import type { LogFormat, LogLevel } from './logger';
 import { parseDataKey } from './secret-box';
 import { DEFAULT_PORTS, GATEWAY_DEFAULT_PORT } from './registry';
 
@@ -26,6 +27,8 @@ export interface SubgraphConfig {
   /** Seals third parties' secrets at rest (secret-box.ts): 32 bytes, base64. */
   dataEncryptionKey: Buffer;
   logLevel: LogLevel;
+  /** LOG_FORMAT: `text` lines for a person, `json` lines for a log store (logger.ts). */
+  logFormat: LogFormat;
   /** When set, the service seeds this demo workspace after migrating (idempotent). */
   demoWorkspaceId: string | undefined;
   /** Apollo masks internal error details unless this is on. */
@@ -206,6 +209,7 @@ export function loadSubgraphConfig(service: string, env: Env = process.env): Sub
     contextSigningSecret: readSecret(env, 'CONTEXT_SIGNING_SECRET'),
     dataEncryptionKey: readDataKey(env),
     logLevel: readOneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+    logFormat: readOneOf(env, 'LOG_FORMAT', LOG_FORMATS, 'text'),
     demoWorkspaceId,
     exposeErrorDetails: readBoolean(env, 'EXPOSE_ERROR_DETAILS', env.NODE_ENV !== 'production'),
     kafkaBrokers: readOptional(env, 'KAFKA_BROKERS')

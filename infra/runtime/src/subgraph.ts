@@ -89,7 +89,7 @@ export function buildSchema<L>(module: SubgraphModule<L>): GraphQLSchema {
 export async function startSubgraph<L>(
   module: SubgraphModule<L>,
   config: SubgraphConfig,
-  logger: Logger = createLogger(config.logLevel),
+  logger: Logger = createLogger(config.logLevel, undefined, config.logFormat),
 ): Promise<RunningSubgraph> {
   const databaseOptions = subgraphDatabaseOptions(module, config.databaseUrl);
   const db = await openPool({
@@ -316,7 +316,7 @@ export async function runSubgraph<L>(module: SubgraphModule<L>): Promise<void> {
     process.stderr.write(`${module.name}: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   let running: RunningSubgraph;
   try {
     running = await startSubgraph(module, config, logger);
