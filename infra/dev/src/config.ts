@@ -30,7 +30,17 @@ export interface DevConfig {
   externalDatabaseUrls: Partial<Record<SubgraphName, string>>;
   /** Which subgraphs to run (all by default; `--only a,b` for one team's work). */
   only: SubgraphName[];
+  /**
+   * Whether the gateway runs: always for the whole stack; with `--only`, unless
+   * `--no-gateway` (then the named subgraphs alone, reached directly).
+   */
   withGateway: boolean;
+  /**
+   * The subgraphs the gateway reaches as mocks (infra/dev/src/mocks): with `--only` and
+   * a gateway, every subgraph not named, unless its <PREFIX>_URL points the gateway at
+   * a real one elsewhere. Empty for the whole stack.
+   */
+  mocked: SubgraphName[];
   demoWorkspaceId: string;
   /**
    * The V8 old-space ceiling of each service and the gateway (SERVICE_HEAP_MB): without
@@ -71,6 +81,12 @@ export function loadDevConfig(argv: string[], env: Env = process.env): DevConfig
     const url = readOptional(env, subgraphVariables(name).database);
     if (url) externalDatabaseUrls[name] = url;
   }
+  const withGateway = onlyIndex < 0 || !argv.includes('--no-gateway');
+  const mocked = withGateway
+    ? SUBGRAPH_NAMES.filter(
+        (n) => !only.includes(n) && !readOptional(env, subgraphVariables(n).url),
+      )
+    : [];
   return {
     root,
     dataDir: path.resolve(root, readString(env, 'DATA_DIR', '.data')),
@@ -86,7 +102,8 @@ export function loadDevConfig(argv: string[], env: Env = process.env): DevConfig
     ) as Record<SubgraphName, number>,
     externalDatabaseUrls,
     only,
-    withGateway: onlyIndex < 0 || argv.includes('--with-gateway'),
+    withGateway,
+    mocked,
     demoWorkspaceId: readString(env, 'DEMO_WORKSPACE_ID', DEMO_WORKSPACE_ID),
     serviceHeapMb: readInteger(env, 'SERVICE_HEAP_MB', DEFAULT_SERVICE_HEAP_MB, 64),
     cpuProfileDir: env.CPU_PROFILE_DIR?.trim() || null,

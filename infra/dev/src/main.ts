@@ -9,6 +9,10 @@
 // rarely fixed by a restart loop (a full disk, a damaged data folder); the services
 // stay up, their /ready says the database is unreachable, and a restart of
 // `npm start` brings it back.
+//
+// `--only a[,b]` runs those subgraphs for real and, in place of each other one, a mock
+// built from its committed SDL (src/mocks, docs/partner-teams.md), with the gateway in
+// front composing the usual supergraph (`--no-gateway`: the named subgraphs alone).
 import path from 'node:path';
 import { ConfigError, envPrefix } from '@customer-graph/runtime';
 import { signDevToken } from '@customer-graph/gateway';
@@ -30,10 +34,13 @@ const BROKER_STOP_DEADLINE_MS = 2000;
  * bench:page. docker-compose's NODE_OPTIONS sets the same.
  */
 const SEMI_SPACE_MB = 16;
+/** The supervisor's name of the mock that stands for `name` (`--only`). */
+const mockName = (name: string) => `${name}-mock`;
 const say = prefixer(14, (line) => process.stdout.write(line + '\n'))('dev');
 
 async function checkPorts(config: DevConfig, embedded: boolean): Promise<void> {
   const ports: [number, string][] = config.only.map((n) => [config.subgraphPorts[n], n]);
+  for (const n of config.mocked) ports.push([config.subgraphPorts[n], `the mock of ${n}`]);
   if (config.withGateway) ports.push([config.gatewayPort, 'gateway']);
   if (embedded) ports.push([config.postgresPort, 'embedded Postgres']);
   if (!config.externalKafkaBrokers) ports.push([config.kafkaPort, 'kafka-lite']);
@@ -63,7 +70,11 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     say('stopping…');
-    await supervisor.stop(STOP_DEADLINE_MS, [...config.only, 'gateway']);
+    await supervisor.stop(STOP_DEADLINE_MS, [
+      ...config.only,
+      ...config.mocked.map(mockName),
+      'gateway',
+    ]);
     await supervisor.stop(BROKER_STOP_DEADLINE_MS);
     await (await postgres.catch(() => undefined))?.stop();
     say('stopped');
@@ -80,6 +91,15 @@ async function main(): Promise<void> {
     );
     void shutdown(1);
   });
+
+  // `--only`: the subgraphs not run are mocks from their SDL, for the gateway to compose
+  // the usual supergraph over (docs/partner-teams.md). They need no database or broker.
+  if (config.mocked.length > 0) {
+    say(
+      `mocking ${config.mocked.join(', ')}: placeholder answers from schema/<name>.graphql ` +
+        `(docs/partner-teams.md); running for real: ${config.only.join(', ')}`,
+    );
+  }
 
   let kafkaBrokers = config.externalKafkaBrokers;
   if (!kafkaBrokers) {
@@ -137,6 +157,20 @@ async function main(): Promise<void> {
   // The migrate step first (`npm run migrate`): services refuse an unmigrated database.
   const urls = await databaseUrls(config, embedded);
   await migrateAll(urls, say);
+  for (const name of config.mocked) {
+    const port = config.subgraphPorts[name];
+    supervisor.start({
+      name: mockName(name),
+      script: 'infra/dev/src/mocks/mock-subgraph.main.ts',
+      args: [name],
+      env: {
+        CONTEXT_SIGNING_SECRET: contextSigningSecret,
+        [`${envPrefix(name)}_PORT`]: String(port),
+      },
+      restart: DEFAULT_RESTART_POLICY,
+    });
+    readiness.push(waitUntilReady(mockName(name), `http://127.0.0.1:${port}/ready`, 60_000));
+  }
   for (const name of config.only) {
     const prefix = envPrefix(name);
     const databaseUrl = urls[name];
@@ -194,7 +228,7 @@ Customer Graph is up in ${seconds} s.
     -H 'authorization: Bearer ${token}' \\
     -d '${JSON.stringify({ query })}'
 
-  Other tokens: npm run -s token -- --workspace <id> --role <admin|editor|staff|analyst>
+${config.mocked.length > 0 ? `  Mocked subgraphs   ${config.mocked.join(', ')} (placeholder answers: docs/partner-teams.md)\n\n` : ''}  Other tokens: npm run -s token -- --workspace <id> --role <admin|editor|staff|analyst>
   Ctrl-C stops everything.
 
 `);
