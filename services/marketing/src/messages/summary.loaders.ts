@@ -50,11 +50,12 @@ export function createSummaryLoaders({ db, workspaceId }: RequestScope): Summary
           WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[])`,
         [workspaceId, customerIds.filter(isUuid)],
       );
+      // Rows as they come (their customerId is read by no field).
       const byCustomer = new Map<string, ChannelSummaryRow[]>();
-      for (const { customerId, ...summary } of rows) {
-        const list = byCustomer.get(customerId);
-        if (list) list.push(summary);
-        else byCustomer.set(customerId, [summary]);
+      for (const row of rows) {
+        const list = byCustomer.get(row.customerId);
+        if (list) list.push(row);
+        else byCustomer.set(row.customerId, [row]);
       }
       return customerIds.map((id) => byCustomer.get(id)?.sort(byChannel) ?? []);
     }),
