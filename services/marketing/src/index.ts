@@ -1,1 +1,2 @@
 export { marketingSubgraph, marketingSubgraph as subgraph } from './subgraph';
+export { SUMMARY_AGGREGATE, SUMMARY_COLUMNS } from './messages/summary.kept';

@@ -240,3 +240,37 @@ it('shows another workspace none of it', async () => {
   });
   expect(body.data!._entities[0].marketingSummary).toEqual([]);
 });
+
+it('answers a narrow selection (the list’s, in a fragment) as the full one', async () => {
+  const body = await subgraph.query(
+    editor,
+    `fragment Row on MarketingMessage { channel campaignName status sentAt }
+     query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer {
+       list: marketing(first: 5) { edges { cursor node { id ...Row } } }
+       full: marketing(first: 5) { pageInfo { endCursor } edges { cursor node { id channel
+         campaignName status sentAt createdAt contentSummary failureReason campaignId
+         voucherCode address } } } } } }`,
+    { r: [{ __typename: 'Customer', id: anh }] },
+  );
+  expect(body.errors).toBeUndefined();
+  const { list, full } = body.data!._entities[0];
+  expect(list.edges).toEqual(
+    full.edges.map(({ cursor, node }: any) => ({
+      cursor,
+      node: {
+        id: node.id,
+        channel: node.channel,
+        campaignName: node.campaignName,
+        status: node.status,
+        sentAt: node.sentAt,
+      },
+    })),
+  );
+  expect(full.edges).toHaveLength(5);
+  // The queued ZNS message shows when it was queued; the last cursor ends the page.
+  expect(full.edges[0].node).toMatchObject({
+    channel: 'ZNS',
+    sentAt: full.edges[0].node.createdAt,
+  });
+  expect(full.pageInfo.endCursor).toBe(full.edges[4].cursor);
+});

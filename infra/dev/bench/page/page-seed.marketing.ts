@@ -8,9 +8,12 @@
 // reach the workspace's number of messages (roughly: a campaign is all or nothing).
 // Messages end at the furthest status they reached, with their timelines
 // (marketing-seed.ts's insertTimelines); campaigns get their audience figures and
-// batches. Consent: a full customer (the first pages) changed one channel's, others
+// batches; the kept summary (marketing_customer_summary) is the messages' aggregate, as
+// the service's triggers and migration leave it (the load's replica role skips the
+// triggers, so it is written once, after the messages). Consent: a full customer (the first pages) changed one channel's, others
 // now and then, all after the last campaign.
 import type { Client } from 'pg';
+import { SUMMARY_AGGREGATE, SUMMARY_COLUMNS } from '@customer-graph/marketing';
 import { insertTimelines, messageIdSql } from '../marketing-seed';
 import { seedProjectedBasics } from './page-seed.followers';
 import { NEWEST_AGE_DAYS, SPAN_DAYS } from './page-seed.profile';
@@ -142,6 +145,12 @@ export async function seedMarketing(
     console.log(`  messages ${written} (of about ${goal})`);
   }
   await db.query('ANALYZE marketing_message');
+  await db.query(
+    `INSERT INTO marketing_customer_summary (${SUMMARY_COLUMNS})
+     SELECT ${SUMMARY_AGGREGATE} FROM marketing_message
+      WHERE workspace_id IN (SELECT ws FROM seed_ws) GROUP BY workspace_id, customer_id, channel`,
+  );
+  await db.query('VACUUM (ANALYZE) marketing_customer_summary');
   await campaignFigures(db);
   await seedConsent(db);
   return { campaigns: campaigns.length };

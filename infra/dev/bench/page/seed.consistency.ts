@@ -2,9 +2,10 @@
 // runs them on a small seed): every foreign key holds (the seed loads with their
 // triggers off), contacts' stored type is customer_derived_type's, and each projection
 // equals what its owner holds — contacts' order figures (publishSummaries' definition),
-// tiers and consents, orders' phone directory, followers' links and every subgraph's
-// customer_access. Returns the failures, each with a few examples; none is a pass.
+// tiers and consents, orders' phone directory, followers' links, marketing's kept
+// summary (the aggregate of its messages) and every subgraph's customer_access. Returns the failures, each with a few examples; none is a pass.
 import type { Client } from 'pg';
+import { SUMMARY_AGGREGATE, SUMMARY_COLUMNS } from '@customer-graph/marketing';
 
 export type Databases = Record<'contacts' | 'followers' | 'orders_loyalty' | 'marketing', Client>;
 
@@ -148,6 +149,14 @@ export async function checkConsistency(db: Databases, ws: string[]): Promise<str
       'contacts',
       `SELECT workspace_id, customer_id, channel, opted_out, version FROM customer_channel_consent
         WHERE workspace_id = ANY($1)`,
+    ],
+    [
+      'marketing summary (kept vs the aggregate of the messages)',
+      'marketing',
+      `SELECT ${SUMMARY_COLUMNS} FROM marketing_customer_summary WHERE workspace_id = ANY($1)`,
+      'marketing',
+      `SELECT ${SUMMARY_AGGREGATE} FROM marketing_message WHERE workspace_id = ANY($1)
+        GROUP BY workspace_id, customer_id, channel`,
     ],
     [
       'phone directory (orders-loyalty vs contacts)',

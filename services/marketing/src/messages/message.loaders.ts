@@ -7,16 +7,19 @@
 // never sorted in full (`from`/`to` and a cursor also prune the months outside them).
 // EXPLAIN in bench:marketing's results (`tabPlan`).
 import type DataLoader from 'dataloader';
-import type { Connection, Page, RequestScope } from '@customer-graph/runtime';
+import type { Page, RequestScope } from '@customer-graph/runtime';
 import {
   alignMany,
+  encodeCursor,
   isUuid,
   loaderFamily,
   newestFirst,
   queryPrepared,
-  toConnection,
+  sortSignature,
 } from '@customer-graph/runtime';
+import { selectList } from './message.columns';
 import type { MarketingChannel, MarketingMessageRow } from './message.entity';
+import type { MessagePage } from './message.mappers';
 import { createSummaryLoaders } from './summary.loaders';
 import type { SummaryLoaders } from './summary.loaders';
 
@@ -34,11 +37,13 @@ export interface MessageFilter {
 
 export interface MessagePageArgs extends MessageFilter {
   page: Page;
+  /** The row properties to read (message.columns.ts's columnsOf). */
+  columns: readonly (keyof MarketingMessageRow)[];
 }
 
 export interface MessageLoaders extends SummaryLoaders {
   /** A page of a customer's messages, newest first; one query per distinct page. */
-  byCustomer: (args: MessagePageArgs) => DataLoader<string, Connection<MarketingMessageRow>>;
+  byCustomer: (args: MessagePageArgs) => DataLoader<string, MessagePage>;
   /** How many messages each customer has (in the filter): one grouped query. */
   countByCustomer: (filter: MessageFilter) => DataLoader<string, number>;
 }
@@ -49,15 +54,6 @@ declare module '../context' {
   }
 }
 
-/** marketing_message's columns as MarketingMessageRow's properties. */
-export const MESSAGE_COLUMNS = `t.id, t.workspace_id AS "workspaceId", t.customer_id AS "customerId",
-  t.campaign_id AS "campaignId", t.channel, t.campaign_name AS "campaignName", t.address,
-  t.split_part AS "splitPart", t.content_summary AS "contentSummary",
-  t.voucher_code AS "voucherCode", t.status, t.status_at AS "statusAt",
-  t.failure_reason AS "failureReason", t.send_state AS "sendState", t.attempts,
-  t.provider_message_id AS "providerMessageId", t.sent_at AS "sentAt",
-  t.created_at AS "createdAt"`;
-
 /** The filter's SQL conditions on `t`, its parameters numbered from `next`. */
 function filterSql(filter: MessageFilter, params: unknown[]): string[] {
   const conditions: string[] = [];
@@ -65,6 +61,49 @@ function filterSql(filter: MessageFilter, params: unknown[]): string[] {
   if (filter.from) conditions.push(`t.created_at >= $${params.push(filter.from)}`);
   if (filter.to) conditions.push(`t.created_at < $${params.push(filter.to)}`);
   return conditions;
+}
+
+/**
+ * A customer's page of messages. Cursors are encoded only when a client asks for them
+ * (the customer list asks for none of its 100).
+ */
+class MessagePageOf implements MessagePage {
+  readonly edges: MessageEdge[];
+  readonly pageInfo: PageInfoOf;
+  constructor(
+    rows: MarketingMessageRow[],
+    page: Page,
+    readonly filter: MessageFilter,
+    readonly customerId: string,
+  ) {
+    const shown = rows.length > page.first ? rows.slice(0, page.first) : rows;
+    this.edges = shown.map((node) => new MessageEdge(node, page));
+    this.pageInfo = new PageInfoOf(this.edges, rows.length > page.first);
+  }
+}
+
+class MessageEdge {
+  constructor(
+    readonly node: MarketingMessageRow,
+    private readonly page: Page,
+  ) {}
+
+  get cursor(): string {
+    const { list, sort } = this.page;
+    const keys = [this.node.createdAt.toISOString()];
+    return encodeCursor({ list, sort: sortSignature(sort), keys, id: this.node.id });
+  }
+}
+
+class PageInfoOf {
+  constructor(
+    private readonly edges: MessageEdge[],
+    readonly hasNextPage: boolean,
+  ) {}
+
+  get endCursor(): string | null {
+    return this.edges.length > 0 ? this.edges[this.edges.length - 1].cursor : null;
+  }
 }
 
 export function createMessageLoaders(scope: RequestScope): MessageLoaders {
@@ -89,15 +128,16 @@ export function createMessageLoaders(scope: RequestScope): MessageLoaders {
               await queryPrepared<MarketingMessageRow>(
                 db,
                 `SELECT m.* FROM unnest($2::uuid[]) AS c(id) CROSS JOIN LATERAL (
-                   SELECT ${MESSAGE_COLUMNS} FROM marketing_message t
+                   SELECT ${selectList(args.columns)} FROM marketing_message t
                     WHERE t.workspace_id = $1 AND t.customer_id = c.id
                       ${conditions.map((c) => `AND ${c}`).join(' ')}
                     ORDER BY t.created_at DESC, t.id DESC LIMIT $3) m`,
                 params,
               )
             ).rows;
-      return alignMany(customerIds, rows, (row) => row.customerId).map((list) =>
-        toConnection(list, args.page, (row) => [row.createdAt.toISOString()]),
+      const filter: MessageFilter = { channel: args.channel, from: args.from, to: args.to };
+      return alignMany(customerIds, rows, (row) => row.customerId).map(
+        (list, i) => new MessagePageOf(list, args.page, filter, customerIds[i]),
       );
     }),
     countByCustomer: loaderFamily(async (filter: MessageFilter, customerIds: readonly string[]) => {

@@ -1,14 +1,16 @@
 import type { Connection } from '@customer-graph/runtime';
 import type { MarketingChannel, MarketingMessageRow } from './message.entity';
+import type { MessageFilter } from './message.loaders';
 
 /** A customer as this subgraph knows it: only its id (contacts owns the rest). */
 export interface CustomerRef {
   id: string;
 }
 
-/** A page of messages; `count` runs only when the client asks for totalCount. */
+/** A customer's page of messages; totalCount counts (with the filter) only when asked. */
 export interface MessagePage extends Connection<MarketingMessageRow> {
-  count(): Promise<number>;
+  filter: MessageFilter;
+  customerId: string;
 }
 
 /** What a message_event row records (its table's CHECK). */

@@ -4,6 +4,7 @@
 // start), and retention drops whole months. A partition is created before a row of its
 // month is written (`ensureMonths`), and the oldest are dropped past the retention.
 import type { EntityManager } from 'typeorm';
+import { subtractMonth } from './summary.kept';
 
 export const PARTITIONED = ['marketing_message', 'message_event'] as const;
 
@@ -52,10 +53,13 @@ export async function partitionMonths(db: Pick<EntityManager, 'query'>): Promise
 
 /**
  * Drops the months wholly older than `retentionMonths` before `now`'s month, in both
- * tables; returns the months dropped.
+ * tables, oldest first; returns the months dropped. Each month in a transaction of its
+ * own that first takes its messages out of the kept summary (summary.kept.ts), with
+ * writers of marketing_message held off (SHARE ROW EXCLUSIVE; readers go on) until the
+ * month is gone: DROP TABLE fires no trigger.
  */
 export async function dropMonthsBefore(
-  db: Pick<EntityManager, 'query'>,
+  db: Pick<EntityManager, 'query' | 'transaction'>,
   retentionMonths: number,
   now = new Date(),
 ): Promise<Date[]> {
@@ -63,9 +67,13 @@ export async function dropMonthsBefore(
   const dropped: Date[] = [];
   for (const month of await partitionMonths(db)) {
     if (month >= keepFrom) continue;
-    for (const table of PARTITIONED) {
-      await db.query(`DROP TABLE IF EXISTS ${partitionName(table, month)}`);
-    }
+    await db.transaction(async (tx) => {
+      await tx.query('LOCK TABLE marketing_message IN SHARE ROW EXCLUSIVE MODE');
+      await subtractMonth(tx, partitionName('marketing_message', month), addMonths(month, 1));
+      for (const table of PARTITIONED) {
+        await tx.query(`DROP TABLE IF EXISTS ${partitionName(table, month)}`);
+      }
+    });
     dropped.push(month);
   }
   return dropped;

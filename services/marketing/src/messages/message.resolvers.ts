@@ -1,6 +1,7 @@
 import { badInput, pageOf } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
+import { columnsOf } from './message.columns';
 import { MESSAGES_NEWEST_FIRST } from './message.loaders';
 import type { MessageFilter } from './message.loaders';
 
@@ -14,7 +15,7 @@ export const messageResolvers: Resolvers = {
     __resolveReference: async (ref, ctx) => ({
       id: await ctx.loaders.customerAccess.currentId.load(ref.id),
     }),
-    marketing: async (customer, args, ctx, info) => {
+    marketing: (customer, args, ctx, info) => {
       const filter: MessageFilter = {
         channel: args.channel ?? null,
         from: dateOf(args.from),
@@ -24,18 +25,15 @@ export const messageResolvers: Resolvers = {
         throw badInput('to', '"to" must be later than "from"');
       }
       const page = pageOf(args, info, MESSAGES_NEWEST_FIRST);
-      const connection = await ctx.loaders.messages
-        .byCustomer({ ...filter, page })
+      return ctx.loaders.messages
+        .byCustomer({ ...filter, page, columns: columnsOf(info) })
         .load(customer.id);
-      return {
-        ...connection,
-        count: () => ctx.loaders.messages.countByCustomer(filter).load(customer.id),
-      };
     },
     marketingSummary: (customer, _args, ctx) => ctx.loaders.messages.summary.load(customer.id),
   },
   MarketingMessageConnection: {
-    totalCount: (page) => page.count(),
+    totalCount: (page, _args, ctx) =>
+      ctx.loaders.messages.countByCustomer(page.filter).load(page.customerId),
   },
   MarketingMessage: {
     // A message not handed to its provider yet shows when it was queued.

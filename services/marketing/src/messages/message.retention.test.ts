@@ -10,10 +10,22 @@ import { addMonths, monthStart, partitionMonths, partitionName } from './message
 import { maintainPartitions } from './message.retention';
 
 let client: Client;
-// The partition helpers need only `query`: a plain client answers it.
+// The partition helpers need only `query` and `transaction`: a plain client answers them.
+const query = async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows;
 const db = {
-  query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows,
-} as unknown as Pick<EntityManager, 'query'>;
+  query,
+  transaction: async (work: (tx: { query: typeof query }) => Promise<unknown>) => {
+    await client.query('BEGIN');
+    try {
+      const result = await work({ query });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  },
+} as unknown as Pick<EntityManager, 'query' | 'transaction'>;
 
 beforeAll(async () => {
   const url = await createTestDatabase('marketing-retention');

@@ -10,7 +10,7 @@ import { addMonths, dropMonthsBefore, ensureMonths, monthStart } from './message
 export const RETENTION_INTERVAL_MS = 86_400_000;
 
 export async function maintainPartitions(
-  db: Pick<EntityManager, 'query'>,
+  db: Pick<EntityManager, 'query' | 'transaction'>,
   retentionMonths: number,
   now = new Date(),
 ): Promise<Date[]> {

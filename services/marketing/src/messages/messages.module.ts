@@ -10,6 +10,7 @@ import { messageAccess, messageResolvers } from './message.resolvers';
 import { startRetentionWorker } from './message.retention';
 import { seedDemoMessages } from './message.seed';
 import { MarketingHistory1765300000000 } from './migrations/1765300000000-MarketingHistory';
+import { KeptSummary1766600000300 } from './migrations/1766600000300-KeptSummary';
 import { CustomerCoverIndex1765500000100 } from './migrations/1765500000100-CustomerCoverIndex';
 
 export const messagesModule: DomainModule = {
@@ -17,7 +18,11 @@ export const messagesModule: DomainModule = {
   resolvers: [messageResolvers],
   access: messageAccess,
   entities: [MarketingMessageEntity],
-  migrations: [MarketingHistory1765300000000, CustomerCoverIndex1765500000100],
+  migrations: [
+    MarketingHistory1765300000000,
+    CustomerCoverIndex1765500000100,
+    KeptSummary1766600000300,
+  ],
   loaders: createMessageLoaders,
   seedDemo: seedDemoMessages,
   workers: ({ db, logger, marketingRetentionMonths }) =>

@@ -1,6 +1,6 @@
 // The tab's per-customer figures and each message's timeline, batched per request: one
-// grouped query for a page of customers' summaries, one query for the timelines of a
-// page of messages.
+// index scan of the kept figures (summary.kept.ts) for a page of customers' summaries,
+// one query for the timelines of a page of messages.
 import DataLoader from 'dataloader';
 import type { RequestScope } from '@customer-graph/runtime';
 import { alignMany, isUuid, queryPrepared } from '@customer-graph/runtime';
@@ -11,14 +11,18 @@ import type { ChannelSummaryRow, StatusChangeRow } from './message.mappers';
 export const TIMELINE_LIMIT = 50;
 
 /** The order channels are listed in (the SDL enum's). */
-const CHANNEL_ORDER: readonly MarketingChannel[] = [
-  'SMS',
-  'EMAIL',
-  'ZNS',
-  'ZALO_OA',
-  'ZALO_BULK',
-  'FACEBOOK',
-];
+const CHANNEL_RANK: Readonly<Record<MarketingChannel, number>> = {
+  SMS: 0,
+  EMAIL: 1,
+  ZNS: 2,
+  ZALO_OA: 3,
+  ZALO_BULK: 4,
+  FACEBOOK: 5,
+};
+const byChannel = (a: ChannelSummaryRow, b: ChannelSummaryRow) =>
+  CHANNEL_RANK[a.channel] - CHANNEL_RANK[b.channel];
+
+type KeptSummaryRow = ChannelSummaryRow & { customerId: string };
 
 /** A message by its primary key: created_at names its month (partition). */
 export interface MessageKey {
@@ -36,29 +40,24 @@ export interface SummaryLoaders {
 export function createSummaryLoaders({ db, workspaceId }: RequestScope): SummaryLoaders {
   return {
     summary: new DataLoader(async (customerIds: readonly string[]) => {
-      // A status counts as reached when the message's furthest status is at or beyond
-      // it (status_rank: QUEUED 0, SENT 1, FAILED 2, DELIVERED 3, OPENED 4, CLICKED 5);
-      // FAILED by its rank too, so the index answers alone (CustomerCoverIndex).
-      const { rows } = await queryPrepared<ChannelSummaryRow & { customerId: string }>(
+      // The figures kept per customer and channel (summary.kept.ts): one index scan of
+      // the kept table's primary key, whatever the customers' months of messages.
+      const { rows } = await queryPrepared<KeptSummaryRow>(
         db,
-        `SELECT customer_id AS "customerId", channel,
-                count(*) FILTER (WHERE status_rank >= 1)::int AS sent,
-                count(*) FILTER (WHERE status_rank >= 3)::int AS delivered,
-                count(*) FILTER (WHERE status_rank >= 4)::int AS opened,
-                count(*) FILTER (WHERE status_rank >= 5)::int AS clicked,
-                count(*) FILTER (WHERE status_rank = 2)::int AS failed,
-                max(coalesce(sent_at, created_at)) AS "lastAt"
-           FROM marketing_message
-          WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[])
-          GROUP BY customer_id, channel`,
+        `SELECT customer_id AS "customerId", channel, sent, delivered, opened, clicked, failed,
+                last_at AS "lastAt"
+           FROM marketing_customer_summary
+          WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[])`,
         [workspaceId, customerIds.filter(isUuid)],
       );
-      const rank = (c: MarketingChannel) => CHANNEL_ORDER.indexOf(c);
-      return alignMany(customerIds, rows, (r) => r.customerId).map((list) =>
-        list
-          .sort((a, b) => rank(a.channel) - rank(b.channel))
-          .map(({ customerId: _, ...summary }) => summary),
-      );
+      // Rows as they come (their customerId is read by no field).
+      const byCustomer = new Map<string, ChannelSummaryRow[]>();
+      for (const row of rows) {
+        const list = byCustomer.get(row.customerId);
+        if (list) list.push(row);
+        else byCustomer.set(row.customerId, [row]);
+      }
+      return customerIds.map((id) => byCustomer.get(id)?.sort(byChannel) ?? []);
     }),
     timeline: new DataLoader(
       async (keys: readonly MessageKey[]) => {
