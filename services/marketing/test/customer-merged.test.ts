@@ -78,3 +78,50 @@ it('moves the merged customers’ messages to the survivor, once', async () => {
   await applyEvents(subgraph.db, marketingSubgraph, event);
   expect(await owners()).toEqual(expected);
 });
+
+it('keeps both messages when a campaign reached two records of one person, and the merge applies', async () => {
+  const [keep, twin] = [randomUUID(), randomUUID()];
+  const campaignId = randomUUID();
+  const startedAt = new Date('2026-03-01T02:00:00Z');
+  await subgraph.db.query(
+    `INSERT INTO campaign (id, workspace_id, name, channel, content_summary, audience, status,
+       started_at, created_by)
+     VALUES ($1, $2, 'Tết', 'SMS', 'Chúc mừng', '{}', 'SENDING', $3, 'e1')`,
+    [campaignId, ws, startedAt],
+  );
+  // The audience wrote one message per record, both with the campaign's start.
+  for (const customerId of [keep, twin]) {
+    await subgraph.db.query(
+      `INSERT INTO marketing_message (workspace_id, customer_id, campaign_id, campaign_name,
+         channel, status, created_at)
+       VALUES ($1, $2, $3, 'Tết', 'SMS', 'QUEUED', $4)`,
+      [ws, customerId, campaignId, startedAt],
+    );
+  }
+  const event = createEvent({
+    type: CUSTOMER_MERGED,
+    workspaceId: ws,
+    key: keep,
+    payload: { mergeId: randomUUID(), survivorId: keep, mergedIds: [twin], mergedBy: 'e1' },
+  });
+  await applyEvents(subgraph.db, marketingSubgraph, event);
+  const rows = await subgraph.db.query(
+    `SELECT customer_id AS "customerId", merged_from AS "mergedFrom" FROM marketing_message
+      WHERE workspace_id = $1 AND campaign_id = $2 ORDER BY merged_from NULLS FIRST`,
+    [ws, campaignId],
+  );
+  expect(rows).toEqual([
+    { customerId: keep, mergedFrom: null },
+    { customerId: keep, mergedFrom: twin },
+  ]);
+  // The audience still writes one message per recipient: a repeat is nothing new.
+  const again = await subgraph.db.query(
+    `INSERT INTO marketing_message (workspace_id, customer_id, campaign_id, campaign_name,
+       channel, status, created_at)
+     VALUES ($1, $2, $3, 'Tết', 'SMS', 'QUEUED', $4)
+     ON CONFLICT (campaign_id, customer_id, created_at, merged_from) WHERE campaign_id IS NOT NULL
+     DO NOTHING RETURNING id`,
+    [ws, keep, campaignId, startedAt],
+  );
+  expect(again).toEqual([]);
+});

@@ -58,7 +58,8 @@ export async function onAudienceMembers(
      SELECT m.id, $1, m.customer_id, $2, $3, $4, m.address, m.part, $5, 'QUEUED', $6, $7, $6
        FROM unnest($8::uuid[], $9::uuid[], $10::text[], $11::int[])
             AS m (id, customer_id, address, part)
-     ON CONFLICT (campaign_id, customer_id, created_at) WHERE campaign_id IS NOT NULL DO NOTHING
+     ON CONFLICT (campaign_id, customer_id, created_at, merged_from) WHERE campaign_id IS NOT NULL
+       DO NOTHING
      RETURNING customer_id AS "customerId"`,
     [
       event.workspaceId,

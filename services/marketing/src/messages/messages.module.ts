@@ -11,6 +11,7 @@ import { startRetentionWorker } from './message.retention';
 import { seedDemoMessages } from './message.seed';
 import { MarketingHistory1765300000000 } from './migrations/1765300000000-MarketingHistory';
 import { KeptSummary1766600000300 } from './migrations/1766600000300-KeptSummary';
+import { MergedMessages1766700000000 } from './migrations/1766700000000-MergedMessages';
 import { CustomerCoverIndex1765500000100 } from './migrations/1765500000100-CustomerCoverIndex';
 
 export const messagesModule: DomainModule = {
@@ -22,6 +23,7 @@ export const messagesModule: DomainModule = {
     MarketingHistory1765300000000,
     CustomerCoverIndex1765500000100,
     KeptSummary1766600000300,
+    MergedMessages1766700000000,
   ],
   loaders: createMessageLoaders,
   seedDemo: seedDemoMessages,
