@@ -398,7 +398,7 @@ describe.each(Object.entries(CALLERS))('as %s', (_label, who) => {
     expect(mayNotSee).toEqual([]);
     // The walk is not blind: it reaches every row the caller may see.
     expect([...allowed(who)].filter((row) => !seen.has(row))).toEqual([]);
-  });
+  }, 120_000); // a request per root field: over 30 s on a loaded machine
 
   it.each([...SUBGRAPH_NAMES])(
     "gets from %s's _entities only what the policy lets it see",
