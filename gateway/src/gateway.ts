@@ -21,6 +21,7 @@ import { MAX_TOKENS, queryLimitsPlugin } from './query-limits';
 import { createAuthenticator } from './auth';
 import type { GatewayConfig } from './config';
 import { createSubgraphSource } from './subgraph-source';
+import { useFastResultShaping } from './result-shaping';
 import { webhookForwarder } from './webhooks';
 import { fileRoutes } from './files';
 import type { GatewayContext } from './subgraph-source';
@@ -59,6 +60,8 @@ export async function startGateway(
   config: GatewayConfig,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningGateway> {
+  // Answers shaped by result-shaping.ts (the library's algorithm, its lookups once per selection).
+  useFastResultShaping();
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(config.supergraphPath),
     buildService: ({ name, url }) =>
