@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DeadlineError, httpFetch } from './http-fetch';
+import { DeadlineError, httpFetch, mutates } from './http-fetch';
 
 let server: http.Server;
 let origin: string;
@@ -70,4 +70,36 @@ it('gives up at the deadline', async () => {
   await expect(post(`${origin}/slow`, { headers: {}, body: '{}' }, 50)).rejects.toBeInstanceOf(
     DeadlineError,
   );
+});
+
+it('tells a mutation from a query in any body, the gateway’s own read without parsing', () => {
+  const body = (query: unknown, rest: object = {}) => JSON.stringify({ query, ...rest });
+  const cases: [string | undefined, boolean][] = [
+    [undefined, false],
+    [body('query Q { a }', { variables: { first: 5 } }), false],
+    [body('{ a }'), false],
+    [body('mutation M { a }'), true],
+    [body('\n\t  mutation { a }'), true],
+    [body('\u000b\ufeff mutation{ a }'), true],
+    [body('mutations { a }'), false],
+    [body(' query { mutation }'), false],
+    [body('query { a }', { variables: { query: 'mutation' } }), false],
+    [body('mutation { a }', { variables: { note: '"query":"x"' } }), true],
+    [JSON.stringify({ variables: {}, query: 'mutation { a }' }), true],
+    [JSON.stringify({ variables: {}, query: 'query { a }' }), false],
+    [body(42), true],
+    ['not json', true],
+  ];
+  for (const [text, expected] of cases) {
+    // The same as parsing the body and reading its query.
+    let parsed = true;
+    try {
+      const { query } = text === undefined ? { query: '' } : JSON.parse(text);
+      parsed = text !== undefined && (typeof query !== 'string' || /^\s*mutation\b/.test(query));
+    } catch {
+      parsed = true;
+    }
+    expect([text, mutates(text)]).toEqual([text, expected]);
+    expect(parsed).toBe(expected);
+  }
 });

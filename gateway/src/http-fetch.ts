@@ -1,5 +1,6 @@
-// The gateway's calls to its subgraphs, over node:http with a keep-alive agent per
-// subgraph: a plain request and a buffered answer. Node's fetch (undici) did the same
+// The gateway's calls to its subgraphs (and the webhooks it forwards to them, webhooks.ts),
+// over node:http with a keep-alive agent per subgraph: a plain request and a buffered
+// answer. Node's fetch (undici) did the same
 // job with web streams, abort signals and transferable objects around every call,
 // which cost more CPU per request than the rest of the gateway together
 // (bench:orders' cpuMsPerRequest, docs/orders.md); the answers here are small JSON
@@ -8,6 +9,8 @@ import http from 'node:http';
 import https from 'node:https';
 
 export interface Answer {
+  /** The answer's bytes, as they came. */
+  body: Buffer;
   ok: boolean;
   status: number;
   statusText: string;
@@ -25,6 +28,7 @@ export class DeadlineError extends Error {
 function answer(url: string, res: http.IncomingMessage, body: Buffer): Answer {
   const status = res.statusCode ?? 0;
   const self: Answer = {
+    body,
     ok: status >= 200 && status < 300,
     status,
     statusText: res.statusMessage ?? '',
@@ -42,9 +46,25 @@ function answer(url: string, res: http.IncomingMessage, body: Buffer): Answer {
   return self;
 }
 
-/** Whether a GraphQL request body carries a mutation (not to be sent twice). */
+const QUERY_FIRST = '{"query":"';
+/**
+ * `^\s*mutation\b` read in a JSON string: white space as JSON.stringify writes it (the
+ * control characters escaped, the rest as they are), then the keyword.
+ */
+const MUTATION_FIRST = /(?:\s|\\[tnrf]|\\u000b)*mutation\b/y;
+
+/**
+ * Whether a GraphQL request body carries a mutation (not to be sent twice). The gateway's
+ * bodies (subgraph-source.ts) are JSON.stringify'd with the query first, so its start is
+ * read where it stands, without parsing the whole body (variables, representations);
+ * any other body is parsed.
+ */
 export function mutates(body: string | undefined): boolean {
   if (!body) return false;
+  if (body.startsWith(QUERY_FIRST) && !body.includes('"query":', QUERY_FIRST.length)) {
+    MUTATION_FIRST.lastIndex = QUERY_FIRST.length;
+    return MUTATION_FIRST.test(body);
+  }
   try {
     const { query } = JSON.parse(body) as { query?: string };
     return typeof query !== 'string' || /^\s*mutation\b/.test(query);
@@ -53,20 +73,41 @@ export function mutates(body: string | undefined): boolean {
   }
 }
 
+export interface HttpFetchOptions {
+  /**
+   * Whether a request may be sent again, once, when its kept-alive socket was closed under
+   * it. By default a GraphQL body that is not a mutation; a Buffer body never.
+   */
+  resend?: (body: string | Buffer | undefined) => boolean;
+  /**
+   * Idle sockets are closed after this long (none by default). Below the server's
+   * keep-alive timeout, the server never closes a socket this side is about to reuse.
+   */
+  idleTimeoutMs?: number;
+}
+
+const resendReads = (body: string | Buffer | undefined) => !Buffer.isBuffer(body) && !mutates(body);
+
 /** A POST-and-read-all client for one origin, keeping its sockets alive between calls. */
-export function httpFetch(origin: string) {
+export function httpFetch(origin: string, options: HttpFetchOptions = {}) {
   const secure = origin.startsWith('https:');
-  const agent = new (secure ? https : http).Agent({ keepAlive: true, maxSockets: 256 });
+  const agent = new (secure ? https : http).Agent({
+    keepAlive: true,
+    maxSockets: 256,
+    ...(options.idleTimeoutMs !== undefined && { timeout: options.idleTimeoutMs }),
+  });
   const request = secure ? https.request : http.request;
+  const resend = options.resend ?? resendReads;
   const send = (
-    url: string,
-    init: { method?: string; headers: Record<string, string>; body?: string },
+    url: string | URL,
+    init: { method?: string; headers: Record<string, string>; body?: string | Buffer },
     timeoutMs: number,
     retried = false,
   ): Promise<Answer> =>
     new Promise((resolve, reject) => {
       const deadline = Date.now() + timeoutMs;
-      const body = init.body === undefined ? undefined : Buffer.from(init.body);
+      const body =
+        init.body === undefined || Buffer.isBuffer(init.body) ? init.body : Buffer.from(init.body);
       const req = request(url, {
         method: init.method ?? 'POST',
         headers: { ...init.headers, ...(body && { 'content-length': String(body.length) }) },
@@ -81,7 +122,7 @@ export function httpFetch(origin: string) {
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           clearTimeout(timer);
-          resolve(answer(url, res, Buffer.concat(chunks)));
+          resolve(answer(String(url), res, Buffer.concat(chunks)));
         });
         res.on('error', (error) => {
           clearTimeout(timer);
@@ -99,7 +140,7 @@ export function httpFetch(origin: string) {
           req.reusedSocket &&
           error.code === 'ECONNRESET' &&
           !retried &&
-          !mutates(init.body) &&
+          resend(init.body) &&
           left > 0
         ) {
           resolve(send(url, init, left, true));

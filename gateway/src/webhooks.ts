@@ -1,9 +1,25 @@
 // Webhooks from outside (Zalo OA, Shopee, later other marketplaces) arrive at
 // the gateway under /webhooks/<source> and are forwarded, body untouched, to the
 // service that owns the source; that service verifies the sender's signature.
+//
+// Forwarded over node:http with a keep-alive agent per owner (http-fetch.ts), as the
+// gateway's GraphQL calls are: fetch (undici) cost the gateway 1.6 ms of CPU per webhook,
+// this about half (bench:events, docs/performance.md).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '@customer-graph/runtime';
 import type { Logger, RouteHandler } from '@customer-graph/runtime';
+import { httpFetch } from './http-fetch';
+import type { Answer } from './http-fetch';
+
+/** How long the owner has to answer a forwarded webhook. */
+const FORWARD_TIMEOUT_MS = 10_000;
+/**
+ * Idle sockets to an owner are closed after this long: before the owner's keep-alive
+ * timeout (65 s, runtime http.ts), so the owner never closes a socket as a webhook goes
+ * out on it. A webhook is never sent twice: a reset cannot prove the owner did not
+ * apply it, and the sender, answered 502, sends it again.
+ */
+const IDLE_SOCKET_MS = 30_000;
 
 export interface WebhookSource {
   /** The subgraph that verifies and applies the source's requests. */
@@ -30,9 +46,10 @@ export const WEBHOOK_SOURCES: Record<string, WebhookSource> = {
 // Only the sender's description of its request is passed on: an allow-list, so that
 // hop-by-hop and request-control headers (Connection and what it names, Keep-Alive,
 // Expect, Upgrade, TE, Trailer, Transfer-Encoding, Content-Length, Host, Proxy-*)
-// and identity (Authorization, Cookie, our own x-cg-*) never are. fetch refuses some
-// of those (an `Expect: 100-continue` or `Upgrade` from Zalo lost the event), and the
-// rest are this hop's business or would let a sender speak for the gateway. The
+// and identity (Authorization, Cookie, our own x-cg-*) never are. They are this hop's
+// business or would let a sender speak for the gateway (and fetch, which forwarded
+// webhooks before, refused some: an `Expect: 100-continue` or `Upgrade` from Zalo lost
+// the event). The
 // request's `x-request-id` passes as an x- header: the gateway's own id for the request
 // (the HTTP layer replaced the sender's unless it was sane), so the owner's log lines
 // name the same request.
@@ -63,6 +80,15 @@ export function webhookForwarder(
   subgraphUrls: Record<string, string>,
   logger: Logger,
 ): RouteHandler {
+  const clients = new Map<string, ReturnType<typeof httpFetch>>();
+  const clientFor = (origin: string) => {
+    let client = clients.get(origin);
+    if (!client) {
+      client = httpFetch(origin, { idleTimeoutMs: IDLE_SOCKET_MS, resend: () => false });
+      clients.set(origin, client);
+    }
+    return client;
+  };
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     const source = new URL(req.url ?? '/', 'http://localhost').pathname.split('/')[2] ?? '';
     const { owner, signedIn = [] } = Object.hasOwn(WEBHOOK_SOURCES, source)
@@ -73,21 +99,20 @@ export function webhookForwarder(
       return;
     }
     const target = new URL(`/webhooks/${source}`, subgraphUrls[owner]);
-    let upstream: Response;
+    let upstream: Answer;
     try {
-      upstream = await fetch(target, {
-        method: 'POST',
-        headers: forwardedHeaders(req, signedIn),
-        body,
-        signal: AbortSignal.timeout(10_000),
-      });
+      upstream = await clientFor(target.origin)(
+        target,
+        { method: 'POST', headers: forwardedHeaders(req, signedIn), body },
+        FORWARD_TIMEOUT_MS,
+      );
     } catch (error) {
       // The cause (host, port, socket error) is for the log, not for the sender.
       logger.warn('webhook not delivered', { source, owner, error: (error as Error).message });
       sendJson(res, 502, { error: `the ${owner} service is unavailable` });
       return;
     }
-    const payload = Buffer.from(await upstream.arrayBuffer());
+    const payload = upstream.body;
     res.writeHead(upstream.status, {
       'content-type': upstream.headers.get('content-type') ?? 'application/json',
       'content-length': payload.length,
