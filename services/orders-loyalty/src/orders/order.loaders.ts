@@ -1,19 +1,20 @@
 import DataLoader from 'dataloader';
-import { In } from 'typeorm';
 import type { Connection, Page, RequestScope } from '@customer-graph/runtime';
 import {
   alignMany,
   alignOne,
-  findPagesPerParent,
   isUuid,
   loaderFamily,
   newestFirst,
+  queryPrepared,
   visibleRows,
 } from '@customer-graph/runtime';
 import type { OrderFilter } from '../generated/graphql';
-import { OrderEntity } from './order.entity';
+import { ORDER_SELECT } from './order.entity';
 import type { OrderRow, OrderStatus } from './order.entity';
 import { orderFilterSql } from './order.list';
+import { countPerCustomer, ordersPerCustomer } from './order.pages';
+import type { TabFilterSql } from './order.pages';
 import { createSameNumberLoaders } from './order.same-number';
 import type { SameNumberLoaders } from './order.same-number';
 import { createSummaryLoader } from './order.summary';
@@ -30,10 +31,15 @@ export interface StatusChange {
 export interface OrderLoaders {
   /** Orders by id, only those the caller may see. */
   byId: DataLoader<string, OrderRow | null>;
-  /** A page of a customer's orders, newest first; one query per distinct page and filter. */
+  /**
+   * A page of a customer's orders, newest first; one query per distinct page, filter
+   * and selection. Its rows hold the `columns` the request's Order fields read
+   * (order.pages.ts's selectedColumns), not every property of OrderRow.
+   */
   byCustomer: (args: {
     page: Page;
     filter: OrderFilter | null;
+    columns: string;
   }) => DataLoader<string, Connection<OrderRow>>;
   /** How many of a customer's orders match a filter; one query per filter. */
   countByCustomer: (filter: OrderFilter | null) => DataLoader<string, number>;
@@ -51,58 +57,46 @@ declare module '../context' {
   }
 }
 
-/** The filter of a customer's tab: the customer is the parent, not the filter. */
-function tabFilter(filter: OrderFilter | null, alias: string) {
-  const params: Record<string, unknown> = {};
-  const sql = orderFilterSql({ ...filter, customerId: null }, alias, (value) => {
-    const name = `f${Object.keys(params).length}`;
-    params[name] = value;
-    return `:${name}`;
+/**
+ * The filter of a customer's tab (the customer is the parent, not the filter), its
+ * parameters numbered after the statement's own `before` ones.
+ */
+function tabFilter(filter: OrderFilter | null, before: number): TabFilterSql {
+  const params: unknown[] = [];
+  const sql = orderFilterSql({ ...filter, customerId: null }, 't', (value) => {
+    params.push(value);
+    return `$${params.length + before}`;
   });
   return { sql: sql.length ? sql.join(' AND ') : 'TRUE', params };
 }
 
 export function createOrderLoaders(scope: RequestScope): OrderLoaders {
   const { db, workspaceId, access } = scope;
-  const orders = db.getRepository(OrderEntity);
   return {
     summary: createSummaryLoader(db, workspaceId),
     sameNumber: createSameNumberLoaders(scope),
     byId: new DataLoader(async (ids) => {
       const valid = ids.filter(isUuid);
-      const rows = valid.length ? await orders.find({ where: { workspaceId, id: In(valid) } }) : [];
+      const { rows } = valid.length
+        ? await queryPrepared<OrderRow>(
+            db,
+            `SELECT ${ORDER_SELECT} FROM customer_order o
+              WHERE o.workspace_id = $1 AND o.id = ANY($2::uuid[])`,
+            [workspaceId, valid],
+          )
+        : { rows: [] };
       const visible = await visibleRows(access, rows, (row) => row.customerId);
       return alignOne(ids, visible, (row) => row.id);
     }),
-    byCustomer: loaderFamily(({ page, filter }, customerIds: readonly string[]) =>
-      findPagesPerParent(orders, {
-        parentColumn: 'customer_id',
-        parentOf: (row) => row.customerId ?? '',
-        sortKeyOf: (row) => row.orderedAt,
-        workspaceId,
-        parentIds: customerIds,
-        page,
-        filter: filter ? tabFilter(filter, 't') : undefined,
-      }),
+    byCustomer: loaderFamily(({ page, filter, columns }, customerIds: readonly string[]) =>
+      ordersPerCustomer(db, workspaceId, customerIds, page, columns, tabFilter(filter, 3)),
     ),
-    countByCustomer: loaderFamily(async (filter: OrderFilter | null, ids: readonly string[]) => {
-      const { sql, params } = tabFilter(filter, 't');
-      const rows: { customerId: string; n: number }[] = await orders
-        .createQueryBuilder('t')
-        .select('t.customer_id', 'customerId')
-        .addSelect('count(*)::int', 'n')
-        .where('t.workspace_id = :workspaceId AND t.customer_id = ANY(:ids)', {
-          workspaceId,
-          ids: ids.filter(isUuid),
-        })
-        .andWhere(sql, params)
-        .groupBy('t.customer_id')
-        .getRawMany();
-      const byId = new Map(rows.map((r) => [r.customerId, r.n]));
-      return ids.map((id) => byId.get(id) ?? 0);
-    }),
+    countByCustomer: loaderFamily((filter: OrderFilter | null, ids: readonly string[]) =>
+      countPerCustomer(db, workspaceId, ids, tabFilter(filter, 2)),
+    ),
     history: new DataLoader(async (orderIds) => {
-      const rows: (StatusChange & { orderId: string })[] = await db.query(
+      const { rows } = await queryPrepared<StatusChange & { orderId: string }>(
+        db,
         `SELECT order_id AS "orderId", status, changed_at AS at FROM customer_order_status
          WHERE workspace_id = $1 AND order_id = ANY($2::uuid[]) ORDER BY changed_at, status`,
         [workspaceId, orderIds.filter(isUuid)],

@@ -4,6 +4,7 @@ import type { Resolvers } from '../generated/graphql';
 import { ORDERS_NEWEST_FIRST } from './order.loaders';
 import { attachOrder } from './order.attach';
 import { listOrders } from './order.list';
+import { selectedColumns } from './order.pages';
 import { upsertOrders } from './order.upsert';
 
 export const orderResolvers: Resolvers = {
@@ -24,7 +25,10 @@ export const orderResolvers: Resolvers = {
         : undefined;
       // Should the page fail, the count's failure is not left unhandled.
       counting?.catch(() => undefined);
-      const connection = await ctx.loaders.orders.byCustomer({ page, filter }).load(customer.id);
+      const columns = selectedColumns(info);
+      const connection = await ctx.loaders.orders
+        .byCustomer({ page, filter, columns })
+        .load(customer.id);
       return {
         ...connection,
         count: () => counting ?? ctx.loaders.orders.countByCustomer(filter).load(customer.id),
