@@ -121,11 +121,12 @@ export async function checkConsistency(db: Databases, ws: string[]): Promise<str
               last_order_at FROM customer_order_version WHERE workspace_id = ANY($1)`,
       'orders_loyalty',
       `SELECT v.workspace_id, v.customer_id,
-              count(o.id) FILTER (WHERE o.status NOT IN ('CANCELLED', 'RETURNED')),
-              count(o.id) FILTER (WHERE o.status = 'COMPLETED'),
-              COALESCE(sum(o.total) FILTER (WHERE o.status NOT IN ('CANCELLED', 'RETURNED')), 0),
-              min(o.ordered_at) FILTER (WHERE o.status NOT IN ('CANCELLED', 'RETURNED')),
-              max(o.ordered_at) FILTER (WHERE o.status NOT IN ('CANCELLED', 'RETURNED'))
+              count(o.id) FILTER (WHERE o.status NOT IN ('CANCELLED', 'RETURNED')) AS orders,
+              count(o.id) FILTER (WHERE o.status = 'COMPLETED') AS completed,
+              COALESCE(sum(o.total) FILTER (WHERE o.status NOT IN ('CANCELLED', 'RETURNED')), 0)
+                AS spent,
+              min(o.ordered_at) FILTER (WHERE o.status NOT IN ('CANCELLED', 'RETURNED')) AS first_at,
+              max(o.ordered_at) FILTER (WHERE o.status NOT IN ('CANCELLED', 'RETURNED')) AS last_at
          FROM customer_order_version v LEFT JOIN customer_order o
            ON o.workspace_id = v.workspace_id AND o.customer_id = v.customer_id
         WHERE v.workspace_id = ANY($1) GROUP BY 1, 2`,
