@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { Connection, Page, RequestScope } from '@customer-graph/runtime';
 import {
   alignMany,
@@ -6,14 +7,17 @@ import {
   isUuid,
   loaderFamily,
   newestFirst,
+  pageOf,
   queryPrepared,
+  selectsField,
   visibleRows,
 } from '@customer-graph/runtime';
-import type { OrderFilter } from '../generated/graphql';
+import type { CustomerOrdersArgs, OrderFilter } from '../generated/graphql';
 import { ORDER_SELECT } from './order.entity';
 import type { OrderRow, OrderStatus } from './order.entity';
 import { orderFilterSql } from './order.list';
-import { countPerCustomer, ordersPerCustomer } from './order.pages';
+import type { OrderPage } from './order.mappers';
+import { countPerCustomer, ordersPerCustomer, selectedColumns } from './order.pages';
 import type { TabFilterSql } from './order.pages';
 import { createSameNumberLoaders } from './order.same-number';
 import type { SameNumberLoaders } from './order.same-number';
@@ -43,12 +47,23 @@ export interface OrderLoaders {
   }) => DataLoader<string, Connection<OrderRow>>;
   /** How many of a customer's orders match a filter; one query per filter. */
   countByCustomer: (filter: OrderFilter | null) => DataLoader<string, number>;
+  /**
+   * `Customer.orders` as one field of the request asks for it. Its arguments and
+   * selection are the same for every customer it is resolved on, so its page, loaders
+   * and whether `totalCount` is asked are worked out once, not once per customer.
+   */
+  tab: (args: CustomerOrdersArgs, info: GraphQLResolveInfo) => OrderTab;
   /** An order's status history, oldest first. */
   history: DataLoader<string, StatusChange[]>;
   /** A customer's purchases in figures (order.summary.ts). */
   summary: DataLoader<string, OrderSummary>;
   /** Orders with one of a customer's numbers but not attached to it (order.same-number.ts). */
   sameNumber: SameNumberLoaders;
+}
+
+export interface OrderTab {
+  /** The customer's page; its count, asked with it, runs beside it. */
+  load(customerId: string): Promise<OrderPage>;
 }
 
 declare module '../context' {
@@ -72,7 +87,47 @@ function tabFilter(filter: OrderFilter | null, before: number): TabFilterSql {
 
 export function createOrderLoaders(scope: RequestScope): OrderLoaders {
   const { db, workspaceId, access } = scope;
+  const byCustomer: OrderLoaders['byCustomer'] = loaderFamily(
+    ({ page, filter, columns }, customerIds: readonly string[]) =>
+      ordersPerCustomer(db, workspaceId, customerIds, page, columns, tabFilter(filter, 3)),
+  );
+  const countByCustomer: OrderLoaders['countByCustomer'] = loaderFamily(
+    (filter: OrderFilter | null, ids: readonly string[]) =>
+      countPerCustomer(db, workspaceId, ids, tabFilter(filter, 2)),
+  );
+  // By the execution's variables, then the field's nodes: one entry per field asked.
+  const tabs = new WeakMap<object, WeakMap<readonly FieldNode[], OrderTab>>();
+  const tab = (args: CustomerOrdersArgs, info: GraphQLResolveInfo): OrderTab => {
+    let byField = tabs.get(info.variableValues);
+    if (!byField) tabs.set(info.variableValues, (byField = new WeakMap()));
+    let found = byField.get(info.fieldNodes);
+    if (!found) {
+      const filter = args.filter ?? null;
+      const pages = byCustomer({
+        page: pageOf(args, info, ORDERS_NEWEST_FIRST),
+        filter,
+        columns: selectedColumns(info),
+      });
+      const counts = countByCustomer(filter);
+      const counted = selectsField(info, 'totalCount');
+      found = {
+        async load(customerId) {
+          // Asked together: the count's statement runs beside the page's, not after it.
+          const counting = counted ? counts.load(customerId) : undefined;
+          // Should the page fail, the count's failure is not left unhandled.
+          counting?.catch(() => undefined);
+          const connection = await pages.load(customerId);
+          return { ...connection, count: () => counting ?? counts.load(customerId) };
+        },
+      };
+      byField.set(info.fieldNodes, found);
+    }
+    return found;
+  };
   return {
+    tab,
+    byCustomer,
+    countByCustomer,
     summary: createSummaryLoader(db, workspaceId),
     sameNumber: createSameNumberLoaders(scope),
     byId: new DataLoader(async (ids) => {
@@ -88,12 +143,6 @@ export function createOrderLoaders(scope: RequestScope): OrderLoaders {
       const visible = await visibleRows(access, rows, (row) => row.customerId);
       return alignOne(ids, visible, (row) => row.id);
     }),
-    byCustomer: loaderFamily(({ page, filter, columns }, customerIds: readonly string[]) =>
-      ordersPerCustomer(db, workspaceId, customerIds, page, columns, tabFilter(filter, 3)),
-    ),
-    countByCustomer: loaderFamily((filter: OrderFilter | null, ids: readonly string[]) =>
-      countPerCustomer(db, workspaceId, ids, tabFilter(filter, 2)),
-    ),
     history: new DataLoader(async (orderIds) => {
       const { rows } = await queryPrepared<StatusChange & { orderId: string }>(
         db,
