@@ -3,7 +3,7 @@
 // only the columns of the Order fields the request selects (the list page asks for 6
 // of 22; the items, the buyer and five timestamps were most of the parsing and garbage
 // of a page, bench:page). Cursors are encoded only when a client asks for one.
-import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { Kind } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Connection, Page } from '@customer-graph/runtime';
@@ -63,14 +63,16 @@ const COLUMN_NAME = Object.fromEntries(
 /**
  * The columns the Order fields under `edges.node` of the resolved connection field
  * need, sorted; every column when a field is not known here (a field added later reads
- * what it needs). Computed once per request and field (graphql-js passes the same
- * fieldNodes for every parent).
+ * what it needs). A function of the query's text alone, worked out once per field of a
+ * parsed query (the server reuses a parsed query across requests; a field merged from
+ * several nodes, once per request).
  */
-const columnsCache = new WeakMap<readonly FieldNode[], string>();
+const columnsCache = new WeakMap<object, string>();
 export function selectedColumns(
   info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>,
 ): string {
-  let cached = columnsCache.get(info.fieldNodes);
+  const key: object = info.fieldNodes.length === 1 ? info.fieldNodes[0] : info.fieldNodes;
+  let cached = columnsCache.get(key);
   if (cached === undefined) {
     const fields = new Set<string>();
     const collect = (set: SelectionSetNode | undefined, path: string[], seen: Set<string>) => {
@@ -92,9 +94,20 @@ export function selectedColumns(
       ? new Set([...ALWAYS, ...[...fields].flatMap((f) => FIELD_COLUMNS[f])])
       : new Set(ALL_COLUMNS);
     cached = [...columns].sort().join(',');
-    columnsCache.set(info.fieldNodes, cached);
+    columnsCache.set(key, cached);
   }
   return cached;
+}
+
+/** An edge whose cursor is encoded only when read. */
+class LazyEdge {
+  constructor(
+    readonly node: OrderRow,
+    private readonly cursorOf: (row: OrderRow) => string,
+  ) {}
+  get cursor(): string {
+    return this.cursorOf(this.node);
+  }
 }
 
 /** Cursors and pageInfo built only when read: the list page asks for neither. */
@@ -102,14 +115,9 @@ function lazyConnection(rows: OrderRow[], page: Page): Connection<OrderRow> {
   const sort = sortSignature(page.sort);
   const cursorOf = (row: OrderRow) =>
     encodeCursor({ list: page.list, sort, keys: [row.orderedAt.toISOString()], id: row.id });
-  const nodes = rows.slice(0, page.first);
+  const nodes = rows.length > page.first ? rows.slice(0, page.first) : rows;
   return {
-    edges: nodes.map((node) => ({
-      node,
-      get cursor() {
-        return cursorOf(node);
-      },
-    })),
+    edges: nodes.map((node) => new LazyEdge(node, cursorOf)),
     pageInfo: {
       hasNextPage: rows.length > page.first,
       get endCursor() {
