@@ -303,6 +303,12 @@ describe('orders.customer.summary-changed', () => {
               ($1, $2, 'OLD-2', 'POS', 'CANCELLED', 9000, 9000, '2025-06-01', '2025-06-01')`,
       [ws, old],
     );
+    // The announcement ran before figures were kept (1766610000100-KeptOrderFigures),
+    // when such orders had no version row; their kept figures' row (version 0) goes.
+    await subgraph.db.query(
+      'DELETE FROM customer_order_version WHERE workspace_id = $1 AND customer_id = $2 AND version = 0',
+      [ws, old],
+    );
     const announce = async () => {
       const runner = subgraph.db.createQueryRunner();
       try {

@@ -1,9 +1,11 @@
 // Checks of bench:page's seeded rows against the rules the services keep (seed.check.ts
 // runs them on a small seed): every foreign key holds (the seed loads with their
 // triggers off), contacts' stored type is customer_derived_type's, and each projection
-// equals what its owner holds — contacts' order figures (publishSummaries' definition),
-// tiers and consents, orders' phone directory, followers' links, marketing's kept
-// summary (the aggregate of its messages) and every subgraph's customer_access. Returns the failures, each with a few examples; none is a pass.
+// equals what its owner holds — orders' kept figures and contacts' order figures
+// (publishSummaries' definition), tiers and consents, orders' phone directory,
+// followers' links, marketing's kept summary (the aggregate of its messages) and every
+// subgraph's customer_access. Returns the failures, each with a few examples; none is a
+// pass.
 import type { Client } from 'pg';
 import { SUMMARY_AGGREGATE, SUMMARY_COLUMNS } from '@customer-graph/marketing';
 
@@ -114,6 +116,23 @@ export async function checkConsistency(db: Databases, ws: string[]): Promise<str
       ON o.workspace_id = v.workspace_id AND o.customer_id = v.customer_id
    WHERE v.workspace_id = ANY($1) GROUP BY 1, 2, 3`;
   const pairs: [string, keyof Databases, string, keyof Databases, string][] = [
+    [
+      'kept order figures (customer_order_version vs its orders)',
+      'orders_loyalty',
+      `SELECT workspace_id, customer_id, order_count, completed_count, total_spent, first_order_at,
+              last_order_at FROM customer_order_version WHERE workspace_id = ANY($1)`,
+      'orders_loyalty',
+      `SELECT v.workspace_id, v.customer_id,
+              count(o.id) FILTER (WHERE o.status NOT IN ('CANCELLED', 'RETURNED')) AS orders,
+              count(o.id) FILTER (WHERE o.status = 'COMPLETED') AS completed,
+              COALESCE(sum(o.total) FILTER (WHERE o.status NOT IN ('CANCELLED', 'RETURNED')), 0)
+                AS spent,
+              min(o.ordered_at) FILTER (WHERE o.status NOT IN ('CANCELLED', 'RETURNED')) AS first_at,
+              max(o.ordered_at) FILTER (WHERE o.status NOT IN ('CANCELLED', 'RETURNED')) AS last_at
+         FROM customer_order_version v LEFT JOIN customer_order o
+           ON o.workspace_id = v.workspace_id AND o.customer_id = v.customer_id
+        WHERE v.workspace_id = ANY($1) GROUP BY 1, 2`,
+    ],
     [
       'order figures (orders-loyalty vs contacts)',
       'orders_loyalty',

@@ -1,8 +1,14 @@
-// Per-request loaders of the Loyalty tab: balances of many customers in one query, the
-// program once, history pages per customer in one query, the next points to expire.
+// Per-request loaders of the Loyalty tab: balances of many customers and the program in
+// one query, history pages per customer in one query, the next points to expire.
 import DataLoader from 'dataloader';
 import type { Connection, Page, RequestScope } from '@customer-graph/runtime';
-import { findPagesPerParent, isUuid, loaderFamily, newestFirst } from '@customer-graph/runtime';
+import {
+  findPagesPerParent,
+  isUuid,
+  loaderFamily,
+  newestFirst,
+  queryPrepared,
+} from '@customer-graph/runtime';
 import { LoyaltyEntryEntity } from './loyalty.entity';
 import type { LoyaltyEntryRow } from './loyalty.entity';
 import { readProgram, tierFor } from './loyalty.program';
@@ -18,6 +24,8 @@ export interface LoyaltyView {
   qualifying: number;
   redeemable: number;
   program: LoyaltyProgram;
+  /** The tier's rank (tierFor), 0 for none. */
+  rank: number;
 }
 export type LoyaltyEntryPage = Connection<LoyaltyEntryRow>;
 export interface ReevaluationRow {
@@ -51,20 +59,38 @@ export function createLoyaltyLoaders({ db, workspaceId }: RequestScope): Loyalty
   return {
     program,
     view: new DataLoader(async (customerIds) => {
-      const stored = await program();
-      if (!stored) return customerIds.map(() => null);
-      const rows: { customerId: string; qualifying: string; redeemable: string }[] = await db.query(
-        `SELECT customer_id AS "customerId", qualifying, redeemable FROM loyalty_balance
-            WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[])`,
+      // The program and the balances in one statement (the program no longer waits
+      // for its own round trip first); the program is then this request's.
+      const { rows } = await queryPrepared<{
+        program: LoyaltyProgram;
+        revision: string;
+        balances: [string, number, number][] | null;
+      }>(
+        db,
+        `SELECT p.program, p.revision,
+                (SELECT json_agg(json_build_array(b.customer_id, b.qualifying, b.redeemable))
+                   FROM loyalty_balance b
+                  WHERE b.workspace_id = $1 AND b.customer_id = ANY($2::uuid[])) AS balances
+           FROM loyalty_program p WHERE p.workspace_id = $1`,
         [workspaceId, customerIds.filter(isUuid)],
       );
-      const byId = new Map(rows.map((r) => [r.customerId, r]));
-      return customerIds.map((customerId) => ({
-        customerId,
-        qualifying: Number(byId.get(customerId)?.qualifying ?? 0),
-        redeemable: Number(byId.get(customerId)?.redeemable ?? 0),
-        program: stored.program,
-      }));
+      const [row] = rows;
+      const stored = row ? { program: row.program, revision: Number(row.revision) } : null;
+      programOnce ??= Promise.resolve(stored);
+      if (!stored) return customerIds.map(() => null);
+      const byId = new Map((row.balances ?? []).map(([id, q, r]) => [id, { q, r }]));
+      return customerIds.map((customerId) => {
+        const balance = byId.get(customerId);
+        const qualifying = Number(balance?.q ?? 0);
+        return {
+          customerId,
+          qualifying,
+          redeemable: Number(balance?.r ?? 0),
+          program: stored.program,
+          // Once per customer, not once per field that shows it.
+          rank: tierFor(stored.program, qualifying).rank,
+        };
+      });
     }),
     history: loaderFamily((page: Page, customerIds: readonly string[]) =>
       findPagesPerParent(entries, {

@@ -6,19 +6,18 @@ import type { Resolvers } from '../generated/graphql';
 import { ENTRIES_NEWEST_FIRST, tierView } from './loyalty.loaders';
 import { changePoints } from './loyalty.points';
 import { setProgram } from './loyalty.setup';
-import { tierFor } from './loyalty.program';
 
 export const loyaltyResolvers: Resolvers = {
   Customer: {
     loyalty: (customer, _args, ctx) => ctx.loaders.loyalty.view.load(customer.id),
   },
   CustomerLoyalty: {
-    tier: (v) => tierView(v.program, tierFor(v.program, v.qualifying).rank),
+    tier: (v) => tierView(v.program, v.rank),
     qualifyingPoints: (v) => v.qualifying,
     redeemablePoints: (v) => v.redeemable,
-    nextTier: (v) => tierView(v.program, tierFor(v.program, v.qualifying).rank + 1),
+    nextTier: (v) => tierView(v.program, v.rank + 1),
     pointsToNextTier: (v) => {
-      const next = tierView(v.program, tierFor(v.program, v.qualifying).rank + 1);
+      const next = v.program.tiers[v.rank];
       return next ? next.threshold - v.qualifying : null;
     },
     expiringSoon: (v, _args, ctx) => ctx.loaders.loyalty.expiringSoon.load(v.customerId),

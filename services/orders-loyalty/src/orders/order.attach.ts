@@ -5,6 +5,11 @@
 // attached to a customer of theirs). Either customer being out of the caller's sight
 // is answered as if it did not exist (NOT_FOUND), as for another workspace's ids.
 // The order is marked attached_manually_at: phone matching never moves it again.
+// Under the workspace's phone-matching lock, as every other attaching write: each
+// statement on orders locks the version rows of the customers whose figures it changes
+// (KeptOrderFigures), so an upsert holding one of them while it attaches this very
+// order by phone, and this attachment holding the order while it waits for that
+// customer's row, would deadlock.
 import type { DataSource } from 'typeorm';
 import { PublicErrorCode, badInput, isUuid, publicError } from '@customer-graph/runtime';
 import type { RequestAccess } from '@customer-graph/runtime';
@@ -12,6 +17,7 @@ import { ORDER_SELECT } from './order.entity';
 import type { OrderRow } from './order.entity';
 import { applyVouchers } from '../vouchers/voucher.apply';
 import { publishSummaries } from './order.summary-events';
+import { lockPhoneMatching } from '../phone-directory/phone-directory.module';
 
 export async function attachOrder(
   db: DataSource,
@@ -29,6 +35,7 @@ export async function attachOrder(
     publicError(PublicErrorCode.NOT_FOUND, `no order ${orderId}`, { field: 'orderId' });
   if (!isUuid(orderId)) throw noOrder();
   return db.transaction(async (tx) => {
+    await lockPhoneMatching(tx, workspaceId);
     // Locked: a concurrent upsert or matching of this order waits for the decision.
     const [order]: OrderRow[] = await tx.query(
       `SELECT ${ORDER_SELECT} FROM customer_order o

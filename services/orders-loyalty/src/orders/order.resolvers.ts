@@ -1,4 +1,4 @@
-import { pageOf, selectsField } from '@customer-graph/runtime';
+import { pageOf } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { ORDERS_NEWEST_FIRST } from './order.loaders';
@@ -15,21 +15,7 @@ export const orderResolvers: Resolvers = {
       id: await ctx.loaders.customerAccess.currentId.load(ref.id),
     }),
     orderSummary: (customer, _args, ctx) => ctx.loaders.orders.summary.load(customer.id),
-    orders: async (customer, args, ctx, info) => {
-      const filter = args.filter ?? null;
-      const page = pageOf(args, info, ORDERS_NEWEST_FIRST);
-      // Asked together: the count's statement runs beside the page's, not after it.
-      const counting = selectsField(info, 'totalCount')
-        ? ctx.loaders.orders.countByCustomer(filter).load(customer.id)
-        : undefined;
-      // Should the page fail, the count's failure is not left unhandled.
-      counting?.catch(() => undefined);
-      const connection = await ctx.loaders.orders.byCustomer({ page, filter }).load(customer.id);
-      return {
-        ...connection,
-        count: () => counting ?? ctx.loaders.orders.countByCustomer(filter).load(customer.id),
-      };
-    },
+    orders: (customer, args, ctx, info) => ctx.loaders.orders.tab(args, info).load(customer.id),
     sameNumberOrders: async (customer, args, ctx, info) => {
       const page = pageOf(args, info, ORDERS_NEWEST_FIRST);
       const { sameNumber } = ctx.loaders.orders;

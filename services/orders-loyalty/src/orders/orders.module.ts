@@ -21,6 +21,7 @@ import { seedDemoOrders } from './order.seed';
 import { EvolveOrders1764400000000 } from './migrations/1764400000000-EvolveOrders';
 import { OrderEvents1764510000000 } from './migrations/1764510000000-OrderEvents';
 import { AnnounceOrderSummaries1764510000100 } from './migrations/1764510000100-AnnounceOrderSummaries';
+import { KeptOrderFigures1766610000100 } from './migrations/1766610000100-KeptOrderFigures';
 
 export const ordersModule: DomainModule = {
   name: 'orders',
@@ -31,6 +32,7 @@ export const ordersModule: DomainModule = {
     EvolveOrders1764400000000,
     OrderEvents1764510000000,
     AnnounceOrderSummaries1764510000100,
+    KeptOrderFigures1766610000100,
   ],
   loaders: createOrderLoaders,
   seedDemo: seedDemoOrders,

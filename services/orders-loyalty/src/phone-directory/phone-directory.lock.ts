@@ -5,9 +5,10 @@
 // (not there yet) while a handler records the number and attaches the unattached
 // orders it can see (not the upsert's, uncommitted). Both commit, and the order waits
 // for a customer forever — its buyer was already asked about, so it is not asked again.
-// Every transaction that writes orders with phones (upsertOrders) or changes the
-// directory (phones-changed, buyer-matched, a deletion) takes this lock first; the
-// second of two then starts its statements after the first's commit and sees it.
+// Every transaction that writes orders with phones (upsertOrders), attaches one by hand
+// (attachOrder) or changes the directory (phones-changed, buyer-matched, a deletion)
+// takes this lock first; the second of two then starts its statements after the
+// first's commit and sees it.
 //
 // One lock per workspace, not per number: a transaction holding it never waits for it
 // again, so two upserts, or an upsert and a handler, cannot deadlock on it. (A chunk of
