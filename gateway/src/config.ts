@@ -3,6 +3,7 @@
 import {
   ConfigError,
   GATEWAY_DEFAULT_PORT,
+  LOG_FORMATS,
   SUBGRAPHS,
   readBoolean,
   readInteger,
@@ -13,7 +14,7 @@ import {
   readString,
   subgraphVariables,
 } from '@customer-graph/runtime';
-import type { Env, LogLevel } from '@customer-graph/runtime';
+import type { Env, LogFormat, LogLevel } from '@customer-graph/runtime';
 import type { TrustedOperationsConfig } from './trusted-operations';
 
 /** What every token must satisfy besides its signature. */
@@ -55,6 +56,10 @@ export interface GatewayConfig {
   subgraphTimeoutMs: { screens: number; analysts: number };
   /** Registered operations (trusted-operations.ts): the registry, and whether the frontend runs only those. */
   trustedOperations: TrustedOperationsConfig;
+  /** GATEWAY_METRICS_PORT: Prometheus metrics on their own port (metrics.ts); unset, none. */
+  metricsPort: number | null;
+  /** LOG_FORMAT: `text` lines for a person, `json` lines for a log store. */
+  logFormat: LogFormat;
 }
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
@@ -105,6 +110,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     contextSigningSecret: readSecret(env, 'CONTEXT_SIGNING_SECRET'),
     supergraphPath: readString(env, 'SUPERGRAPH_PATH', 'schema/supergraph.graphql'),
     logLevel: readOneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+    logFormat: readOneOf(env, 'LOG_FORMAT', LOG_FORMATS, 'text'),
     exposeErrorDetails: readBoolean(env, 'EXPOSE_ERROR_DETAILS', env.NODE_ENV !== 'production'),
     maxBodyBytes: 1024 * 1024,
     maxGraphqlBodyBytes: 8 * 1024 * 1024,
@@ -116,5 +122,8 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       enforce: readBoolean(env, 'TRUSTED_OPERATIONS', false),
       path: readString(env, 'TRUSTED_OPERATIONS_PATH', 'schema/operations'),
     },
+    metricsPort: readOptional(env, 'GATEWAY_METRICS_PORT')
+      ? readPort(env, 'GATEWAY_METRICS_PORT', 0)
+      : null,
   };
 }

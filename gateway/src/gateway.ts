@@ -22,6 +22,7 @@ import { trustedOperationsPlugin } from './trusted-operations';
 import { createAuthenticator } from './auth';
 import type { GatewayConfig } from './config';
 import { createSubgraphSource } from './subgraph-source';
+import { createGatewayMetrics, serveMetrics } from './metrics';
 import { webhookForwarder } from './webhooks';
 import { fileRoutes } from './files';
 import type { GatewayContext } from './subgraph-source';
@@ -29,6 +30,8 @@ import type { GatewayContext } from './subgraph-source';
 export interface RunningGateway {
   url: string;
   port: number;
+  /** Where Prometheus scrapes the gateway (GATEWAY_METRICS_PORT), when set. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -58,8 +61,9 @@ async function subgraphReadiness(urls: Record<string, string>, exposeDetails: bo
 
 export async function startGateway(
   config: GatewayConfig,
-  logger: Logger = createLogger(config.logLevel),
+  logger: Logger = createLogger(config.logLevel, undefined, config.logFormat),
 ): Promise<RunningGateway> {
+  const metrics = createGatewayMetrics();
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(config.supergraphPath),
     buildService: ({ name, url }) =>
@@ -69,6 +73,7 @@ export async function startGateway(
         signingSecret: config.contextSigningSecret,
         timeoutMs: config.subgraphTimeoutMs,
         logger,
+        metrics,
       }),
   });
   const formatPublic = publicErrorFormatter(config.exposeErrorDetails, logger, 'gateway');
@@ -81,6 +86,7 @@ export async function startGateway(
       // Before the limits: a refused document is refused as untrusted, never measured.
       trustedOperationsPlugin(config.trustedOperations),
       queryLimitsPlugin,
+      metrics.plugin,
     ],
     // A document past MAX_TOKENS is not even parsed.
     parseOptions: { maxTokens: MAX_TOKENS },
@@ -121,14 +127,20 @@ export async function startGateway(
   });
   const http = await listen(handler, config.port, config.host);
   const url = `http://${config.host}:${http.port}/graphql`;
-  logger.info('gateway ready', { url });
+  const metricsServer =
+    config.metricsPort === null
+      ? undefined
+      : await serveMetrics(metrics, config.metricsPort, config.host);
+  logger.info('gateway ready', { url, metrics: metricsServer?.url });
   let stopping: Promise<void> | undefined;
   return {
     url,
     port: http.port,
+    metricsUrl: metricsServer?.url,
     stop: () =>
       (stopping ??= (async () => {
         await http.close();
+        await metricsServer?.close();
         await apollo.stop();
         logger.info('gateway stopped');
       })()),

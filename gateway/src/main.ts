@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     process.stderr.write(`gateway: ${error.message}\n`);
     process.exit(2);
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   const running = await startGateway(config, logger).catch((error: unknown) => {
     logger.error('failed to start', { error });
     process.exit(1);

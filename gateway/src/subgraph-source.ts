@@ -20,6 +20,7 @@ import { PublicErrorCode, REQUEST_ID_HEADER, signIdentity } from '@customer-grap
 import { DeadlineError, httpFetch, mutates } from './http-fetch';
 import type { Answer } from './http-fetch';
 import type { Identity, Logger } from '@customer-graph/runtime';
+import type { GatewayMetrics } from './metrics';
 
 export interface GatewayContext {
   identity: Identity;
@@ -36,6 +37,8 @@ export interface SubgraphSourceOptions {
   signingSecret: string;
   timeoutMs: { screens: number; analysts: number };
   logger: Logger;
+  /** Times each call and counts its failures (metrics.ts). */
+  metrics?: Pick<GatewayMetrics, 'subgraphFetch'>;
 }
 
 function unavailable(serviceName: string, reason: string): GraphQLError {
@@ -150,9 +153,19 @@ class SignedSubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     headers[CALLER_HEADER] = JSON.stringify([workspaceId, userId, role]);
     // The query first (http-fetch's mutates reads it there); `http` is not sent.
     const body = JSON.stringify({ query: request.query, ...request, http: undefined });
-    const response = await this.fetcher(this.url, { method: 'POST', headers, body });
-    if (!response.ok) throw await this.errorFromResponse(response);
-    const answer = await this.parseBody(response);
+    const done = this.options.metrics?.subgraphFetch(serviceName);
+    let answer: unknown;
+    let response: FetcherResponse;
+    try {
+      response = await this.fetcher(this.url, { method: 'POST', headers, body });
+      if (!response.ok) throw await this.errorFromResponse(response);
+      answer = await this.parseBody(response);
+      done?.();
+    } catch (error) {
+      const code = (error as GraphQLError).extensions?.code;
+      done?.(typeof code === 'string' ? code : 'ERROR');
+      throw error;
+    }
     if (typeof answer !== 'object' || answer === null) {
       throw new Error(`Expected JSON response body, but received: ${String(answer)}`);
     }

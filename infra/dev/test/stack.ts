@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createLogger, envPrefix } from '@customer-graph/runtime';
-import type { Identity } from '@customer-graph/runtime';
+import type { Identity, Logger } from '@customer-graph/runtime';
 import {
   startTestSubgraph,
   testKafkaBrokers,
@@ -45,6 +45,8 @@ export async function startTestStack(
     kafkaBrokers?: string[];
     /** Where senders reach the webhooks from outside; the stack's gateway by default. */
     publicWebhookBaseUrl?: string;
+    /** Each process's logger (by subgraph name, or 'gateway'); errors only by default. */
+    logger?: (service: string) => Logger;
   } = {},
 ): Promise<TestStack> {
   const contextSigningSecret = randomBytes(32).toString('hex');
@@ -69,6 +71,7 @@ export async function startTestStack(
       kafkaTopicPrefix,
       publicWebhookBaseUrl: options.publicWebhookBaseUrl ?? `http://127.0.0.1:${gatewayPort}`,
       ...webhookSecrets,
+      ...(options.logger && { logger: options.logger(name) }),
     });
   }
   const env: Record<string, string> = {
@@ -81,7 +84,7 @@ export async function startTestStack(
   // This gateway on the chosen port; gatewayEnv starts another one on any port.
   const gateway = await startGateway(
     loadGatewayConfig({ ...env, GATEWAY_PORT: String(gatewayPort) }),
-    quiet,
+    options.logger?.('gateway') ?? quiet,
   );
   return {
     topicPrefix: kafkaTopicPrefix,

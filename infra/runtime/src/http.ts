@@ -162,7 +162,21 @@ export function createHttpHandler<C extends BaseContext>(options: HttpAppOptions
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     req.headers[REQUEST_ID_HEADER] = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    return runInRequest({ requestId }, () => handle(req, res, requestId));
+    const scope = { requestId };
+    // One line per request at debug level, when it is answered: the path (never the
+    // query string, which may hold ids or documents), the status and the time taken.
+    const started = performance.now();
+    res.once('finish', () =>
+      logger.debug('request', {
+        method: req.method,
+        path: (req.url ?? '/').split('?')[0],
+        status: res.statusCode,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        // The id settled on during the request (a subgraph takes the signed one).
+        requestId: scope.requestId,
+      }),
+    );
+    return runInRequest(scope, () => handle(req, res, requestId));
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string) {

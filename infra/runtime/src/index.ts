@@ -24,6 +24,7 @@ export * from './events/tables';
 export * from './fairness';
 export * from './files';
 export * from './http';
+export * from './metrics';
 export * from './ids';
 export * from './prepared';
 export * from './identity';

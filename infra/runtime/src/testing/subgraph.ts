@@ -2,6 +2,7 @@
 // called the way the gateway calls it (signed identity headers).
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '../logger';
+import type { Logger } from '../logger';
 import { signIdentity } from '../identity';
 import type { Identity } from '../identity';
 import { startSubgraph } from '../subgraph';
@@ -41,6 +42,8 @@ export async function startTestSubgraph<L>(
     statementTimeoutMs?: SubgraphConfig['statementTimeoutMs'];
     /** Where senders reach webhooks (signed URLs); the dev stack's default unless given. */
     publicWebhookBaseUrl?: string;
+    /** Where its log lines go; errors only, to stdout, unless given. */
+    logger?: Logger;
     /** The loyalty sweep's interval; hourly unless given (tests sweep by hand). */
     loyaltySweepIntervalMs?: number;
     /** marketing's sender and sandbox; the defaults unless given (rate 0 pauses a channel). */
@@ -76,7 +79,7 @@ export async function startTestSubgraph<L>(
       emailWebhookSecret: options.emailWebhookSecret,
       smsWebhookSecret: options.smsWebhookSecret,
     }),
-    createLogger('error'),
+    options.logger ?? createLogger('error'),
   );
   const signedFetch = (identity: Identity, query: string, variables?: object) =>
     fetch(running.url, {
