@@ -1,0 +1,11 @@
+// Figures for analysts and dashboards (issue 17, docs/analytics.md): `customerStats`,
+// the customers of a filter counted per combination of up to three keys. Call figures
+// (`callStats`) live with the calls (calls/call.stats.ts).
+import type { DomainModule } from '@customer-graph/runtime';
+import { analyticsAccess, analyticsResolvers } from './analytics.resolvers';
+
+export const analyticsModule: DomainModule = {
+  name: 'analytics',
+  resolvers: [analyticsResolvers],
+  access: analyticsAccess,
+};
