@@ -3,9 +3,11 @@
 // combination of up to three keys.
 import type { DomainModule } from '@customer-graph/runtime';
 import { analyticsAccess, analyticsResolvers } from './analytics.resolvers';
+import { OrderStatsStatistics1767000000200 } from './migrations/1767000000200-OrderStatsStatistics';
 
 export const analyticsModule: DomainModule = {
   name: 'analytics',
   resolvers: [analyticsResolvers],
   access: analyticsAccess,
+  migrations: [OrderStatsStatistics1767000000200],
 };
