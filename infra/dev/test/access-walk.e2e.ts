@@ -254,6 +254,10 @@ function requiredArguments(field: string): Record<string, unknown>[] {
       return [{ id: listId }];
     case 'callStats':
       return [{ groupBy: 'STAFF' }];
+    // Figures name no customer; the walk checks who may ask for them.
+    case 'customerStats':
+    case 'orderStats':
+      return [{ groupBy: [field === 'customerStats' ? 'TYPE' : 'SOURCE'] }];
     case 'customerErasure':
       // An erasure shows ids only; none of these customers is erased.
       return all.map((c) => ({ customerId: c.id }));

@@ -23,6 +23,7 @@ describe('the role matrix', () => {
         'customers.export',
         'customers.erase',
         'audit.read',
+        'reports.read',
       ],
       editor: [
         'customers.read',
@@ -31,9 +32,16 @@ describe('the role matrix', () => {
         'workspace.edit',
         'settings.read',
         'customers.export',
+        'reports.read',
       ],
       staff: ['customers.read', 'customers.write', 'settings.read'],
-      analyst: ['customers.read', 'customers.readAll', 'settings.read', 'customers.export'],
+      analyst: [
+        'customers.read',
+        'customers.readAll',
+        'settings.read',
+        'customers.export',
+        'reports.read',
+      ],
       platform: ['settings.read', 'platform.operate'],
     });
   });
@@ -52,6 +60,7 @@ describe('the role matrix', () => {
     expect(can(who('platform'), 'customers.read')).toBe(false);
     expect(can(who('analyst'), 'customers.write')).toBe(false);
     expect(can(who('staff'), 'customers.readAll')).toBe(false);
+    expect(can(who('staff'), 'reports.read')).toBe(false);
   });
 });
 

@@ -11,6 +11,7 @@
 //   customers.export     ✓     ✓      –          ✓       –      files of many customers
 //   customers.erase      ✓     –      –          –       –      erasure, a person's data
 //   audit.read           ✓     –      –          –       –      the audit trail
+//   reports.read         ✓     ✓      –          ✓       –      figures over the whole workspace
 //   platform.operate     –     –      –          –       ✓      a workspace's plan
 //
 // Staff see and change only the customers assigned to them, in every subgraph: the
@@ -33,6 +34,7 @@ export const CAPABILITIES = [
   'customers.export',
   'customers.erase',
   'audit.read',
+  'reports.read',
   'platform.operate',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -48,6 +50,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'customers.export',
     'customers.erase',
     'audit.read',
+    'reports.read',
   ],
   editor: [
     'customers.read',
@@ -56,9 +59,16 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'workspace.edit',
     'settings.read',
     'customers.export',
+    'reports.read',
   ],
   staff: ['customers.read', 'customers.write', 'settings.read'],
-  analyst: ['customers.read', 'customers.readAll', 'settings.read', 'customers.export'],
+  analyst: [
+    'customers.read',
+    'customers.readAll',
+    'settings.read',
+    'customers.export',
+    'reports.read',
+  ],
   platform: ['settings.read', 'platform.operate'],
 };
 

@@ -42,6 +42,7 @@ export * from './registry';
 export * from './request-id';
 export * from './scalars';
 export * from './secret-box';
+export * from './stats';
 export * from './subgraph';
 export * from './subgraph.types';
 export * from './waker';

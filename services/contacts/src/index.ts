@@ -15,3 +15,7 @@ export {
   downloadable,
 } from './files/file.store';
 export type { FileKind, FileWriter, StoredFile } from './files/file.store';
+// For bench:analytics, which times and EXPLAINs the statement customerStats runs.
+export { customerStatsQuery } from './analytics/customer-stats';
+export type { CustomerFilterInput } from './filter/filter.types';
+export type { CustomerStatsKey } from './generated/graphql';

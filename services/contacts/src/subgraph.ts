@@ -26,6 +26,7 @@ import { auditModule } from './audit/audit.module';
 import { storeAuditEntry } from './audit/audit.store';
 import { privacyModule } from './privacy/privacy.module';
 import { exportsModule } from './exports/exports.module';
+import { analyticsModule } from './analytics/analytics.module';
 import { CreateCustomers1763900000100 } from './migrations/1763900000100-CreateCustomers';
 import { PhoneOwnerAndExternalIds1763900000110 } from './migrations/1763900000110-PhoneOwnerAndExternalIds';
 import { DeferPhoneOwnerCheck1763900000120 } from './migrations/1763900000120-DeferPhoneOwnerCheck';
@@ -78,5 +79,6 @@ export const contactsSubgraph = defineSubgraph<Loaders>({
     auditModule,
     privacyModule,
     exportsModule,
+    analyticsModule,
   ],
 });

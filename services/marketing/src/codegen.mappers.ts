@@ -12,4 +12,5 @@ export const mappers: Record<string, string> = {
   CampaignConnection: '../campaigns/campaign.mappers#CampaignPage',
   CampaignStats: '../campaigns/campaign.mappers#CampaignStatsRow',
   CampaignPartStats: '../campaigns/campaign.mappers#StatsRow',
+  CampaignFunnelGroup: '../analytics/campaign-funnel#FunnelGroupRow',
 };

@@ -7,6 +7,7 @@ import { campaignsModule } from './campaigns/campaigns.module';
 import { messagesModule } from './messages/messages.module';
 import { sendingModule } from './sending/sending.module';
 import { privacyModule } from './privacy/privacy.module';
+import { analyticsModule } from './analytics/analytics.module';
 import { CreateMarketingMessages1763900000300 } from './migrations/1763900000300-CreateMarketingMessages';
 
 export const marketingSubgraph = defineSubgraph<Loaders>({
@@ -22,5 +23,6 @@ export const marketingSubgraph = defineSubgraph<Loaders>({
     deliveryModule,
     consentModule,
     privacyModule,
+    analyticsModule,
   ],
 });

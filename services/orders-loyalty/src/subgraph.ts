@@ -11,6 +11,7 @@ import { reviewsModule } from './reviews/reviews.module';
 import { shopsModule } from './shops/shops.module';
 import { vouchersModule } from './vouchers/vouchers.module';
 import { privacyModule } from './privacy/privacy.module';
+import { analyticsModule } from './analytics/analytics.module';
 import { CreateOrders1763900000200 } from './migrations/1763900000200-CreateOrders';
 
 export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
@@ -31,5 +32,6 @@ export const ordersLoyaltySubgraph = defineSubgraph<Loaders>({
     reviewsModule,
     vouchersModule,
     privacyModule,
+    analyticsModule,
   ],
 });

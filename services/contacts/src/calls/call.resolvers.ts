@@ -2,7 +2,7 @@ import { pageOf } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { CALLS_NEWEST_FIRST, listCalls } from './call.list';
-import { callStats } from './call.stats';
+import { callStats, callStatsKeys } from './call.stats';
 import { recordCalls } from './call.record';
 import { callProvider, connectCallProvider, disconnectCallProvider } from './call.provider';
 
@@ -21,8 +21,8 @@ export const callResolvers: Resolvers = {
   Query: {
     calls: (_root, args, ctx, info) =>
       listCalls(ctx.db, ctx.workspaceId, ctx.access.scope, args, info),
-    callStats: (_root, { filter, groupBy }, ctx) =>
-      callStats(ctx.db, ctx.workspaceId, ctx.access.scope, filter, groupBy),
+    callStats: (_root, { filter, groupBy, thenBy }, ctx) =>
+      callStats(ctx.db, ctx.workspaceId, ctx.access.scope, filter, callStatsKeys(groupBy, thenBy)),
     callProvider: (_root, _args, ctx) => callProvider(ctx.db, ctx.workspaceId),
   },
   Mutation: {

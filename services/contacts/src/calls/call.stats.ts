@@ -1,20 +1,25 @@
-// callStats: call figures per staff member or per day in Vietnam time, over the calls
-// of a filter the caller may see (call.filter.ts), in one grouped statement. A call
-// counts as answered when its result is ANSWERED, as missed when it ended with any
-// other; one in progress counts only in `count`. The answer rate is over the calls
-// that ended.
+// callStats: call figures over the calls of a filter the caller may see
+// (call.filter.ts), grouped by one key and then by up to two more (`thenBy`), in one
+// grouped statement (the runtime's stats.ts, as every figure of docs/analytics.md). A
+// call counts as answered when its result is ANSWERED, as missed when it ended with
+// any other; one in progress counts only in `count`. The answer rate is over the calls
+// that ended. Days and months are Vietnam time.
 import type { DataSource } from 'typeorm';
-import { badInput } from '@customer-graph/runtime';
-import type { CustomerScope } from '@customer-graph/runtime';
+import {
+  MAX_GROUP_KEYS,
+  PublicErrorCode,
+  badInput,
+  dayKey,
+  groupedStatsSql,
+  publicError,
+  readGroups,
+} from '@customer-graph/runtime';
+import type { CustomerScope, StatsKey, StatsKeyValue } from '@customer-graph/runtime';
 import type { CallFilter, CallStatsGroup } from '../generated/graphql';
 import { callFilterSql, callScopeSql } from './call.filter';
 
-/** The most groups one answer holds: a year of days. */
-export const MAX_STATS_GROUPS = 366;
-/** Days are the seller's: Vietnam has one zone and no daylight saving. */
-export const STATS_TIME_ZONE = 'Asia/Ho_Chi_Minh';
-
 export interface CallStatsRow {
+  keys: StatsKeyValue<CallStatsGroup>[];
   staff: string | null;
   day: string | null;
   count: number;
@@ -24,17 +29,39 @@ export interface CallStatsRow {
   talkTime: number;
 }
 
-const KEYS: Record<CallStatsGroup, string> = {
-  STAFF: 'c.staff',
-  DAY: `to_char(c.started_at AT TIME ZONE '${STATS_TIME_ZONE}', 'YYYY-MM-DD')`,
+const KEYS: Record<CallStatsGroup, StatsKey> = {
+  STAFF: { group: 'c.staff' },
+  DAY: dayKey('c.started_at', 'day'),
+  MONTH: dayKey('c.started_at', 'month'),
+  DIRECTION: { group: 'c.direction' },
+  RESULT: { group: 'c.result' },
+  HOTLINE: { group: 'c.hotline' },
 };
+
+/** `groupBy` then `thenBy`, checked: at most three keys, none twice (named on `thenBy`). */
+export function callStatsKeys(
+  groupBy: CallStatsGroup,
+  thenBy: readonly CallStatsGroup[] | null | undefined,
+): CallStatsGroup[] {
+  const more = [...(thenBy ?? [])];
+  if (more.length > MAX_GROUP_KEYS - 1) {
+    throw publicError(
+      PublicErrorCode.BAD_USER_INPUT,
+      `at most ${MAX_GROUP_KEYS - 1} keys after groupBy; ${more.length} given`,
+      { field: 'thenBy', limit: MAX_GROUP_KEYS - 1, actual: more.length },
+    );
+  }
+  const twice = more.findIndex((key, i) => key === groupBy || more.indexOf(key) !== i);
+  if (twice >= 0) throw badInput(`thenBy[${twice}]`, `${more[twice]} is given twice`);
+  return [groupBy, ...more];
+}
 
 export async function callStats(
   db: DataSource,
   workspaceId: string,
   scope: CustomerScope,
   filter: CallFilter | null | undefined,
-  groupBy: CallStatsGroup,
+  groupBy: readonly CallStatsGroup[],
 ): Promise<CallStatsRow[]> {
   const params: unknown[] = [workspaceId];
   const param = (value: unknown) => `$${params.push(value)}`;
@@ -43,34 +70,29 @@ export async function callStats(
     callScopeSql(scope, 'c', param),
     ...callFilterSql(filter, 'c', param),
   ];
-  const rows: {
-    key: string | null;
-    count: number;
-    answered: number;
-    missed: number;
-    talk: number;
-  }[] = await db.query(
-    `SELECT ${KEYS[groupBy]} AS key, count(*)::int AS count,
-              (count(*) FILTER (WHERE c.result = 'ANSWERED'))::int AS answered,
-              (count(*) FILTER (WHERE c.result <> 'ANSWERED'))::int AS missed,
-              COALESCE(sum(c.talk_seconds), 0)::int AS talk
-         FROM customer_call c WHERE ${where.join(' AND ')}
-        GROUP BY 1 ORDER BY 1 NULLS LAST LIMIT ${MAX_STATS_GROUPS + 1}`,
-    params,
+  const sql = groupedStatsSql({
+    from: 'customer_call c',
+    where: where.join(' AND '),
+    keys: groupBy.map((key) => KEYS[key]),
+    figures: {
+      count: 'count(*)::int',
+      answered: `(count(*) FILTER (WHERE c.result = 'ANSWERED'))::int`,
+      missed: `(count(*) FILTER (WHERE c.result <> 'ANSWERED'))::int`,
+      talkTime: 'COALESCE(sum(c.talk_seconds), 0)::int',
+    },
+  });
+  type Figures = { count: number; answered: number; missed: number; talkTime: number };
+  const groups = readGroups<CallStatsGroup, Figures>(
+    await db.query(sql, params),
+    groupBy,
+    'narrow filter.startedFrom and filter.startedTo',
   );
-  if (rows.length > MAX_STATS_GROUPS) {
-    throw badInput(
-      'filter',
-      `more than ${MAX_STATS_GROUPS} groups: narrow filter.startedFrom and filter.startedTo`,
-    );
-  }
-  return rows.map((r) => ({
-    staff: groupBy === 'STAFF' ? r.key : null,
-    day: groupBy === 'DAY' ? r.key : null,
-    count: r.count,
-    answered: r.answered,
-    missed: r.missed,
-    answerRate: r.answered + r.missed > 0 ? r.answered / (r.answered + r.missed) : null,
-    talkTime: r.talk,
+  const valueOf = (keys: StatsKeyValue<CallStatsGroup>[], key: CallStatsGroup) =>
+    keys.find((k) => k.key === key)?.value ?? null;
+  return groups.map((g) => ({
+    ...g,
+    staff: valueOf(g.keys, 'STAFF'),
+    day: valueOf(g.keys, 'DAY'),
+    answerRate: g.answered + g.missed > 0 ? g.answered / (g.answered + g.missed) : null,
   }));
 }

@@ -375,7 +375,7 @@ export type CallResult =
   /** It went to voicemail. */
   | 'VOICEMAIL';
 
-/** Call figures of one staff member or one day. */
+/** Call figures of one group (a staff member, a day, a staff member's day …). */
 export type CallStats = {
   __typename?: 'CallStats';
   /** answered / (answered + missed), from 0 to 1; null when no call has ended. */
@@ -384,13 +384,15 @@ export type CallStats = {
   answered: Scalars['Int']['output'];
   /** Calls, in progress ones included. */
   count: Scalars['Int']['output'];
-  /** The day in Vietnam time (grouped by DAY; null when grouped by STAFF). */
+  /** The day in Vietnam time (grouped by DAY; null when not grouped by DAY). */
   day: Maybe<Scalars['Date']['output']>;
+  /** The group's value of each key: `groupBy`'s, then `thenBy`'s. */
+  keys: Array<CallStatsKeyValue>;
   /** Calls that ended without an answer (missed, busy, failed, voicemail). */
   missed: Scalars['Int']['output'];
   /**
-   * The staff member (grouped by STAFF; null for calls handled by nobody, and when
-   * grouped by DAY).
+   * The staff member (grouped by STAFF; null for calls handled by nobody, and when not
+   * grouped by STAFF).
    */
   staff: Maybe<Scalars['String']['output']>;
   /** Total talk time, in seconds. */
@@ -401,8 +403,28 @@ export type CallStats = {
 export type CallStatsGroup =
   /** The day the call started, in Vietnam time (Asia/Ho_Chi_Minh). */
   | 'DAY'
+  /** `INBOUND` or `OUTBOUND`. */
+  | 'DIRECTION'
+  /** The hotline ("Số tổng đài"), as the phone system gave it. */
+  | 'HOTLINE'
+  /** The month the call started, in Vietnam time, `YYYY-MM`. */
+  | 'MONTH'
+  /** The call's result (`ANSWERED`, `MISSED` …); null while the call is in progress. */
+  | 'RESULT'
   /** The staff member who handled the call (calls handled by nobody in one group). */
   | 'STAFF';
+
+/** One key of a call figures' group and its value. */
+export type CallStatsKeyValue = {
+  __typename?: 'CallStatsKeyValue';
+  /** The key. */
+  key: CallStatsGroup;
+  /**
+   * The group's value of it, as text (a day as `YYYY-MM-DD`, a month as `YYYY-MM`); null
+   * for the calls without a value.
+   */
+  value: Maybe<Scalars['String']['output']>;
+};
 
 /** Conditions on the channels a customer is opted out of. */
 export type ChannelsFilter = {
@@ -1519,6 +1541,65 @@ export type CustomerSortField =
   /** Last change. */
   | 'UPDATED_AT';
 
+/** The customers of one combination of key values. */
+export type CustomerStatsGroup = {
+  __typename?: 'CustomerStatsGroup';
+  /**
+   * Customers in the group: what `customers(filter)` with the filter and these values
+   * would count.
+   */
+  count: Scalars['Int']['output'];
+  /** The group's value of each key, in the order of `groupBy`. */
+  keys: Array<CustomerStatsKeyValue>;
+};
+
+/**
+ * What customers are grouped by in `customerStats`. Days and months are Vietnam time
+ * (Asia/Ho_Chi_Minh).
+ */
+export type CustomerStatsKey =
+  /** The staff member the customer is assigned to (user id); null when assigned to nobody. */
+  | 'ASSIGNED_STAFF'
+  /** The city as written (exact, NFC); null for customers without one. */
+  | 'CITY'
+  /** The day the customer was created, `YYYY-MM-DD`. */
+  | 'CREATED_DAY'
+  /** The month the customer was created, `YYYY-MM`. */
+  | 'CREATED_MONTH'
+  /** The gender (`MALE`, `FEMALE`, `OTHER`); null when not given. */
+  | 'GENDER'
+  /** The group (`PRIORITY`, `RESTRICTED`); null for customers in none. */
+  | 'GROUP'
+  /** Each label, as TAG does for tags. */
+  | 'LABEL'
+  /**
+   * Each platform the customer has an id on (`ZALO`, `SHOP`: its external ids), as TAG
+   * does for tags; null for customers with none. Contacts keeps no other record of where
+   * a customer came from.
+   */
+  | 'SOURCE'
+  /**
+   * Each tag: a customer counts once in the group of each of its tags, and in the null
+   * group when it has none. The groups' counts then add up to more than the customers.
+   */
+  | 'TAG'
+  /** The loyalty tier's name, as orders-loyalty last announced it; null without a tier. */
+  | 'TIER'
+  /** The customer type (`VISITOR`, `LEAD`, `CUSTOMER`). */
+  | 'TYPE';
+
+/** One key of a group and its value. */
+export type CustomerStatsKeyValue = {
+  __typename?: 'CustomerStatsKeyValue';
+  /** The key. */
+  key: CustomerStatsKey;
+  /**
+   * The group's value of it, as text (an enum's name, a day as `YYYY-MM-DD`, a month as
+   * `YYYY-MM`); null for the customers without a value.
+   */
+  value: Maybe<Scalars['String']['output']>;
+};
+
 /** How much the seller knows of a customer. */
 export type CustomerType =
   /** A buyer: an id from the seller's shop, or an order that is not cancelled. */
@@ -2494,9 +2575,11 @@ export type Query = {
    */
   callProvider: Maybe<CallProvider>;
   /**
-   * Call figures per staff member or per day (Vietnam time) over the calls of `filter`
-   * the caller may see ("đánh giá hiệu suất"), ordered by staff or day. At most 366
-   * groups: more is BAD_USER_INPUT on `filter` (narrow the time range).
+   * Call figures over the calls of `filter` the caller may see ("đánh giá hiệu suất"),
+   * grouped by `groupBy` and then by each key of `thenBy` (at most 2 more, none twice:
+   * BAD_USER_INPUT on `thenBy`), ordered by the keys (nulls last). At most 1,000 groups:
+   * more is BAD_USER_INPUT on `filter` (narrow the time range). Staff count only calls
+   * with customers assigned to them.
    */
   callStats: Array<CallStats>;
   /**
@@ -2527,6 +2610,15 @@ export type Query = {
   customerList: Maybe<CustomerList>;
   /** The workspace's saved lists, by name. */
   customerLists: Array<CustomerList>;
+  /**
+   * Customers matching `filter` (the list's filter language), counted per combination of
+   * up to 3 keys, ordered by the keys (nulls last); no key gives one group, the whole.
+   * At most 1,000 groups: more is BAD_USER_INPUT on `filter` (narrow it, or group by
+   * coarser keys); more than 3 keys, or one twice, is BAD_USER_INPUT on `groupBy`.
+   * Admins, editors and analysts (`reports.read`). Costs 1,000 toward the query budget,
+   * and each group's selection once per possible group.
+   */
+  customerStats: Array<CustomerStatsGroup>;
   /**
    * The workspace's customers matching `filter`, sorted by `sort` (default: newest
    * first), `first` at most 250. Staff see only customers assigned to them.
@@ -2624,6 +2716,7 @@ export type QueryBulkJobArgs = {
 export type QueryCallStatsArgs = {
   filter?: InputMaybe<CallFilter>;
   groupBy: CallStatsGroup;
+  thenBy?: InputMaybe<Array<CallStatsGroup>>;
 };
 
 
@@ -2651,6 +2744,12 @@ export type QueryCustomerErasureArgs = {
 
 export type QueryCustomerListArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryCustomerStatsArgs = {
+  filter?: InputMaybe<CustomerFilter>;
+  groupBy: Array<CustomerStatsKey>;
 };
 
 
@@ -3223,6 +3322,7 @@ export type ResolversTypes = ResolversObject<{
   CallStats: ResolverTypeWrapper<CallStatsRow>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CallStatsGroup: CallStatsGroup;
+  CallStatsKeyValue: ResolverTypeWrapper<CallStatsKeyValue>;
   ChannelsFilter: ChannelsFilter;
   CountFilter: CountFilter;
   CustomFieldDefinition: ResolverTypeWrapper<CustomFieldRow>;
@@ -3274,6 +3374,9 @@ export type ResolversTypes = ResolversObject<{
   CustomerRangeFilter: CustomerRangeFilter;
   CustomerSort: CustomerSort;
   CustomerSortField: CustomerSortField;
+  CustomerStatsGroup: ResolverTypeWrapper<CustomerStatsGroup>;
+  CustomerStatsKey: CustomerStatsKey;
+  CustomerStatsKeyValue: ResolverTypeWrapper<CustomerStatsKeyValue>;
   CustomerType: CustomerType;
   CustomerTypeFilter: CustomerTypeFilter;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -3371,6 +3474,7 @@ export type ResolversParentTypes = ResolversObject<{
   CallProvider: CallProviderView;
   CallStats: CallStatsRow;
   Float: Scalars['Float']['output'];
+  CallStatsKeyValue: CallStatsKeyValue;
   ChannelsFilter: ChannelsFilter;
   CountFilter: CountFilter;
   CustomFieldDefinition: CustomFieldRow;
@@ -3412,6 +3516,8 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerPositionInput: CustomerPositionInput;
   CustomerRangeFilter: CustomerRangeFilter;
   CustomerSort: CustomerSort;
+  CustomerStatsGroup: CustomerStatsGroup;
+  CustomerStatsKeyValue: CustomerStatsKeyValue;
   CustomerTypeFilter: CustomerTypeFilter;
   Date: Scalars['Date']['output'];
   DateFilter: DateFilter;
@@ -3569,9 +3675,16 @@ export type CallStatsResolvers<ContextType = Context, ParentType extends Resolve
   answered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   day?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  keys?: Resolver<Array<ResolversTypes['CallStatsKeyValue']>, ParentType, ContextType>;
   missed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   staff?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   talkTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CallStatsKeyValueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallStatsKeyValue'] = ResolversParentTypes['CallStatsKeyValue']> = ResolversObject<{
+  key?: Resolver<ResolversTypes['CallStatsGroup'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -3803,6 +3916,18 @@ export type CustomerPhoneResolvers<ContextType = Context, ParentType extends Res
 export type CustomerPositionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerPosition'] = ResolversParentTypes['CustomerPosition']> = ResolversObject<{
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CustomerStatsGroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerStatsGroup'] = ResolversParentTypes['CustomerStatsGroup']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  keys?: Resolver<Array<ResolversTypes['CustomerStatsKeyValue']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CustomerStatsKeyValueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerStatsKeyValue'] = ResolversParentTypes['CustomerStatsKeyValue']> = ResolversObject<{
+  key?: Resolver<ResolversTypes['CustomerStatsKey'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -4043,6 +4168,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   customerErasure?: Resolver<Maybe<ResolversTypes['CustomerErasure']>, ParentType, ContextType, RequireFields<QueryCustomerErasureArgs, 'customerId'>>;
   customerList?: Resolver<Maybe<ResolversTypes['CustomerList']>, ParentType, ContextType, RequireFields<QueryCustomerListArgs, 'id'>>;
   customerLists?: Resolver<Array<ResolversTypes['CustomerList']>, ParentType, ContextType>;
+  customerStats?: Resolver<Array<ResolversTypes['CustomerStatsGroup']>, ParentType, ContextType, RequireFields<QueryCustomerStatsArgs, 'groupBy'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
   customersByPhone?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersByPhoneArgs, 'first' | 'phone'>>;
   exportJob?: Resolver<Maybe<ResolversTypes['CustomerExportJob']>, ParentType, ContextType, RequireFields<QueryExportJobArgs, 'id'>>;
@@ -4183,6 +4309,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CallEdge?: CallEdgeResolvers<ContextType>;
   CallProvider?: CallProviderResolvers<ContextType>;
   CallStats?: CallStatsResolvers<ContextType>;
+  CallStatsKeyValue?: CallStatsKeyValueResolvers<ContextType>;
   CustomFieldDefinition?: CustomFieldDefinitionResolvers<ContextType>;
   CustomFieldValue?: CustomFieldValueResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
@@ -4207,6 +4334,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CustomerNoteEdge?: CustomerNoteEdgeResolvers<ContextType>;
   CustomerPhone?: CustomerPhoneResolvers<ContextType>;
   CustomerPosition?: CustomerPositionResolvers<ContextType>;
+  CustomerStatsGroup?: CustomerStatsGroupResolvers<ContextType>;
+  CustomerStatsKeyValue?: CustomerStatsKeyValueResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   DeleteCustomersResult?: DeleteCustomersResultResolvers<ContextType>;

@@ -5,6 +5,7 @@ import type { MarketingMessageRow } from '../messages/message.entity';
 import type { ChannelConsentRow } from '../consent/consent.entity';
 import type { CampaignRow, CampaignAudienceRow } from '../campaigns/campaign.entity';
 import type { CampaignPage, CampaignStatsRow, StatsRow } from '../campaigns/campaign.mappers';
+import type { FunnelGroupRow } from '../analytics/campaign-funnel';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -138,6 +139,86 @@ export type CampaignEdge = {
   cursor: Scalars['String']['output'];
   /** The campaign. */
   node: Campaign;
+};
+
+/**
+ * Which campaigns a funnel covers; every part given must hold (AND). Only campaigns that
+ * started have messages.
+ */
+export type CampaignFunnelFilter = {
+  /** Campaigns on any of these channels. */
+  channel?: InputMaybe<Array<MarketingChannel>>;
+  /** Campaigns started at or after this instant. */
+  startedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Campaigns started before this instant. */
+  startedTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Campaigns in any of these statuses. */
+  status?: InputMaybe<Array<CampaignStatus>>;
+};
+
+/**
+ * What became of the messages of one combination of key values: the figures of
+ * `CampaignStats`, counted the same way, summed over the group's campaigns.
+ */
+export type CampaignFunnelGroup = {
+  __typename?: 'CampaignFunnelGroup';
+  /** The campaign, when grouped by CAMPAIGN; null otherwise. */
+  campaign: Maybe<Campaign>;
+  /** clicked / sent, from 0 to 1. */
+  clickRate: Scalars['Float']['output'];
+  /** Messages clicked. */
+  clicked: Scalars['Int']['output'];
+  /** Messages (one per recipient of each campaign). */
+  count: Scalars['Int']['output'];
+  /** Messages the channel confirmed delivered (or opened, clicked). */
+  delivered: Scalars['Int']['output'];
+  /** delivered / sent, from 0 to 1 (0 when nothing was sent). */
+  deliveryRate: Scalars['Float']['output'];
+  /** Messages that reached the provider and then failed. */
+  failed: Scalars['Int']['output'];
+  /** The group's value of each key, in the order of `groupBy`. */
+  keys: Array<CampaignFunnelKeyValue>;
+  /** Messages never handed to a provider (cancelled with the campaign, or given no voucher). */
+  notSent: Scalars['Int']['output'];
+  /** opened / sent, from 0 to 1. */
+  openRate: Scalars['Float']['output'];
+  /** Messages opened (or clicked). */
+  opened: Scalars['Int']['output'];
+  /** Messages not yet handed to the provider. */
+  queued: Scalars['Int']['output'];
+  /** Messages that reached the provider. */
+  sent: Scalars['Int']['output'];
+};
+
+/**
+ * What campaign messages are grouped by in `campaignFunnel`. Days and months are Vietnam
+ * time (Asia/Ho_Chi_Minh).
+ */
+export type CampaignFunnelKey =
+  /** The campaign (its id); the group's `campaign` shows it. */
+  | 'CAMPAIGN'
+  /** The campaign's channel (`MarketingChannel`). */
+  | 'CHANNEL'
+  /** The day the campaign started, `YYYY-MM-DD`. */
+  | 'DAY'
+  /** The month the campaign started, `YYYY-MM`. */
+  | 'MONTH'
+  /**
+   * The split part the recipient was in (1 … splitParts); null when the audience was not
+   * split.
+   */
+  | 'PART';
+
+/** One key of a group and its value. */
+export type CampaignFunnelKeyValue = {
+  __typename?: 'CampaignFunnelKeyValue';
+  /** The key. */
+  key: CampaignFunnelKey;
+  /**
+   * The group's value of it, as text (a campaign's id, a channel's name, a part's number,
+   * a day as `YYYY-MM-DD`, a month as `YYYY-MM`); null for the messages without a value.
+   */
+  value: Maybe<Scalars['String']['output']>;
 };
 
 /** What a campaign sends, on which channel, to whom. */
@@ -545,6 +626,16 @@ export type Query = {
    */
   campaign: Maybe<Campaign>;
   /**
+   * What became of the messages of one campaign (`campaignId`) or of the campaigns
+   * matching `filter` (every campaign without either; both is BAD_USER_INPUT on
+   * `filter`), per combination of up to 3 keys, ordered by the keys (nulls last); no key
+   * gives one group, the whole. At most 1,000 groups: more is BAD_USER_INPUT on `filter`;
+   * more than 3 keys, or one twice, is BAD_USER_INPUT on `groupBy`. Admins, editors and
+   * analysts (`reports.read`). Costs 1,000 toward the query budget, and each group's
+   * selection once per possible group.
+   */
+  campaignFunnel: Array<CampaignFunnelGroup>;
+  /**
    * The workspace's campaigns, newest first, optionally only those in one status.
    * `first` is at most 100.
    */
@@ -554,6 +645,13 @@ export type Query = {
 
 export type QueryCampaignArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryCampaignFunnelArgs = {
+  campaignId?: InputMaybe<Scalars['ID']['input']>;
+  filter?: InputMaybe<CampaignFunnelFilter>;
+  groupBy?: Array<CampaignFunnelKey>;
 };
 
 
@@ -655,9 +753,13 @@ export type ResolversTypes = ResolversObject<{
   CampaignAudienceInput: CampaignAudienceInput;
   CampaignConnection: ResolverTypeWrapper<CampaignPage>;
   CampaignEdge: ResolverTypeWrapper<Omit<CampaignEdge, 'node'> & { node: ResolversTypes['Campaign'] }>;
+  CampaignFunnelFilter: CampaignFunnelFilter;
+  CampaignFunnelGroup: ResolverTypeWrapper<FunnelGroupRow>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  CampaignFunnelKey: CampaignFunnelKey;
+  CampaignFunnelKeyValue: ResolverTypeWrapper<CampaignFunnelKeyValue>;
   CampaignInput: CampaignInput;
   CampaignPartStats: ResolverTypeWrapper<StatsRow>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CampaignStats: ResolverTypeWrapper<CampaignStatsRow>;
   CampaignStatus: CampaignStatus;
   ChannelConsent: ResolverTypeWrapper<ChannelConsentRow>;
@@ -690,9 +792,12 @@ export type ResolversParentTypes = ResolversObject<{
   CampaignAudienceInput: CampaignAudienceInput;
   CampaignConnection: CampaignPage;
   CampaignEdge: Omit<CampaignEdge, 'node'> & { node: ResolversParentTypes['Campaign'] };
+  CampaignFunnelFilter: CampaignFunnelFilter;
+  CampaignFunnelGroup: FunnelGroupRow;
+  Float: Scalars['Float']['output'];
+  CampaignFunnelKeyValue: CampaignFunnelKeyValue;
   CampaignInput: CampaignInput;
   CampaignPartStats: StatsRow;
-  Float: Scalars['Float']['output'];
   CampaignStats: CampaignStatsRow;
   ChannelConsent: ChannelConsentRow;
   Boolean: Scalars['Boolean']['output'];
@@ -755,6 +860,29 @@ export type CampaignConnectionResolvers<ContextType = Context, ParentType extend
 export type CampaignEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CampaignEdge'] = ResolversParentTypes['CampaignEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignFunnelGroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CampaignFunnelGroup'] = ResolversParentTypes['CampaignFunnelGroup']> = ResolversObject<{
+  campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType>;
+  clickRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  clicked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  delivered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deliveryRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  keys?: Resolver<Array<ResolversTypes['CampaignFunnelKeyValue']>, ParentType, ContextType>;
+  notSent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  openRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  opened?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  queued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignFunnelKeyValueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CampaignFunnelKeyValue'] = ResolversParentTypes['CampaignFunnelKeyValue']> = ResolversObject<{
+  key?: Resolver<ResolversTypes['CampaignFunnelKey'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -880,6 +1008,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
+  campaignFunnel?: Resolver<Array<ResolversTypes['CampaignFunnelGroup']>, ParentType, ContextType, RequireFields<QueryCampaignFunnelArgs, 'groupBy'>>;
   campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, RequireFields<QueryCampaignsArgs, 'first'>>;
 }>;
 
@@ -889,6 +1018,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CampaignAudienceCount?: CampaignAudienceCountResolvers<ContextType>;
   CampaignConnection?: CampaignConnectionResolvers<ContextType>;
   CampaignEdge?: CampaignEdgeResolvers<ContextType>;
+  CampaignFunnelGroup?: CampaignFunnelGroupResolvers<ContextType>;
+  CampaignFunnelKeyValue?: CampaignFunnelKeyValueResolvers<ContextType>;
   CampaignPartStats?: CampaignPartStatsResolvers<ContextType>;
   CampaignStats?: CampaignStatsResolvers<ContextType>;
   ChannelConsent?: ChannelConsentResolvers<ContextType>;

@@ -888,6 +888,63 @@ export type OrderSource =
   /** Zalo (OA or personal chat). */
   | 'ZALO';
 
+/**
+ * The orders of one combination of key values, in figures. Revenue follows
+ * `Customer.orderSummary`'s rule: cancelled and returned orders do not count.
+ */
+export type OrderStatsGroup = {
+  __typename?: 'OrderStatsGroup';
+  /** revenue / salesCount, rounded down; 0 without sales. */
+  averageOrderValue: Scalars['VND']['output'];
+  /**
+   * Orders in the group, whatever their status: what `orders(filter)` with the filter and
+   * these values would count.
+   */
+  count: Scalars['Int']['output'];
+  /** The group's value of each key, in the order of `groupBy`. */
+  keys: Array<OrderStatsKeyValue>;
+  /** The sum of the sales' totals, in đồng. */
+  revenue: Scalars['VND']['output'];
+  /** Of those, the orders that count as sales: neither cancelled nor returned. */
+  salesCount: Scalars['Int']['output'];
+};
+
+/**
+ * What orders are grouped by in `orderStats`. Days and months are Vietnam time
+ * (Asia/Ho_Chi_Minh).
+ */
+export type OrderStatsKey =
+  /**
+   * The staff member the order's customer is assigned to (user id), as contacts last
+   * announced it; null for orders of no customer or of a customer assigned to nobody.
+   */
+  | 'ASSIGNED_STAFF'
+  /** The day the order was placed, `YYYY-MM-DD`. */
+  | 'DAY'
+  /** The month the order was placed, `YYYY-MM`. */
+  | 'MONTH'
+  /** The sales channel (`OrderSource`). */
+  | 'SOURCE'
+  /** The order's status (`OrderStatus`). */
+  | 'STATUS'
+  /**
+   * The loyalty tier the order's customer holds now (its name); null for orders of no
+   * customer or of a customer without a tier.
+   */
+  | 'TIER';
+
+/** One key of a group and its value. */
+export type OrderStatsKeyValue = {
+  __typename?: 'OrderStatsKeyValue';
+  /** The key. */
+  key: OrderStatsKey;
+  /**
+   * The group's value of it, as text (an enum's name, a day as `YYYY-MM-DD`, a month as
+   * `YYYY-MM`); null for the orders without a value.
+   */
+  value: Maybe<Scalars['String']['output']>;
+};
+
 /** Status of an order. */
 export type OrderStatus =
   /** Cancelled before delivery. */
@@ -966,6 +1023,15 @@ export type Query = {
    */
   orderImports: OrderImportConnection;
   /**
+   * The workspace's orders matching `filter` (as `orders` takes it), in figures per
+   * combination of up to 3 keys, ordered by the keys (nulls last); no key gives one
+   * group, the whole. At most 1,000 groups: more is BAD_USER_INPUT on `filter` (narrow
+   * the time range); more than 3 keys, or one twice, is BAD_USER_INPUT on `groupBy`.
+   * Admins, editors and analysts (`reports.read`). Costs 1,000 toward the query budget,
+   * and each group's selection once per possible group.
+   */
+  orderStats: Array<OrderStatsGroup>;
+  /**
    * The workspace's orders the caller may see, filtered and sorted (newest first unless
    * `sort` says otherwise). `first` is at most 100.
    */
@@ -1013,6 +1079,12 @@ export type QueryOrderImportArgs = {
 export type QueryOrderImportsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryOrderStatsArgs = {
+  filter?: InputMaybe<OrderFilter>;
+  groupBy: Array<OrderStatsKey>;
 };
 
 
@@ -1573,6 +1645,9 @@ export type ResolversTypes = ResolversObject<{
   OrderSortDirection: OrderSortDirection;
   OrderSortField: OrderSortField;
   OrderSource: OrderSource;
+  OrderStatsGroup: ResolverTypeWrapper<OrderStatsGroup>;
+  OrderStatsKey: OrderStatsKey;
+  OrderStatsKeyValue: ResolverTypeWrapper<OrderStatsKeyValue>;
   OrderStatus: OrderStatus;
   OrderStatusChange: ResolverTypeWrapper<OrderStatusChange>;
   OrderSummary: ResolverTypeWrapper<OrderSummary>;
@@ -1643,6 +1718,8 @@ export type ResolversParentTypes = ResolversObject<{
   OrderItemInput: OrderItemInput;
   OrderShipping: OrderShipping;
   OrderSort: OrderSort;
+  OrderStatsGroup: OrderStatsGroup;
+  OrderStatsKeyValue: OrderStatsKeyValue;
   OrderStatusChange: OrderStatusChange;
   OrderSummary: OrderSummary;
   PageInfo: PageInfo;
@@ -1887,6 +1964,21 @@ export type OrderShippingResolvers<ContextType = Context, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type OrderStatsGroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderStatsGroup'] = ResolversParentTypes['OrderStatsGroup']> = ResolversObject<{
+  averageOrderValue?: Resolver<ResolversTypes['VND'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  keys?: Resolver<Array<ResolversTypes['OrderStatsKeyValue']>, ParentType, ContextType>;
+  revenue?: Resolver<ResolversTypes['VND'], ParentType, ContextType>;
+  salesCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OrderStatsKeyValueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderStatsKeyValue'] = ResolversParentTypes['OrderStatsKeyValue']> = ResolversObject<{
+  key?: Resolver<ResolversTypes['OrderStatsKey'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type OrderStatusChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderStatusChange'] = ResolversParentTypes['OrderStatusChange']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
@@ -1915,6 +2007,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderImport?: Resolver<Maybe<ResolversTypes['OrderImport']>, ParentType, ContextType, RequireFields<QueryOrderImportArgs, 'id'>>;
   orderImports?: Resolver<ResolversTypes['OrderImportConnection'], ParentType, ContextType, RequireFields<QueryOrderImportsArgs, 'first'>>;
+  orderStats?: Resolver<Array<ResolversTypes['OrderStatsGroup']>, ParentType, ContextType, RequireFields<QueryOrderStatsArgs, 'groupBy'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
   reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, RequireFields<QueryReviewsArgs, 'first'>>;
   shops?: Resolver<Array<ResolversTypes['Shop']>, ParentType, ContextType>;
@@ -2102,6 +2195,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OrderImportErrorEdge?: OrderImportErrorEdgeResolvers<ContextType>;
   OrderItem?: OrderItemResolvers<ContextType>;
   OrderShipping?: OrderShippingResolvers<ContextType>;
+  OrderStatsGroup?: OrderStatsGroupResolvers<ContextType>;
+  OrderStatsKeyValue?: OrderStatsKeyValueResolvers<ContextType>;
   OrderStatusChange?: OrderStatusChangeResolvers<ContextType>;
   OrderSummary?: OrderSummaryResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

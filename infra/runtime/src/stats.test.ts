@@ -1,0 +1,93 @@
+import type { GraphQLError } from 'graphql';
+import {
+  MAX_STATS_GROUPS,
+  checkGroupBy,
+  dayKey,
+  groupedStatsSql,
+  manyValuedKey,
+  readGroups,
+} from './stats';
+
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    return (error as GraphQLError).extensions;
+  }
+  return undefined;
+};
+
+describe('checkGroupBy', () => {
+  it('takes up to three keys, none twice, and no key at all', () => {
+    expect(checkGroupBy(['A', 'B', 'C'])).toEqual(['A', 'B', 'C']);
+    expect(checkGroupBy([])).toEqual([]);
+    expect(checkGroupBy(null)).toEqual([]);
+  });
+
+  it('refuses a fourth key, or one twice, naming where', () => {
+    expect(codeOf(() => checkGroupBy(['A', 'B', 'C', 'D']))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'groupBy',
+      limit: 3,
+      actual: 4,
+    });
+    expect(codeOf(() => checkGroupBy(['A', 'B', 'A']))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'groupBy[2]',
+    });
+  });
+});
+
+describe('groupedStatsSql', () => {
+  it('groups on the raw keys, shows them as text, orders them nulls last and bounds the rows', () => {
+    const sql = groupedStatsSql({
+      from: 'customer c',
+      where: 'c.workspace_id = $1',
+      keys: [{ group: 'c.city' }, dayKey('c.created_at', 'month'), manyValuedKey('c.tags', 't')],
+      figures: { count: 'count(*)::int' },
+    }).replace(/\s+/g, ' ');
+    expect(sql).toContain('SELECT (g.r0)::text AS k0');
+    expect(sql).toContain(`(to_char(g.r1, 'YYYY-MM'))::text AS k1`);
+    expect(sql).toContain(
+      `date_trunc('month', c.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh') AS r1`,
+    );
+    expect(sql).toContain('CROSS JOIN LATERAL unnest(');
+    expect(sql).toContain('GROUP BY 1, 2, 3');
+    expect(sql).toContain('ORDER BY g.r0 NULLS LAST, g.r1 NULLS LAST, g.r2 NULLS LAST');
+    expect(sql).toContain(`LIMIT ${MAX_STATS_GROUPS + 1}`);
+  });
+
+  it('without a key, is the one whole group', () => {
+    const sql = groupedStatsSql({
+      from: 'customer c',
+      where: 'c.workspace_id = $1',
+      keys: [],
+      figures: { count: 'count(*)::int' },
+    });
+    expect(sql).not.toContain('GROUP BY');
+    expect(sql).not.toContain('ORDER BY');
+  });
+});
+
+describe('readGroups', () => {
+  it('pairs each value with its key, in the order asked for, and keeps the figures', () => {
+    expect(readGroups([{ k0: 'LEAD', k1: null, count: 3 }], ['TYPE', 'CITY'], 'narrow')).toEqual([
+      {
+        keys: [
+          { key: 'TYPE', value: 'LEAD' },
+          { key: 'CITY', value: null },
+        ],
+        count: 3,
+      },
+    ]);
+  });
+
+  it('refuses more groups than an answer holds rather than cutting it', () => {
+    const rows = Array.from({ length: MAX_STATS_GROUPS + 1 }, (_, i) => ({ k0: String(i), n: 1 }));
+    expect(codeOf(() => readGroups(rows, ['CITY'], 'narrow the filter'))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'filter',
+      limit: MAX_STATS_GROUPS,
+    });
+  });
+});

@@ -1,0 +1,156 @@
+// Grouped figures for analysts (docs/analytics.md): customerStats, orderStats,
+// campaignFunnel and callStats share one shape — up to MAX_GROUP_KEYS keys, each group
+// its keys as (key, value) pairs and its figures — and one way to build the statement:
+//
+//   SELECT <shown key>::text AS k0, …, g."figure", …
+//     FROM (SELECT <key expression> AS r0, …, <aggregate> AS "figure", …
+//             FROM <rows> <joins> WHERE <workspace, scope, filter> GROUP BY 1, …) g
+//    ORDER BY g.r0 NULLS LAST, … LIMIT MAX_STATS_GROUPS + 1
+//
+// Groups form on the raw expression (a timestamp truncated to its day) and are shown
+// as text only once grouped: formatting a million rows' dates before grouping cost
+// more than the grouping. An answer is whole or refused: past MAX_STATS_GROUPS groups
+// the request is BAD_USER_INPUT on `filter`, never a silently cut list whose figures
+// no longer add up to the filter's total.
+import os from 'node:os';
+import { badInput, publicError, PublicErrorCode } from './errors';
+import { createWorkspaceLimiter } from './fairness';
+import type { WorkspaceLimiter } from './fairness';
+
+/** Keys one request may group by. */
+export const MAX_GROUP_KEYS = 3;
+/** Groups one answer may hold (the fields' `@listSize(assumedSize:)` says the same). */
+export const MAX_STATS_GROUPS = 1000;
+/** Days and months are the seller's: Vietnam has one zone and no daylight saving. */
+export const STATS_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+/** One key of a grouping, as SQL over the statement's aliases. */
+export interface StatsKey {
+  /** The expression rows are grouped by (NULL: the rows without a value). */
+  group: string;
+  /** How a group's raw value is shown, over `raw`; the raw value as text by default. */
+  show?: (raw: string) => string;
+  /** A join the key needs (a lateral unnest for a key of many values); once per key. */
+  join?: string;
+}
+
+/** A day or a month of an instant in Vietnam time, grouped by its start. */
+export function dayKey(instant: string, unit: 'day' | 'month'): StatsKey {
+  return {
+    group: `date_trunc('${unit}', ${instant} AT TIME ZONE '${STATS_TIME_ZONE}')`,
+    show: (raw) => `to_char(${raw}, '${unit === 'day' ? 'YYYY-MM-DD' : 'YYYY-MM'}')`,
+  };
+}
+
+/**
+ * A key of many values per row (a customer's tags): the row counts once in each of its
+ * values' groups, and once in the NULL group when it has none. The array's values must
+ * be distinct, as every writer of tags and labels keeps them.
+ */
+export function manyValuedKey(array: string, alias: string): StatsKey {
+  return {
+    group: `${alias}.v`,
+    join: `CROSS JOIN LATERAL unnest(CASE WHEN cardinality(${array}) > 0 THEN ${array}
+      ELSE '{NULL}'::text[] END) AS ${alias}(v)`,
+  };
+}
+
+/**
+ * The keys asked for, checked: at most MAX_GROUP_KEYS, none twice. An empty list is
+ * one group, the whole (the filter's total).
+ */
+export function checkGroupBy<K extends string>(
+  groupBy: readonly K[] | null | undefined,
+  field = 'groupBy',
+): K[] {
+  const keys = [...(groupBy ?? [])];
+  if (keys.length > MAX_GROUP_KEYS) {
+    throw publicError(
+      PublicErrorCode.BAD_USER_INPUT,
+      `at most ${MAX_GROUP_KEYS} keys to group by; ${keys.length} given`,
+      { field, limit: MAX_GROUP_KEYS, actual: keys.length },
+    );
+  }
+  keys.forEach((key, i) => {
+    if (keys.indexOf(key) !== i) throw badInput(`${field}[${i}]`, `${key} is given twice`);
+  });
+  return keys;
+}
+
+export interface GroupedQuery {
+  /** `customer c`, `customer_order o` …: the rows counted. */
+  from: string;
+  /** Joins the figures or the filter need besides the keys' own. */
+  joins?: string[];
+  /** The whole condition, `workspace_id = $1` first. */
+  where: string;
+  keys: StatsKey[];
+  /** Figure name → its aggregate over the rows (`count(*)::int`). */
+  figures: Record<string, string>;
+}
+
+/** The one statement of a grouping (see the head of this file). */
+export function groupedStatsSql(q: GroupedQuery): string {
+  const raw = q.keys.map((k, i) => `${k.group} AS r${i}`);
+  const figures = Object.entries(q.figures).map(([name, sql]) => `${sql} AS "${name}"`);
+  const joins = [...(q.joins ?? []), ...q.keys.flatMap((k) => (k.join ? [k.join] : []))];
+  const shown = q.keys.map((k, i) => `(${k.show ? k.show(`g.r${i}`) : `g.r${i}`})::text AS k${i}`);
+  const outer = [...shown, ...Object.keys(q.figures).map((name) => `g."${name}"`)];
+  const groupBy = q.keys.length ? `GROUP BY ${q.keys.map((_, i) => i + 1).join(', ')}` : '';
+  const orderBy = q.keys.length
+    ? `ORDER BY ${q.keys.map((_, i) => `g.r${i} NULLS LAST`).join(', ')}`
+    : '';
+  return `SELECT ${outer.join(', ')}
+    FROM (SELECT ${[...raw, ...figures].join(', ')}
+            FROM ${q.from} ${joins.join(' ')}
+           WHERE ${q.where} ${groupBy}) g
+   ${orderBy} LIMIT ${MAX_STATS_GROUPS + 1}`;
+}
+
+/** A group's key and its value, as the API shows it. */
+export interface StatsKeyValue<K extends string> {
+  key: K;
+  value: string | null;
+}
+
+export type StatsGroup<K extends string, F> = F & { keys: StatsKeyValue<K>[] };
+
+/**
+ * The statement's rows as groups: `keys` in the order asked for, the figures as they
+ * came. More than MAX_STATS_GROUPS rows is BAD_USER_INPUT on `filter`.
+ */
+export function readGroups<K extends string, F extends object>(
+  rows: readonly Record<string, unknown>[],
+  groupBy: readonly K[],
+  narrow: string,
+): StatsGroup<K, F>[] {
+  if (rows.length > MAX_STATS_GROUPS) {
+    throw publicError(
+      PublicErrorCode.BAD_USER_INPUT,
+      `more than ${MAX_STATS_GROUPS} groups: ${narrow}`,
+      { field: 'filter', limit: MAX_STATS_GROUPS },
+    );
+  }
+  return rows.map((row) => {
+    const group: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(row)) {
+      if (!/^k\d+$/.test(name)) group[name] = value;
+    }
+    group.keys = groupBy.map((key, i) => ({ key, value: row[`k${i}`] as string | null }));
+    return group as StatsGroup<K, F>;
+  });
+}
+
+/**
+ * A grouping reads every row its filter selects: heavy work, limited per workspace as
+ * contacts limits its counts (customers/heavy-work.ts): half the cores at once, twenty
+ * waiting, then TOO_MANY_REQUESTS. Aliases of one field queue like separate requests.
+ */
+export function createStatsLimiter(what: string): WorkspaceLimiter {
+  return createWorkspaceLimiter({
+    concurrency: Math.max(1, Math.floor(os.availableParallelism() / 2)),
+    maxQueued: 20,
+    retryAfterMs: 1_000,
+    what,
+  });
+}
