@@ -43,7 +43,7 @@ describe('groupedStatsSql', () => {
     const sql = groupedStatsSql({
       from: 'customer c',
       where: 'c.workspace_id = $1',
-      keys: [{ group: 'c.city' }, dayKey('c.created_at', 'month'), manyValuedKey('c.tags', 't')],
+      keys: [{ group: 'c.city' }, dayKey('c.created_at', 'month'), manyValuedKey('c.tags')],
       figures: { count: 'count(*)::int' },
     }).replace(/\s+/g, ' ');
     expect(sql).toContain('SELECT (g.r0)::text AS k0');
