@@ -114,6 +114,8 @@ async function measure(
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // The machine is shared: its load beside the figures says how quiet the run was.
+  const loadAtStart = os.loadavg()[0];
   const stack = await startBenchStack('analytics', 3_600_000);
   try {
     const port = Number(stack.ports.POSTGRES_PORT);
@@ -195,7 +197,11 @@ async function main(): Promise<void> {
     const worst = Math.max(...twoKeys.map((r) => Math.max(r.inProcess.p95, r.gateway.p95)));
     writeResults('analytics', {
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, node: process.version, loadAverage1m: os.loadavg()[0] },
+      machine: {
+        cpus: os.cpus().length,
+        node: process.version,
+        loadAverage1m: { atStart: loadAtStart, atEnd: os.loadavg()[0] },
+      },
       setup: {
         customers: BIG,
         otherWorkspaceCustomers: OTHER,
