@@ -4,6 +4,7 @@
 import { createLogger } from '@customer-graph/runtime';
 import { loadGatewayConfig, startGateway } from '@customer-graph/gateway';
 import type { RunningGateway } from '@customer-graph/gateway';
+import { metricSample as sample } from '@customer-graph/runtime/testing';
 import { startTestStack } from './stack';
 import type { TestStack } from './stack';
 
@@ -31,17 +32,6 @@ async function post(token: string, query: string) {
     body: JSON.stringify({ query }),
   });
   return (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
-}
-
-/** The value of the sample of that name with (at least) those labels, or undefined. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_]+)\{(.*)\} (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const has = Object.fromEntries([...m[2].matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
-    if (Object.entries(labels).every(([k, v]) => has[k] === v)) return Number(m[3]);
-  }
-  return undefined;
 }
 
 it('counts requests by operation and client, refusals by code, and times subgraph calls', async () => {

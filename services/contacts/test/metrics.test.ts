@@ -2,7 +2,7 @@
 // scraper reads it: requests and their time by operation, errors by code, the pools,
 // the events' figures; and the events' figures as JSON for a caller asking for JSON.
 import type { Identity } from '@customer-graph/runtime';
-import { startTestSubgraph } from '@customer-graph/runtime/testing';
+import { metricSample as sample, startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { contactsSubgraph } from '../src';
 
@@ -15,17 +15,6 @@ beforeAll(async () => {
 afterAll(() => subgraph?.stop());
 
 const metricsUrl = () => subgraph.url.replace('/graphql', '/metrics');
-
-/** The value of the sample of that name with (at least) those labels, or undefined. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_]+)\{(.*)\} (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const has = Object.fromEntries([...m[2].matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
-    if (Object.entries(labels).every(([k, v]) => has[k] === v)) return Number(m[3]);
-  }
-  return undefined;
-}
 
 it('counts requests by operation and outcome, errors by code, and reads pools and events when scraped', async () => {
   for (let i = 0; i < 3; i++) {

@@ -4,3 +4,4 @@ export * from './errors';
 export * from './kafka';
 export * from './subgraph';
 export * from './events';
+export * from './metrics';
