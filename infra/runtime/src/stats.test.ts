@@ -4,6 +4,7 @@ import {
   checkGroupBy,
   dayKey,
   groupedStatsSql,
+  keptDayKey,
   manyValuedKey,
   readGroups,
 } from './stats';
@@ -55,6 +56,18 @@ describe('groupedStatsSql', () => {
     expect(sql).toContain('GROUP BY 1, 2, 3');
     expect(sql).toContain('ORDER BY g.r0 NULLS LAST, g.r1 NULLS LAST, g.r2 NULLS LAST');
     expect(sql).toContain(`LIMIT ${MAX_STATS_GROUPS + 1}`);
+  });
+
+  it('groups a kept day or month column as it is, shown as dayKey shows it', () => {
+    const sql = groupedStatsSql({
+      from: 'customer c',
+      where: 'c.workspace_id = $1',
+      keys: [keptDayKey('c.created_month', 'month'), keptDayKey('c.created_day', 'day')],
+      figures: { count: 'count(*)::int' },
+    }).replace(/\s+/g, ' ');
+    expect(sql).toContain('c.created_month AS r0, c.created_day AS r1');
+    expect(sql).toContain(`(to_char(g.r0, 'YYYY-MM'))::text AS k0`);
+    expect(sql).toContain(`(to_char(g.r1, 'YYYY-MM-DD'))::text AS k1`);
   });
 
   it('without a key, is the one whole group', () => {

@@ -7,7 +7,7 @@
 //   TAG, LABEL              once per value, null if none  `tags: { containsAny: [v] }`, `isEmpty`
 //   CREATED_DAY / _MONTH    Vietnam time                  `createdAt: { gte, lt }`
 //   SOURCE                  each platform of its external ids (ZALO, SHOP), null if none
-import { dayKey, manyValuedKey } from '@customer-graph/runtime';
+import { keptDayKey, manyValuedKey } from '@customer-graph/runtime';
 import type { StatsKey } from '@customer-graph/runtime';
 import type { CustomerStatsKey } from '../generated/graphql';
 
@@ -20,8 +20,9 @@ export const CUSTOMER_STATS_KEYS: Readonly<Record<CustomerStatsKey, StatsKey>> =
   GROUP: { group: 'c.customer_group' },
   TIER: { group: 'CASE WHEN c.loyalty_tier_rank > 0 THEN c.loyalty_tier_name END' },
   ASSIGNED_STAFF: { group: `NULLIF(c.assigned_staff, '')` },
-  CREATED_DAY: dayKey('c.created_at', 'day'),
-  CREATED_MONTH: dayKey('c.created_at', 'month'),
+  // Kept per row (migration 1767100000100): c.created_at's Vietnam day and month.
+  CREATED_DAY: keptDayKey('c.created_day', 'day'),
+  CREATED_MONTH: keptDayKey('c.created_month', 'month'),
   // A customer may hold several ids of one platform (two Zalo users on one number):
   // each platform once (customer_external_id_customer_idx finds a customer's ids).
   SOURCE: {

@@ -5,7 +5,12 @@
 // customer read this subgraph's own projections: its assignment (customer_access, fed
 // by contacts' events) and its loyalty tier (loyalty_balance).
 import type { DataSource } from 'typeorm';
-import { dayKey, groupedStatsSql, projectedScopeSql, readGroups } from '@customer-graph/runtime';
+import {
+  groupedStatsSql,
+  keptDayKey,
+  projectedScopeSql,
+  readGroups,
+} from '@customer-graph/runtime';
 import type { CustomerScope, StatsGroup, StatsKey } from '@customer-graph/runtime';
 import type { OrderFilter, OrderStatsKey } from '../generated/graphql';
 import { orderFilterSql } from '../orders/order.list';
@@ -14,8 +19,9 @@ import { NOT_COUNTED } from '../orders/order.summary';
 const KEYS: Readonly<Record<OrderStatsKey, StatsKey>> = {
   SOURCE: { group: 'o.source' },
   STATUS: { group: 'o.status' },
-  DAY: dayKey('o.ordered_at', 'day'),
-  MONTH: dayKey('o.ordered_at', 'month'),
+  // Kept per row (migration 1767100000200): o.ordered_at's Vietnam day and month.
+  DAY: keptDayKey('o.ordered_day', 'day'),
+  MONTH: keptDayKey('o.ordered_month', 'month'),
   ASSIGNED_STAFF: {
     group: 'ca.assigned_staff',
     join: `LEFT JOIN customer_access ca ON ca.workspace_id = o.workspace_id
