@@ -23,6 +23,7 @@ import os from 'node:os';
 import { Client } from 'pg';
 import { signDevToken } from '@customer-graph/gateway';
 import { preparedName } from '@customer-graph/runtime';
+import { KEPT_SUMMARY_READ } from '@customer-graph/marketing';
 import { startBenchStack, writeResults } from './bench-stack';
 import { campaignStats, webhookIngestion } from './marketing-delivery';
 import type { Post } from './marketing-delivery';
@@ -72,17 +73,16 @@ const FLOOR_TAB = {
               WHERE workspace_id = $1 AND message_id = k.id AND message_created_at = k.created_at
               ORDER BY at, received_at, provider_event_id LIMIT 50) e`,
 };
+/**
+ * The page's SQL, straight: a page of 20 of the workspace's customers (contacts; by
+ * OFFSET, not the list's own statement), then their marketing summaries as the summary
+ * loader reads them: the kept figures per customer and channel (summary.loaders.ts,
+ * summary.kept.ts), one index scan of the kept table's primary key.
+ */
 const FLOOR_PAGE = {
   customers: `SELECT id, name FROM customer WHERE workspace_id = $1
                ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 21`,
-  summary: `SELECT customer_id, channel, count(*) FILTER (WHERE status_rank >= 1)::int,
-              count(*) FILTER (WHERE status_rank >= 3)::int,
-              count(*) FILTER (WHERE status_rank >= 4)::int,
-              count(*) FILTER (WHERE status_rank >= 5)::int,
-              count(*) FILTER (WHERE status_rank = 2)::int,
-              max(coalesce(sent_at, created_at))
-              FROM marketing_message WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[])
-             GROUP BY customer_id, channel`,
+  summary: KEPT_SUMMARY_READ,
 };
 
 async function main(): Promise<void> {

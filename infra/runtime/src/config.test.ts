@@ -69,6 +69,14 @@ describe('a subgraph’s config', () => {
     );
   });
 
+  it('reads the events trace folder from CG_EVENTS_TRACE; unset or empty, none', () => {
+    expect(loadSubgraphConfig('contacts', base).eventsTraceFolder).toBeUndefined();
+    const empty = { ...base, CG_EVENTS_TRACE: '' };
+    expect(loadSubgraphConfig('contacts', empty).eventsTraceFolder).toBeUndefined();
+    const set = { ...base, CG_EVENTS_TRACE: '/tmp/cg-events-trace-x' };
+    expect(loadSubgraphConfig('contacts', set).eventsTraceFolder).toBe('/tmp/cg-events-trace-x');
+  });
+
   it.each([
     [
       'a public webhook base URL that is not http(s)',

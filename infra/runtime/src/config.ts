@@ -69,6 +69,11 @@ export interface SubgraphConfig {
    */
   emailWebhookSecret?: string;
   smsWebhookSecret?: string;
+  /**
+   * CG_EVENTS_TRACE: a folder the relay and the consumer write each event's stages to
+   * (events/trace.ts), for the events bench; unset (production, tests): no tracing.
+   */
+  eventsTraceFolder: string | undefined;
 }
 
 /** The channels marketing sends on (schema/marketing.graphql, MarketingChannel). */
@@ -248,6 +253,7 @@ export function loadSubgraphConfig(service: string, env: Env = process.env): Sub
     marketingSending: readMarketingSending(env),
     emailWebhookSecret: readOptionalSecret(env, 'EMAIL_WEBHOOK_SECRET'),
     smsWebhookSecret: readOptionalSecret(env, 'SMS_WEBHOOK_SECRET'),
+    eventsTraceFolder: readOptional(env, 'CG_EVENTS_TRACE'),
   };
 }
 

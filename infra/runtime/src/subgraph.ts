@@ -43,6 +43,7 @@ import { createKafka } from './events/kafka';
 import { createEventMetrics } from './events/metrics';
 import { createSubgraphMetrics } from './metrics';
 import { startOutboxRelay } from './events/relay';
+import { startEventsTrace } from './events/trace';
 import { publicErrorFormatter } from './public-errors';
 import { createSecretBox } from './secret-box';
 
@@ -274,6 +275,7 @@ function startEvents<L>(
   const kafka = createKafka(config.kafkaBrokers, `customer-graph-${module.name}`, logger);
   const topicPrefix = config.kafkaTopicPrefix;
   const groupId = topicPrefix + module.name;
+  startEventsTrace(config.eventsTraceFolder);
   const relay = startOutboxRelay({
     db,
     databaseUrl: config.databaseUrl,

@@ -4,7 +4,7 @@
 // naming `thenBy`; another workspace's calls are never counted.
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@customer-graph/runtime';
-import { startTestSubgraph } from '@customer-graph/runtime/testing';
+import { seededRandom, startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { contactsSubgraph } from '../src';
 import type { CallStatsGroup } from '../src/generated/graphql';
@@ -18,18 +18,8 @@ const as = (role: Identity['role'], workspaceId = ws): Identity => ({
 const boss = as('admin');
 let subgraph: TestSubgraph;
 
-/** mulberry32: every run seeds and asks the same. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = prng(41);
-const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
+/** Seeded: every run draws the same. */
+const { random, pick } = seededRandom(41);
 
 const KEYS: CallStatsGroup[] = ['STAFF', 'DAY', 'MONTH', 'DIRECTION', 'RESULT', 'HOTLINE'];
 const RESULTS = ['ANSWERED', 'MISSED', 'BUSY', 'FAILED', 'VOICEMAIL'];

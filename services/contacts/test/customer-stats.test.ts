@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { CUSTOMER_TIER_CHANGED, createEvent } from '@customer-graph/runtime';
 import type { Identity } from '@customer-graph/runtime';
-import { applyEvents, startTestSubgraph } from '@customer-graph/runtime/testing';
+import { applyEvents, seededRandom, startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { contactsSubgraph } from '../src';
 import { loyaltyTierModule } from '../src/loyalty-tier/loyalty-tier.module';
@@ -24,19 +24,8 @@ const as = (role: Identity['role'], workspaceId = ws, userId: string = role): Id
 const analyst = as('analyst');
 let subgraph: TestSubgraph;
 
-/** A small seeded PRNG (mulberry32): every run seeds and asks the same. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = prng(17);
-const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
-const some = <T>(values: readonly T[], p = 0.4): T[] => values.filter(() => random() < p);
+/** Seeded: every run draws the same. */
+const { random, pick, some } = seededRandom(17);
 
 const KEYS: CustomerStatsKey[] = [
   'TYPE',
@@ -172,8 +161,8 @@ beforeAll(async () => {
     const c = {
       city: pick(CITIES),
       gender: pick(['MALE', 'FEMALE', 'OTHER', null]),
-      tags: some(TAGS),
-      labels: some(LABELS),
+      tags: some(TAGS, 0.4),
+      labels: some(LABELS, 0.4),
       group: pick(['PRIORITY', 'RESTRICTED', null, null]),
       staff: pick(['sam', 'kim', null]),
       tier: pick(TIERS),

@@ -7,7 +7,7 @@
 // input is BAD_USER_INPUT naming it.
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@customer-graph/runtime';
-import { startTestSubgraph } from '@customer-graph/runtime/testing';
+import { seededRandom, startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { marketingSubgraph } from '../src';
 import { campaignFunnel } from '../src/analytics/campaign-funnel';
@@ -23,19 +23,8 @@ const as = (role: Identity['role'], workspaceId = ws, userId: string = role): Id
 const analyst = as('analyst');
 let subgraph: TestSubgraph;
 
-/** mulberry32: every run seeds and asks the same. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = prng(31);
-const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
-const some = <T>(values: readonly T[], p: number): T[] => values.filter(() => random() < p);
+/** Seeded: every run draws the same. */
+const { random, pick, some } = seededRandom(31);
 
 const KEYS: CampaignFunnelKey[] = ['CAMPAIGN', 'CHANNEL', 'PART', 'DAY', 'MONTH'];
 const CHANNELS = ['SMS', 'EMAIL', 'ZNS', 'ZALO_OA'];

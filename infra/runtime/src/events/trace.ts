@@ -1,13 +1,13 @@
 // Where an event's milliseconds go, for the events bench: with CG_EVENTS_TRACE naming a
-// folder, the relay and the consumer of every process write one line per event and
-// stage (`<event id> <stage> <wall-clock ms, µs precision>`) to `<folder>/<pid>.trace`.
-// Unset (production, tests), `traceEvents` is a no-op that costs a branch. A file
-// named `paused` in the folder stops the tracing (the bench measuring CPU).
+// folder (config.ts, eventsTraceFolder; startSubgraph starts the trace), the relay and
+// the consumer of every process write one line per event and stage (`<event id> <stage>
+// <wall-clock ms, µs precision>`) to `<folder>/<pid>.trace`. Unset (production, tests),
+// `traceEvents` is a no-op that costs a branch. A file named `paused` in the folder
+// stops the tracing (the bench measuring CPU).
 import { appendFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 
-const folder = process.env.CG_EVENTS_TRACE;
-const file = folder ? path.join(folder, `${process.pid}.trace`) : undefined;
+let file: string | undefined;
 let lines: string[] = [];
 
 const flush = () => {
@@ -22,11 +22,18 @@ const flush = () => {
 };
 
 /** Whether stages are being traced (callers skip building ids otherwise). */
-export let tracing = file !== undefined;
+export let tracing = false;
 
-if (file) {
+/**
+ * Traces this process's events to `<folder>/<pid>.trace` from now on (the config's
+ * eventsTraceFolder). Unset: nothing. Once a process: a second start changes nothing.
+ */
+export function startEventsTrace(folder: string | undefined): void {
+  if (!folder || file) return;
+  file = path.join(folder, `${process.pid}.trace`);
+  tracing = true;
   // The bench pauses the trace while it measures CPU (a file `paused` in the folder).
-  const paused = path.join(folder!, 'paused');
+  const paused = path.join(folder, 'paused');
   setInterval(() => {
     flush();
     tracing = !existsSync(paused);

@@ -5,3 +5,4 @@ export * from './kafka';
 export * from './subgraph';
 export * from './events';
 export * from './metrics';
+export * from './random';

@@ -24,6 +24,15 @@ const byChannel = (a: ChannelSummaryRow, b: ChannelSummaryRow) =>
 
 type KeptSummaryRow = ChannelSummaryRow & { customerId: string };
 
+/**
+ * Some customers' ($2) kept figures (summary.kept.ts) per channel, in workspace $1: the
+ * summary loader's statement (the marketing bench's floor runs it too).
+ */
+export const KEPT_SUMMARY_READ = `SELECT customer_id AS "customerId", channel, sent, delivered, opened, clicked, failed,
+                last_at AS "lastAt"
+           FROM marketing_customer_summary
+          WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[])`;
+
 /** A message by its primary key: created_at names its month (partition). */
 export interface MessageKey {
   id: string;
@@ -42,14 +51,10 @@ export function createSummaryLoaders({ db, workspaceId }: RequestScope): Summary
     summary: new DataLoader(async (customerIds: readonly string[]) => {
       // The figures kept per customer and channel (summary.kept.ts): one index scan of
       // the kept table's primary key, whatever the customers' months of messages.
-      const { rows } = await queryPrepared<KeptSummaryRow>(
-        db,
-        `SELECT customer_id AS "customerId", channel, sent, delivered, opened, clicked, failed,
-                last_at AS "lastAt"
-           FROM marketing_customer_summary
-          WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[])`,
-        [workspaceId, customerIds.filter(isUuid)],
-      );
+      const { rows } = await queryPrepared<KeptSummaryRow>(db, KEPT_SUMMARY_READ, [
+        workspaceId,
+        customerIds.filter(isUuid),
+      ]);
       // Rows as they come (their customerId is read by no field).
       const byCustomer = new Map<string, ChannelSummaryRow[]>();
       for (const row of rows) {
