@@ -83,6 +83,13 @@ async function main(): Promise<void> {
   stopEverything = shutdown;
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // The terminal closed: stop, as Ctrl-C would.
+  process.on('SIGHUP', () => void shutdown(0));
+  // Whoever read the log may be gone (a closed pipe: a script that started the stack
+  // and died). Writing to it then fails; that must not kill this process before it has
+  // stopped its children, or Postgres and the broker are left running, holding their
+  // ports. The log goes nowhere from then on; a signal still stops everything.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   void supervisor.crashed.then(({ name, code, signal, crashes }) => {
     const seconds = DEFAULT_RESTART_POLICY.resetAfterMs / 1000;
     say(

@@ -121,7 +121,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('npm start', () => {
-  it('serves the seeded graph, reuses its data on restart, and stops cleanly on SIGTERM', async () => {
+  it('serves the seeded graph, reuses its data on restart, and stops cleanly on SIGTERM and SIGHUP', async () => {
     const env = await stackEnv(path.join(dataDir, 'ok'));
     for (let run = 0; run < 2; run++) {
       const stack = startStack(env);
@@ -134,7 +134,8 @@ describe('npm start', () => {
       const metrics = await (await fetch(`http://127.0.0.1:${env.CONTACTS_PORT}/metrics`)).text();
       expect(metrics).toMatch(/^cg_consumer_lag\{[^}]*partition="\d+"[^}]*\} \d+$/m);
       expect(metrics).toMatch(/^cg_db_pool_connections\{[^}]*state="total"[^}]*\} [1-9]/m);
-      stack.child.kill('SIGTERM');
+      // The second time as a closed terminal stops it (SIGHUP).
+      stack.child.kill(run === 0 ? 'SIGTERM' : 'SIGHUP');
       const { code, ms } = await stack.exit;
       expect(code).toBe(0);
       expect(ms).toBeLessThan(10_000);
@@ -175,7 +176,7 @@ describe('npm start', () => {
     }
   }, 90_000);
 
-  it('restarts a service killed with SIGKILL, and the graph answers again', async () => {
+  it('restarts a service killed with SIGKILL, and stops everything though its log reader is gone', async () => {
     const env = await stackEnv(path.join(dataDir, 'kill'));
     const stack = startStack(env);
     const [, token] = await stack.waitFor(/Admin token\s+(\S+)/, 60_000);
@@ -189,9 +190,17 @@ describe('npm start', () => {
     await waitUntilReady('contacts', `http://127.0.0.1:${env.CONTACTS_PORT}/ready`, 30_000);
     expect(contactsPid(stack.child.pid!)).not.toBe(pid);
     expect(await countCustomers(env.GATEWAY_PORT, token)).toBe(5);
+    // Whoever read the log goes away (a script that started the stack and died): the
+    // stack's writes now fail with EPIPE, and a SIGTERM must still stop everything it
+    // started, not leave Postgres and the broker holding their ports.
+    stack.child.stdout!.destroy();
+    stack.child.stderr!.destroy();
     stack.child.kill('SIGTERM');
     const { code, ms } = await stack.exit;
     expect(code).toBe(0);
     expect(ms).toBeLessThan(10_000);
+    for (const port of [env.KAFKA_PORT, env.POSTGRES_PORT, env.CONTACTS_PORT, env.GATEWAY_PORT]) {
+      await expect(portIsFree(Number(port))).resolves.toBe(true);
+    }
   }, 120_000);
 });
