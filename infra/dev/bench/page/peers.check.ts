@@ -5,8 +5,8 @@
 // without a token. With PEERS_LOAD_SECONDS set, it then loads each target with the
 // list page (one user, then five users in three workspaces; PEERS_LOAD_CONNECTIONS,
 // e.g. "16,32", default 32; PEERS_LOAD_ONLY=<part of a target's label>) and prints
-// requests/s and CPU per page — under the bench lock:
-//   flock /work/wt/bench.lock node --conditions=source --import tsx infra/dev/bench/page/peers.check.ts
+// requests/s and CPU per page — with nothing else measuring on the machine:
+//   node --conditions=source --import tsx infra/dev/bench/page/peers.check.ts
 import assert from 'node:assert/strict';
 import { signDevToken } from '@customer-graph/gateway';
 import { DEMO_WORKSPACE_ID, readRepoFile } from '@customer-graph/runtime';

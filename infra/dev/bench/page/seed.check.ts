@@ -2,7 +2,7 @@
 //   node --conditions=source --import tsx infra/dev/bench/page/seed.check.ts
 // Starts a bench stack, seeds it (2,000 customers, 20,000 orders and messages, 1,000
 // followers, 3 small workspaces of 200; BENCH_PAGE_* apply; `--full`: the bench's own
-// size, to time it — run that under flock /work/wt/bench.lock), checks the rows
+// size, to time it — run that with nothing else measuring), checks the rows
 // against the services' rules (seed.consistency.ts), then sends the two page operations
 // (schema/operations/frontend/) through the gateway with an admin token, for the big
 // workspace and a small one: no errors, the list in the seed's order, every row of its
