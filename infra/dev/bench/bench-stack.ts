@@ -22,8 +22,15 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-/** Starts the stack; resolves once it says it is up. It is killed after `deadlineMs`. */
-export async function startBenchStack(label: string, deadlineMs: number): Promise<BenchStack> {
+/**
+ * Starts the stack; resolves once it says it is up. It is killed after `deadlineMs`.
+ * `env`: settings of the bench's own over `npm start`'s defaults (the environment's win).
+ */
+export async function startBenchStack(
+  label: string,
+  deadlineMs: number,
+  env: Record<string, string> = {},
+): Promise<BenchStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `cg-bench-${label}-`));
   // Run as root, embedded Postgres runs as a "postgres" user, which must reach it.
   chmodSync(dataDir, 0o755);
@@ -39,6 +46,7 @@ export async function startBenchStack(label: string, deadlineMs: number): Promis
     {
       cwd: repoRoot(),
       env: {
+        ...env,
         ...process.env,
         ...ports,
         DATA_DIR: dataDir,

@@ -4,6 +4,7 @@ import {
   checkGroupBy,
   dayKey,
   groupedStatsSql,
+  hashedManyValuedKey,
   keptDayKey,
   manyValuedKey,
   readGroups,
@@ -68,6 +69,28 @@ describe('groupedStatsSql', () => {
     expect(sql).toContain('c.created_month AS r0, c.created_day AS r1');
     expect(sql).toContain(`(to_char(g.r0, 'YYYY-MM'))::text AS k0`);
     expect(sql).toContain(`(to_char(g.r1, 'YYYY-MM-DD'))::text AS k1`);
+  });
+
+  it('groups a hashed many-valued key by its hashes and takes the values from a row of the group', () => {
+    const q = {
+      from: 'customer c',
+      where: 'c.workspace_id = $1',
+      keys: [hashedManyValuedKey('c.tag_hashes', 'r.tags'), { group: 'c.city' }],
+      figures: { count: 'count(*)::int' },
+    };
+    expect(() => groupedStatsSql(q)).toThrow('a hashed key needs a representative');
+    const sql = groupedStatsSql({
+      ...q,
+      representative: { id: 'c.id', join: 'JOIN customer r ON r.id = a.rep' },
+    }).replace(/\s+/g, ' ');
+    expect(sql).toContain(
+      'SELECT c.tag_hashes AS r0, c.city AS r1, count(*)::int AS "count", any_value(c.id) AS rep',
+    );
+    expect(sql).toContain('FROM (SELECT');
+    expect(sql).toContain(
+      ') a JOIN customer r ON r.id = a.rep CROSS JOIN LATERAL unnest(CASE WHEN cardinality(r.tags) > 0 THEN r.tags',
+    );
+    expect(sql).toContain('SELECT u0.v AS r0, a.r1, sum(a."count")::int AS "count"');
   });
 
   it('without a key, is the one whole group', () => {

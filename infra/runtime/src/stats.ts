@@ -10,9 +10,11 @@
 // Groups form on the raw expression (a timestamp truncated to its day) and are shown
 // as text only once grouped: formatting a million rows' dates before grouping cost
 // more than the grouping. A key of many values per row (tags) groups by the whole
-// array, and the groups are then taken apart into its values (manyValuedKey). An answer is whole or refused: past MAX_STATS_GROUPS groups
-// the request is BAD_USER_INPUT on `filter`, never a silently cut list whose figures
-// no longer add up to the filter's total.
+// array, or by what stands for it in an index (its values' hashes), and the groups are
+// then taken apart into its values (manyValuedKey, hashedManyValuedKey). An answer is
+// whole or refused: past MAX_STATS_GROUPS groups the request is BAD_USER_INPUT on
+// `filter`, never a silently cut list whose figures no longer add up to the filter's
+// total.
 import os from 'node:os';
 import { badInput, publicError, PublicErrorCode } from './errors';
 import { createWorkspaceLimiter } from './fairness';
@@ -35,6 +37,12 @@ export interface StatsKey {
   join?: string;
   /** `group` is a text array and each of its values is a group (manyValuedKey). */
   many?: boolean;
+  /**
+   * With `many`: `group` is not the array but what stands for it (its values' hashes,
+   * hashedManyValuedKey), and this is the array, read from the group's representative
+   * row (GroupedQuery.representative, alias `r`).
+   */
+  values?: string;
 }
 
 /** A day or a month of an instant in Vietnam time, grouped by its start. */
@@ -69,6 +77,17 @@ export function manyValuedKey(array: string): StatsKey {
 }
 
 /**
+ * manyValuedKey where the rows keep their array's values hashed (`hashes`, NULL for no
+ * values) beside it, in an index the grouping reads without the rows: groups form on
+ * the hashes, and each group's values are read from one row of the group (`array`
+ * over the representative's alias `r`). Rows with equal hash arrays have equal arrays
+ * (a 64-bit hash: two values collide about once in 10^19 pairs).
+ */
+export function hashedManyValuedKey(hashes: string, array: string): StatsKey {
+  return { group: hashes, many: true, values: array };
+}
+
+/**
  * The keys asked for, checked: at most MAX_GROUP_KEYS, none twice. An empty list is
  * one group, the whole (the filter's total).
  */
@@ -100,6 +119,12 @@ export interface GroupedQuery {
   keys: StatsKey[];
   /** Figure name → its aggregate over the rows (`count(*)::int`). */
   figures: Record<string, string>;
+  /**
+   * For hashedManyValuedKey keys: the rows' id (`c.id`), and the join that reads the
+   * row of an id `a.rep` as `r` (`JOIN customer r ON r.workspace_id = $1 AND r.id =
+   * a.rep`): any row of a group has its keys' values.
+   */
+  representative?: { id: string; join: string };
 }
 
 /** The one statement of a grouping (see the head of this file). */
@@ -108,6 +133,9 @@ export function groupedStatsSql(q: GroupedQuery): string {
   const groupBy = q.keys.length ? `GROUP BY ${positions}` : '';
   const raw = q.keys.map((k, i) => `${k.group} AS r${i}`);
   const figures = Object.entries(q.figures).map(([name, sql]) => `${sql} AS "${name}"`);
+  const hashed = q.keys.some((k) => k.values);
+  if (hashed && !q.representative) throw new Error('a hashed key needs a representative');
+  if (hashed) figures.push(`any_value(${q.representative!.id}) AS rep`);
   const joins = [...(q.joins ?? []), ...q.keys.flatMap((k) => (k.join ? [k.join] : []))];
   let grouped = `SELECT ${[...raw, ...figures].join(', ')}
             FROM ${q.from} ${joins.join(' ')}
@@ -126,17 +154,18 @@ export function groupedStatsSql(q: GroupedQuery): string {
 /** Groups by whole arrays, taken apart into their values: the counts add up again. */
 function takeApart(grouped: string, q: GroupedQuery): string {
   const columns = q.keys.map((k, i) => (k.many ? `u${i}.v AS r${i}` : `a.r${i}`));
-  const unnest = q.keys.flatMap((k, i) =>
-    k.many
-      ? [
-          `CROSS JOIN LATERAL unnest(CASE WHEN cardinality(a.r${i}) > 0 THEN a.r${i}
+  const unnest = q.keys.flatMap((k, i) => {
+    if (!k.many) return [];
+    const array = k.values ?? `a.r${i}`;
+    return [
+      `CROSS JOIN LATERAL unnest(CASE WHEN cardinality(${array}) > 0 THEN ${array}
             ELSE '{NULL}'::text[] END) AS u${i}(v)`,
-        ]
-      : [],
-  );
+    ];
+  });
   const sums = Object.keys(q.figures).map((name) => `sum(a."${name}")::int AS "${name}"`);
+  const representative = q.keys.some((k) => k.values) ? q.representative!.join : '';
   return `SELECT ${[...columns, ...sums].join(', ')}
-            FROM (${grouped}) a ${unnest.join(' ')}
+            FROM (${grouped}) a ${representative} ${unnest.join(' ')}
            GROUP BY ${q.keys.map((_, i) => i + 1).join(', ')}`;
 }
 

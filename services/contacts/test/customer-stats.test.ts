@@ -259,6 +259,11 @@ function randomFilter(): object | null {
   const parts = [
     () => ({ city: { in: some(CITIES.filter(Boolean) as string[], 0.6).concat('Huế') } }),
     () => ({ tags: { containsAny: [pick(TAGS)] } }),
+    // customerStats compares tags and labels by their hashes, the list by the values.
+    () => ({ tags: { containsAll: [pick(TAGS), pick(TAGS)] } }),
+    () => ({ not: { tags: { containsAny: [pick(TAGS)] } } }),
+    () => ({ labels: { containsAny: [pick(LABELS)] } }),
+    () => ({ not: { tags: { isEmpty: true } } }),
     () => ({ not: { type: { eq: 'VISITOR' } } }),
     () => ({ createdAt: { gte: new Date(Date.UTC(2026, 0, 1) + random() * 80 * 86_400_000) } }),
     () => ({ or: [{ gender: { eq: pick(['MALE', 'FEMALE']) } }, { group: { isEmpty: true } }] }),

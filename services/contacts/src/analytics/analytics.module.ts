@@ -5,10 +5,15 @@ import type { DomainModule } from '@customer-graph/runtime';
 import { analyticsAccess, analyticsResolvers } from './analytics.resolvers';
 import { CustomerStatsIndex1767000000100 } from './migrations/1767000000100-CustomerStatsIndex';
 import { CustomerCreatedDays1767100000100 } from './migrations/1767100000100-CustomerCreatedDays';
+import { CustomerValueHashes1767100000300 } from './migrations/1767100000300-CustomerValueHashes';
 
 export const analyticsModule: DomainModule = {
   name: 'analytics',
   resolvers: [analyticsResolvers],
   access: analyticsAccess,
-  migrations: [CustomerStatsIndex1767000000100, CustomerCreatedDays1767100000100],
+  migrations: [
+    CustomerStatsIndex1767000000100,
+    CustomerCreatedDays1767100000100,
+    CustomerValueHashes1767100000300,
+  ],
 };

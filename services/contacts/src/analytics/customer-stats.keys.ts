@@ -7,7 +7,7 @@
 //   TAG, LABEL              once per value, null if none  `tags: { containsAny: [v] }`, `isEmpty`
 //   CREATED_DAY / _MONTH    Vietnam time                  `createdAt: { gte, lt }`
 //   SOURCE                  each platform of its external ids (ZALO, SHOP), null if none
-import { keptDayKey, manyValuedKey } from '@customer-graph/runtime';
+import { hashedManyValuedKey, keptDayKey } from '@customer-graph/runtime';
 import type { StatsKey } from '@customer-graph/runtime';
 import type { CustomerStatsKey } from '../generated/graphql';
 
@@ -15,8 +15,10 @@ export const CUSTOMER_STATS_KEYS: Readonly<Record<CustomerStatsKey, StatsKey>> =
   TYPE: { group: 'c.type' },
   CITY: { group: `NULLIF(c.city, '')` },
   GENDER: { group: 'c.gender' },
-  TAG: manyValuedKey('c.tags'),
-  LABEL: manyValuedKey('c.labels'),
+  // Grouped by the values' hashes (migration 1767100000300), shown from a customer of
+  // the group (customer-stats.ts, representative).
+  TAG: hashedManyValuedKey('c.tag_hashes', 'r.tags'),
+  LABEL: hashedManyValuedKey('c.label_hashes', 'r.labels'),
   GROUP: { group: 'c.customer_group' },
   TIER: { group: 'CASE WHEN c.loyalty_tier_rank > 0 THEN c.loyalty_tier_name END' },
   ASSIGNED_STAFF: { group: `NULLIF(c.assigned_staff, '')` },

@@ -20,12 +20,18 @@ export async function customerStatsQuery(
   filter: CustomerFilterInput | null | undefined,
   groupBy: readonly CustomerStatsKey[],
 ): Promise<{ sql: string; params: unknown[] }> {
-  const where = await compileWhere(db, scope, filter);
+  // Tags and labels by their hashes, which customer_stats_idx holds (as TAG and LABEL
+  // group): a grouping on the index's columns reads no customer row.
+  const where = await compileWhere(db, scope, filter, 'filter', true);
   const sql = groupedStatsSql({
     from: 'customer c',
     where: where.sql,
     keys: groupBy.map((key) => CUSTOMER_STATS_KEYS[key]),
     figures: { count: 'count(*)::int' },
+    representative: {
+      id: 'c.id',
+      join: 'JOIN customer r ON r.workspace_id = $1 AND r.id = a.rep',
+    },
   });
   return { sql, params: where.params.values };
 }

@@ -53,18 +53,21 @@ export interface CompiledWhere {
 /**
  * Loads what a filter refers to (custom fields, saved lists, nested too) and compiles
  * it; within a request, the same filter at the same root is compiled once.
+ * `hashedValues`: tags and labels compared by their hashes (customerStats; see
+ * FilterContext.hashedValues).
  */
 export function compileWhere(
   db: DataSource | EntityManager,
   scope: ListScope,
   filter: CustomerFilterInput | null | undefined,
   root = 'filter',
+  hashedValues = false,
 ): Promise<CompiledWhere> {
-  if (!scope.compiled) return compileWhereNow(db, scope, filter, root);
-  const key = JSON.stringify([root, scope.staffUserId, filter ?? null]);
+  if (!scope.compiled) return compileWhereNow(db, scope, filter, root, hashedValues);
+  const key = JSON.stringify([root, scope.staffUserId, filter ?? null, hashedValues]);
   let compiled = scope.compiled.get(key);
   if (!compiled) {
-    compiled = compileWhereNow(db, scope, filter, root);
+    compiled = compileWhereNow(db, scope, filter, root, hashedValues);
     scope.compiled.set(key, compiled);
   }
   return compiled;
@@ -75,6 +78,7 @@ async function compileWhereNow(
   scope: ListScope,
   filter: CustomerFilterInput | null | undefined,
   root: string,
+  hashedValues: boolean,
 ): Promise<CompiledWhere> {
   const params = new SqlParams([scope.workspaceId]);
   const conditions = ['c.workspace_id = $1'];
@@ -91,6 +95,7 @@ async function compileWhereNow(
     onTextSearch: () => {
       textSearch = true;
     },
+    hashedValues,
   };
   // Compiling is synchronous CPU work (a 1,000-phone filter takes milliseconds): let
   // waiting I/O, such as another workspace's query, in before it.

@@ -376,6 +376,26 @@ describe('compileFilter', () => {
     ])('%s', (_name, filter, sql, values) => {
       expect(compile(filter)).toEqual({ sql, values });
     });
+
+    // customerStats: tags and labels by their values' hashes (customer_stats_idx holds them).
+    it.each<[string, unknown, string, unknown[]]>([
+      [
+        'tags containsAny',
+        { tags: { containsAny: ['vip', 'sỉ'] } },
+        'c.tag_hashes && (SELECT customer_value_hashes($1::text[]))',
+        [['vip', 'sỉ']],
+      ],
+      [
+        'labels containsAll',
+        { labels: { containsAll: ['a'] } },
+        'c.label_hashes @> (SELECT customer_value_hashes($1::text[]))',
+        [['a']],
+      ],
+      ['tags isEmpty', { tags: { isEmpty: true } }, 'c.tag_hashes IS NULL', []],
+      ['labels isEmpty: false', { labels: { isEmpty: false } }, 'c.label_hashes IS NOT NULL', []],
+    ])('%s, hashed', (_name, filter, sql, values) => {
+      expect(compile(filter, { hashedValues: true })).toEqual({ sql, values });
+    });
   });
 
   describe('custom fields', () => {

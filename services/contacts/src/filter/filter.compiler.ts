@@ -69,6 +69,7 @@ export function compileFilter(
     param: (value) => scratch.add(value),
     e164: ctx.e164 ?? toE164,
     textSearch: () => ctx.onTextSearch?.(),
+    hashedValues: ctx.hashedValues ?? false,
     count: (at) => {
       conditions += 1;
       if (conditions > MAX_CONDITIONS) {

@@ -163,15 +163,33 @@ function enumeration(column: string, values: readonly string[]): SystemField {
   };
 }
 
-function tagList(column: string): SystemField {
+/**
+ * Tags or labels (`column`, a text array of distinct values). With hashedValues, the
+ * same conditions over `hashes`, the values' hashes (NULL for none; migration
+ * 1767100000300), the values asked for (never an empty list) hashed as the column's.
+ */
+function tagList(column: string, hashes: string): SystemField {
   const read = readList(readString);
   return {
     kind: 'tags',
-    operators: ({ a }) => ({
-      containsAny: (v, at, s) => `${a}.${column} && ${s.param(read(v, at))}::text[]`,
-      containsAll: (v, at, s) => `${a}.${column} @> ${s.param(read(v, at))}::text[]`,
-      ...emptyOps(`cardinality(${a}.${column}) = 0`, `cardinality(${a}.${column}) > 0`),
-    }),
+    operators: ({ a, hashedValues }) => {
+      if (!hashedValues) {
+        return {
+          containsAny: (v, at, s) => `${a}.${column} && ${s.param(read(v, at))}::text[]`,
+          containsAll: (v, at, s) => `${a}.${column} @> ${s.param(read(v, at))}::text[]`,
+          ...emptyOps(`cardinality(${a}.${column}) = 0`, `cardinality(${a}.${column}) > 0`),
+        };
+      }
+      // A subquery: hashed once per statement. Called plainly, a generic plan (the
+      // values a parameter) hashed them again for every row: 1.4 s instead of 0.3 s.
+      const asked = (v: unknown, at: string, s: Scope) =>
+        `(SELECT customer_value_hashes(${s.param(read(v, at))}::text[]))`;
+      return {
+        containsAny: (v, at, s) => `${a}.${hashes} && ${asked(v, at, s)}`,
+        containsAll: (v, at, s) => `${a}.${hashes} @> ${asked(v, at, s)}`,
+        ...emptyOps(`${a}.${hashes} IS NULL`, `${a}.${hashes} IS NOT NULL`),
+      };
+    },
   };
 }
 
@@ -255,8 +273,8 @@ export const SYSTEM_FIELDS: ReadonlyMap<string, SystemField> = new Map<string, S
   ['gender', enumeration('gender', ['MALE', 'FEMALE', 'OTHER'])],
   ['type', enumeration('type', ['VISITOR', 'LEAD', 'CUSTOMER'])],
   ['group', enumeration('customer_group', ['PRIORITY', 'RESTRICTED'])],
-  ['tags', tagList('tags')],
-  ['labels', tagList('labels')],
+  ['tags', tagList('tags', 'tag_hashes')],
+  ['labels', tagList('labels', 'label_hashes')],
   ['externalId', externalId],
   ...ORDER_FIELDS,
   ...LOYALTY_FIELDS,

@@ -29,6 +29,8 @@ export interface Scope {
   e164(typed: string): string | null;
   /** Notes that the filter searches text (FilterContext.onTextSearch). */
   textSearch(): void;
+  /** Tags and labels are compared by their values' hashes (FilterContext.hashedValues). */
+  readonly hashedValues: boolean;
 }
 
 export type Operator = (value: unknown, at: string, s: Scope) => string;
