@@ -9,7 +9,7 @@ import { startSubgraph } from '../subgraph';
 import { migrateSubgraph } from '../migrate';
 import type { RunningSubgraph } from '../subgraph';
 import type { SubgraphModule } from '../subgraph.types';
-import { createTestDatabase } from './databases';
+import { createMigratedTestDatabase } from './databases';
 import { DEFAULT_MARKETING_SENDING, subgraphConfigFor } from '../config';
 import type { MarketingSendingConfig, SubgraphConfig } from '../config';
 
@@ -54,9 +54,11 @@ export async function startTestSubgraph<L>(
   } = {},
 ): Promise<TestSubgraph> {
   const contextSigningSecret = options.contextSigningSecret ?? randomBytes(32).toString('hex');
-  const databaseUrl = options.databaseUrl ?? (await createTestDatabase(module.name));
-  // As `npm run migrate` does before services start.
-  await migrateSubgraph(module, databaseUrl);
+  // Migrated, as `npm run migrate` leaves a database before services start: a copy of
+  // the run's migrated template, or a given database brought up to date.
+  let databaseUrl = options.databaseUrl;
+  if (databaseUrl) await migrateSubgraph(module, databaseUrl);
+  else databaseUrl = await createMigratedTestDatabase(module);
   const running = await startSubgraph(
     module,
     subgraphConfigFor(module.name, {

@@ -41,8 +41,12 @@ export function startChannelSender(
     await giveUpUnanswered(db, provider.channel, leaseMs);
     const taken = await takeMessages(db, provider.channel, batchSize, leaseMs);
     if (taken.length === 0) return 0;
-    const wait = pacer.delayFor(taken.length, Date.now());
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    // Until the clock says so: a timer may fire a millisecond before Date.now() has
+    // moved on by its delay, and a batch sent at 999 ms made 2 × rate in one second.
+    for (let wait = pacer.delayFor(taken.length, Date.now()); wait > 0;) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = pacer.delayFor(taken.length, Date.now());
+    }
     const calledAt = new Date();
     pacer.sent(taken.length, calledAt.getTime());
     // A throw here leaves the batch SENDING (no answer is no answer): the lease retries.
