@@ -1,9 +1,9 @@
 // For integration tests: a fresh database on the run's real Postgres server (the
 // jest global setup starts one and sets CG_TEST_POSTGRES_URL), so suites never share
 // state.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { migrateSubgraph } from '../migrate';
+import { migrateSubgraph, subgraphDatabaseOptions } from '../migrate';
 import type { SubgraphModule } from '../subgraph.types';
 
 function adminUrl(): string {
@@ -43,8 +43,8 @@ export async function createTestDatabase(label: string, template?: string): Prom
   return urlOf(name);
 }
 
-/** This process's migrated templates by subgraph (see createMigratedTestDatabase). */
-const templates = new Map<string, Promise<string>>();
+/** This process's migrated templates by module (see createMigratedTestDatabase). */
+const templates = new Map<SubgraphModule<unknown>, Promise<string>>();
 
 /**
  * A database with `module`'s migrations applied, as `npm run migrate` leaves it: a copy
@@ -55,16 +55,24 @@ const templates = new Map<string, Promise<string>>();
  * lock while the others wait.
  */
 export async function createMigratedTestDatabase<L>(module: SubgraphModule<L>): Promise<string> {
-  let template = templates.get(module.name);
+  const key = module as SubgraphModule<unknown>;
+  let template = templates.get(key);
   if (!template) {
     template = migratedTemplate(module);
-    templates.set(module.name, template);
+    templates.set(key, template);
   }
   return createTestDatabase(module.name, await template);
 }
 
 async function migratedTemplate<L>(module: SubgraphModule<L>): Promise<string> {
-  const name = `template_${slug(module.name)}`;
+  // Named by the subgraph and its migrations: a module of the same name with other
+  // migrations (a test's own) gets a template of its own.
+  const migrations = subgraphDatabaseOptions(module, '').migrations as { name: string }[];
+  const digest = createHash('sha1')
+    .update(migrations.map((m) => m.name).join(','))
+    .digest('hex')
+    .slice(0, 10);
+  const name = `template_${slug(module.name)}_${digest}`;
   await withAdmin(async (client) => {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
     const made = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
