@@ -9,8 +9,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * (bench:analytics). Stored, it is a 4-byte column like any other, and the expression
  * statistics 1767000000100 gave the planner are plain column statistics.
  *
- * Adding the columns rewrites the table (a lock while it does: seconds per million
- * customers).
+ * Adding the columns rewrites the table, locked while it does: on the 2-core development
+ * machine, 1,200,000 customers took about 40 s, measured with the index build and a
+ * VACUUM ANALYZE after it.
  */
 export class CustomerCreatedDays1767100000100 implements MigrationInterface {
   name = 'CustomerCreatedDays1767100000100';

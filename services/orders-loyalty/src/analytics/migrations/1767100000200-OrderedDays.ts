@@ -8,8 +8,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * status (bench:analytics). The expression statistics 1767000000200 gave the planner
  * are now plain column statistics.
  *
- * Adding the columns rewrites the table (a lock while it does: seconds per million
- * orders).
+ * Adding the columns rewrites the table, locked while it does: on the 2-core development
+ * machine, 1,000,000 orders took about 14 s, measured with a VACUUM ANALYZE after it.
  */
 export class OrderedDays1767100000200 implements MigrationInterface {
   name = 'OrderedDays1767100000200';
