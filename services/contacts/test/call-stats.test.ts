@@ -4,7 +4,7 @@
 // naming `thenBy`; another workspace's calls are never counted.
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@customer-graph/runtime';
-import { seededRandom, startTestSubgraph } from '@customer-graph/runtime/testing';
+import { filteredTotals, seededRandom, startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { contactsSubgraph } from '../src';
 import type { CallStatsGroup } from '../src/generated/graphql';
@@ -151,19 +151,9 @@ function groupFilter(f: Filter | null, keys: { key: string; value: string | null
   return out;
 }
 
-/** totalCount of each filter, as the calls list counts it, in one request. */
-async function totalCounts(filters: Filter[]): Promise<number[]> {
-  if (filters.length === 0) return [];
-  const decl = filters.map((_, j) => `$f${j}: CallFilter`).join(', ');
-  const fields = filters.map((_, j) => `c${j}: calls(filter: $f${j}, first: 0) { totalCount }`);
-  const body = await subgraph.query(
-    boss,
-    `query(${decl}) { ${fields.join(' ')} }`,
-    Object.fromEntries(filters.map((f, j) => [`f${j}`, f])),
-  );
-  expect(body.errors).toBeUndefined();
-  return filters.map((_, j) => body.data![`c${j}`].totalCount as number);
-}
+/** totalCount of each filter, as the calls list counts it. */
+const totalCounts = (filters: Filter[]) =>
+  filteredTotals(subgraph, boss, { field: 'calls', filterType: 'CallFilter' }, filters);
 
 describe('callStats by several keys', () => {
   it('figures each group as its calls do, and counts it as Query.calls does, on random filters', async () => {

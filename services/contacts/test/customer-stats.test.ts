@@ -8,7 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { CUSTOMER_TIER_CHANGED, createEvent } from '@customer-graph/runtime';
 import type { Identity } from '@customer-graph/runtime';
-import { applyEvents, seededRandom, startTestSubgraph } from '@customer-graph/runtime/testing';
+import {
+  applyEvents,
+  filteredTotals,
+  seededRandom,
+  startTestSubgraph,
+} from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { contactsSubgraph } from '../src';
 import { loyaltyTierModule } from '../src/loyalty-tier/loyalty-tier.module';
@@ -222,22 +227,14 @@ async function listed(filter: object | null, who = analyst): Promise<string[]> {
 }
 
 /** totalCount of each filter, a few aliases per request (each is heavy work, queued). */
-async function totalCounts(filters: object[]): Promise<number[]> {
-  const counts: number[] = [];
-  for (let i = 0; i < filters.length; i += 10) {
-    const chunk = filters.slice(i, i + 10);
-    const decl = chunk.map((_, j) => `$f${j}: CustomerFilter`).join(', ');
-    const fields = chunk.map((_, j) => `c${j}: customers(filter: $f${j}, first: 0) { totalCount }`);
-    const body = await subgraph.query(
-      analyst,
-      `query(${decl}) { ${fields.join(' ')} }`,
-      Object.fromEntries(chunk.map((f, j) => [`f${j}`, f])),
-    );
-    expect(body.errors).toBeUndefined();
-    chunk.forEach((_, j) => counts.push(body.data![`c${j}`].totalCount));
-  }
-  return counts;
-}
+const totalCounts = (filters: object[]) =>
+  filteredTotals(
+    subgraph,
+    analyst,
+    { field: 'customers', filterType: 'CustomerFilter' },
+    filters,
+    10,
+  );
 
 /** The groups the customers of `ids` make, as the seed says they should. */
 function expectedGroups(ids: string[], groupBy: CustomerStatsKey[]): Map<string, number> {

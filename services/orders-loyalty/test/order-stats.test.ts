@@ -6,7 +6,7 @@
 // and the statement scopes them all the same; bad input is BAD_USER_INPUT naming it.
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@customer-graph/runtime';
-import { seededRandom, startTestSubgraph } from '@customer-graph/runtime/testing';
+import { filteredTotals, seededRandom, startTestSubgraph } from '@customer-graph/runtime/testing';
 import type { TestSubgraph } from '@customer-graph/runtime/testing';
 import { ordersLoyaltySubgraph } from '../src';
 import { orderStats } from '../src/analytics/order-stats';
@@ -223,22 +223,8 @@ function groupFilter(f: Filter | null, g: Group): Filter | null {
   return out;
 }
 
-async function totalCounts(filters: Filter[], who = analyst): Promise<number[]> {
-  const counts: number[] = [];
-  for (let i = 0; i < filters.length; i += 20) {
-    const chunk = filters.slice(i, i + 20);
-    const decl = chunk.map((_, j) => `$f${j}: OrderFilter`).join(', ');
-    const fields = chunk.map((_, j) => `c${j}: orders(filter: $f${j}, first: 0) { totalCount }`);
-    const body = await subgraph.query(
-      who,
-      `query(${decl}) { ${fields.join(' ')} }`,
-      Object.fromEntries(chunk.map((f, j) => [`f${j}`, f])),
-    );
-    expect(body.errors).toBeUndefined();
-    chunk.forEach((_, j) => counts.push(body.data![`c${j}`].totalCount));
-  }
-  return counts;
-}
+const totalCounts = (filters: Filter[], who = analyst) =>
+  filteredTotals(subgraph, who, { field: 'orders', filterType: 'OrderFilter' }, filters);
 
 const asMap = (groups: Group[]) =>
   new Map(

@@ -6,3 +6,4 @@ export * from './subgraph';
 export * from './events';
 export * from './metrics';
 export * from './random';
+export * from './totals';
