@@ -4,16 +4,11 @@
 import type { DomainModule } from '@customer-graph/runtime';
 import { analyticsAccess, analyticsResolvers } from './analytics.resolvers';
 import { CustomerStatsIndex1767000000100 } from './migrations/1767000000100-CustomerStatsIndex';
-import { CustomerCreatedDays1767100000100 } from './migrations/1767100000100-CustomerCreatedDays';
-import { CustomerValueHashes1767100000300 } from './migrations/1767100000300-CustomerValueHashes';
+import { CustomerStatsColumns1767100000100 } from './migrations/1767100000100-CustomerStatsColumns';
 
 export const analyticsModule: DomainModule = {
   name: 'analytics',
   resolvers: [analyticsResolvers],
   access: analyticsAccess,
-  migrations: [
-    CustomerStatsIndex1767000000100,
-    CustomerCreatedDays1767100000100,
-    CustomerValueHashes1767100000300,
-  ],
+  migrations: [CustomerStatsIndex1767000000100, CustomerStatsColumns1767100000100],
 };

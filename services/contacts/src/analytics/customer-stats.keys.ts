@@ -15,7 +15,7 @@ export const CUSTOMER_STATS_KEYS: Readonly<Record<CustomerStatsKey, StatsKey>> =
   TYPE: { group: 'c.type' },
   CITY: { group: `NULLIF(c.city, '')` },
   GENDER: { group: 'c.gender' },
-  // Grouped by the values' hashes (migration 1767100000300), shown from a customer of
+  // Grouped by the values' hashes (migration 1767100000100), shown from a customer of
   // the group (customer-stats.ts, representative).
   TAG: hashedManyValuedKey('c.tag_hashes', 'r.tags'),
   LABEL: hashedManyValuedKey('c.label_hashes', 'r.labels'),

@@ -166,7 +166,7 @@ function enumeration(column: string, values: readonly string[]): SystemField {
 /**
  * Tags or labels (`column`, a text array of distinct values). With hashedValues, the
  * same conditions over `hashes`, the values' hashes (NULL for none; migration
- * 1767100000300), the values asked for (never an empty list) hashed as the column's.
+ * 1767100000100), the values asked for (never an empty list) hashed as the column's.
  */
 function tagList(column: string, hashes: string): SystemField {
   const read = readList(readString);

@@ -192,7 +192,7 @@ export interface FilterContext {
   onTextSearch?: () => void;
   /**
    * Tags and labels compared by their values' hashes (`tag_hashes`, `label_hashes`,
-   * migration 1767100000300), which customer_stats_idx holds: customerStats' filters
+   * migration 1767100000100), which customer_stats_idx holds: customerStats' filters
    * then need no row. The list, exports and bulk work compare the values (their GIN
    * indexes find a tag's customers).
    */
