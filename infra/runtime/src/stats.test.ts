@@ -81,14 +81,14 @@ describe('groupedStatsSql', () => {
     expect(() => groupedStatsSql(q)).toThrow('a hashed key needs a representative');
     const sql = groupedStatsSql({
       ...q,
-      representative: { id: 'c.id', join: 'JOIN customer r ON r.id = a.rep' },
+      representative: { table: 'customer', id: 'c.id' },
     }).replace(/\s+/g, ' ');
     expect(sql).toContain(
       'SELECT c.tag_hashes AS r0, c.city AS r1, count(*)::int AS "count", any_value(c.id) AS rep',
     );
     expect(sql).toContain('FROM (SELECT');
     expect(sql).toContain(
-      ') a JOIN customer r ON r.id = a.rep CROSS JOIN LATERAL unnest(CASE WHEN cardinality(r.tags) > 0 THEN r.tags',
+      ') a JOIN customer r ON r.workspace_id = $1 AND r.id = a.rep CROSS JOIN LATERAL unnest(CASE WHEN cardinality(r.tags) > 0 THEN r.tags',
     );
     expect(sql).toContain('SELECT u0.v AS r0, a.r1, sum(a."count")::int AS "count"');
   });

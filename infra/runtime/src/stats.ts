@@ -120,11 +120,11 @@ export interface GroupedQuery {
   /** Figure name → its aggregate over the rows (`count(*)::int`). */
   figures: Record<string, string>;
   /**
-   * For hashedManyValuedKey keys: the rows' id (`c.id`), and the join that reads the
-   * row of an id `a.rep` as `r` (`JOIN customer r ON r.workspace_id = $1 AND r.id =
-   * a.rep`): any row of a group has its keys' values.
+   * For hashedManyValuedKey keys: the rows' table and id (`customer`, `c.id`). One row
+   * of each group is read back as `r`, within the workspace ($1): any row of a group
+   * has its keys' values.
    */
-  representative?: { id: string; join: string };
+  representative?: { table: string; id: string };
 }
 
 /** The one statement of a grouping (see the head of this file). */
@@ -163,7 +163,11 @@ function takeApart(grouped: string, q: GroupedQuery): string {
     ];
   });
   const sums = Object.keys(q.figures).map((name) => `sum(a."${name}")::int AS "${name}"`);
-  const representative = q.keys.some((k) => k.values) ? q.representative!.join : '';
+  const rep = q.representative;
+  const representative =
+    rep && q.keys.some((k) => k.values)
+      ? `JOIN ${rep.table} r ON r.workspace_id = $1 AND r.id = a.rep`
+      : '';
   return `SELECT ${[...columns, ...sums].join(', ')}
             FROM (${grouped}) a ${representative} ${unnest.join(' ')}
            GROUP BY ${q.keys.map((_, i) => i + 1).join(', ')}`;

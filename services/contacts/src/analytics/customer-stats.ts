@@ -28,10 +28,7 @@ export async function customerStatsQuery(
     where: where.sql,
     keys: groupBy.map((key) => CUSTOMER_STATS_KEYS[key]),
     figures: { count: 'count(*)::int' },
-    representative: {
-      id: 'c.id',
-      join: 'JOIN customer r ON r.workspace_id = $1 AND r.id = a.rep',
-    },
+    representative: { table: 'customer', id: 'c.id' },
   });
   return { sql, params: where.params.values };
 }
