@@ -16,6 +16,7 @@ import {
 } from '@customer-graph/runtime';
 import type { CustomerScope, StatsGroup, StatsKey } from '@customer-graph/runtime';
 import type { CampaignFunnelFilter, CampaignFunnelKey } from '../generated/graphql';
+import { MESSAGE_FIGURES } from '../campaigns/campaign.stats';
 
 const KEYS: Readonly<Record<CampaignFunnelKey, StatsKey>> = {
   CAMPAIGN: { group: 'c.id' },
@@ -25,17 +26,8 @@ const KEYS: Readonly<Record<CampaignFunnelKey, StatsKey>> = {
   MONTH: dayKey('c.started_at', 'month'),
 };
 
-const FIGURES = {
-  count: 'count(*)::int',
-  queued: `(count(*) FILTER (WHERE m.status = 'QUEUED'))::int`,
-  sent: `(count(*) FILTER (WHERE m.status_rank >= 1
-    AND (m.status <> 'FAILED' OR m.sent_at IS NOT NULL)))::int`,
-  delivered: '(count(*) FILTER (WHERE m.status_rank >= 3))::int',
-  opened: '(count(*) FILTER (WHERE m.status_rank >= 4))::int',
-  clicked: '(count(*) FILTER (WHERE m.status_rank >= 5))::int',
-  failed: `(count(*) FILTER (WHERE m.status = 'FAILED' AND m.sent_at IS NOT NULL))::int`,
-  notSent: `(count(*) FILTER (WHERE m.status = 'FAILED' AND m.sent_at IS NULL))::int`,
-};
+// Campaign.stats' own figures (campaigns/campaign.stats.ts), and the messages' count.
+const FIGURES = { count: 'count(*)::int', ...MESSAGE_FIGURES };
 
 export type FunnelGroupRow = StatsGroup<CampaignFunnelKey, Record<keyof typeof FIGURES, number>>;
 

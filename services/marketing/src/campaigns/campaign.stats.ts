@@ -12,6 +12,25 @@ import type { DataSource } from 'typeorm';
 import type { CampaignRow } from './campaign.entity';
 import type { CampaignStatsRow, StatsRow } from './campaign.mappers';
 
+/**
+ * Each figure over a campaign's messages `m` (the rules above), as Campaign.stats and
+ * campaignFunnel (analytics/campaign-funnel.ts) count them.
+ */
+export const MESSAGE_FIGURES = {
+  queued: `(count(*) FILTER (WHERE m.status = 'QUEUED'))::int`,
+  sent: `(count(*) FILTER (WHERE m.status_rank >= 1
+    AND (m.status <> 'FAILED' OR m.sent_at IS NOT NULL)))::int`,
+  delivered: '(count(*) FILTER (WHERE m.status_rank >= 3))::int',
+  opened: '(count(*) FILTER (WHERE m.status_rank >= 4))::int',
+  clicked: '(count(*) FILTER (WHERE m.status_rank >= 5))::int',
+  failed: `(count(*) FILTER (WHERE m.status = 'FAILED' AND m.sent_at IS NOT NULL))::int`,
+  notSent: `(count(*) FILTER (WHERE m.status = 'FAILED' AND m.sent_at IS NULL))::int`,
+};
+
+const FIGURES_SQL = Object.entries(MESSAGE_FIGURES)
+  .map(([name, sql]) => `${sql} AS "${name}"`)
+  .join(',\n                  ');
+
 const EMPTY: Omit<StatsRow, 'part'> = {
   total: 0,
   queued: 0,
@@ -36,14 +55,7 @@ export async function loadCampaignStats(
           `SELECT m.campaign_id AS "campaignId", m.split_part AS part,
                   GROUPING(m.split_part) = 1 AS whole,
                   count(*)::int AS total,
-                  count(*) FILTER (WHERE m.status = 'QUEUED')::int AS queued,
-                  count(*) FILTER (WHERE m.status_rank >= 1
-                    AND (m.status <> 'FAILED' OR m.sent_at IS NOT NULL))::int AS sent,
-                  count(*) FILTER (WHERE m.status_rank >= 3)::int AS delivered,
-                  count(*) FILTER (WHERE m.status_rank >= 4)::int AS opened,
-                  count(*) FILTER (WHERE m.status_rank >= 5)::int AS clicked,
-                  count(*) FILTER (WHERE m.status = 'FAILED' AND m.sent_at IS NOT NULL)::int AS failed,
-                  count(*) FILTER (WHERE m.status = 'FAILED' AND m.sent_at IS NULL)::int AS "notSent"
+                  ${FIGURES_SQL}
              FROM marketing_message m
              JOIN unnest($2::uuid[], $3::timestamptz[]) AS c (id, started_at)
                ON m.campaign_id = c.id AND m.created_at = c.started_at
