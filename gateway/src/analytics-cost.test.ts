@@ -45,6 +45,10 @@ describe('the figures’ cost', () => {
     expect(cost(`{ ${CUSTOMERS} }`)).toBe(1_000 + 2 + 1_000 * (1 + 3 * 2 + 1));
     expect(cost('{ orderStats(groupBy: [MONTH]) { count revenue } }')).toBe(1_000 + 1 + 2_000);
     expect(cost('{ campaignFunnel { count sent } }')).toBe(1_000 + 2_000);
+    // groupBy is one key (not a list); thenBy's two count per entry.
+    expect(cost('{ callStats(groupBy: STAFF, thenBy: [DAY, RESULT]) { count } }')).toBe(
+      1_000 + 2 + 1_000,
+    );
   });
 
   it('lets a dashboard ask for a few, and refuses a request of many', () => {

@@ -2,6 +2,7 @@ import { pageOf } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { CALLS_NEWEST_FIRST, listCalls } from './call.list';
+import { heavy } from '../customers/heavy-work';
 import { callStats, callStatsKeys } from './call.stats';
 import { recordCalls } from './call.record';
 import { callProvider, connectCallProvider, disconnectCallProvider } from './call.provider';
@@ -21,8 +22,13 @@ export const callResolvers: Resolvers = {
   Query: {
     calls: (_root, args, ctx, info) =>
       listCalls(ctx.db, ctx.workspaceId, ctx.access.scope, args, info),
-    callStats: (_root, { filter, groupBy, thenBy }, ctx) =>
-      callStats(ctx.db, ctx.workspaceId, ctx.access.scope, filter, callStatsKeys(groupBy, thenBy)),
+    callStats: (_root, { filter, groupBy, thenBy }, ctx) => {
+      const keys = callStatsKeys(groupBy, thenBy);
+      // A grouping reads every call the filter selects: heavy work, as customerStats is.
+      return heavy(ctx.workspaceId, () =>
+        callStats(ctx.db, ctx.workspaceId, ctx.access.scope, filter, keys),
+      );
+    },
     callProvider: (_root, _args, ctx) => callProvider(ctx.db, ctx.workspaceId),
   },
   Mutation: {

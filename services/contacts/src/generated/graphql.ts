@@ -2579,7 +2579,8 @@ export type Query = {
    * grouped by `groupBy` and then by each key of `thenBy` (at most 2 more, none twice:
    * BAD_USER_INPUT on `thenBy`), ordered by the keys (nulls last). At most 1,000 groups:
    * more is BAD_USER_INPUT on `filter` (narrow the time range). Staff count only calls
-   * with customers assigned to them.
+   * with customers assigned to them. Heavy work, as a customer count is: limited per
+   * workspace (TOO_MANY_REQUESTS past it).
    */
   callStats: Array<CallStats>;
   /**
