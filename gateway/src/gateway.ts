@@ -63,7 +63,8 @@ export async function startGateway(
   config: GatewayConfig,
   logger: Logger = createLogger(config.logLevel, undefined, config.logFormat),
 ): Promise<RunningGateway> {
-  const metrics = createGatewayMetrics();
+  // Only when someone can read them: the collectors and each request's timing cost CPU.
+  const metrics = config.metricsPort === null ? undefined : createGatewayMetrics();
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(config.supergraphPath),
     buildService: ({ name, url }) =>
@@ -86,7 +87,7 @@ export async function startGateway(
       // Before the limits: a refused document is refused as untrusted, never measured.
       trustedOperationsPlugin(config.trustedOperations),
       queryLimitsPlugin,
-      metrics.plugin,
+      ...(metrics ? [metrics.plugin] : []),
     ],
     // A document past MAX_TOKENS is not even parsed.
     parseOptions: { maxTokens: MAX_TOKENS },
@@ -125,12 +126,16 @@ export async function startGateway(
       },
     },
   });
-  const http = await listen(handler, config.port, config.host);
-  const url = `http://${config.host}:${http.port}/graphql`;
+  // The metrics' port first: if it cannot be had, no public port is left listening.
   const metricsServer =
-    config.metricsPort === null
-      ? undefined
-      : await serveMetrics(metrics, config.metricsPort, config.host);
+    metrics && config.metricsPort !== null
+      ? await serveMetrics(metrics, config.metricsPort, config.host)
+      : undefined;
+  const http = await listen(handler, config.port, config.host).catch(async (error) => {
+    await metricsServer?.close();
+    throw error;
+  });
+  const url = `http://${config.host}:${http.port}/graphql`;
   logger.info('gateway ready', { url, metrics: metricsServer?.url });
   let stopping: Promise<void> | undefined;
   return {

@@ -7,10 +7,9 @@
 //   cg_gateway_subgraph_fetch_errors_total                   by subgraph and code
 // plus Node's process metrics. The client is the token's (trusted-operations.ts: by role,
 // never by a header a caller sets).
-import http from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { DURATION_BUCKETS, operationLabel } from '@customer-graph/runtime';
+import { DURATION_BUCKETS, listen, operationLabel } from '@customer-graph/runtime';
 import { CLIENT_OF_ROLE } from './trusted-operations';
 import type { GatewayContext } from './subgraph-source';
 
@@ -91,30 +90,29 @@ export function createGatewayMetrics(): GatewayMetrics {
   };
 }
 
-/** Serves GET /metrics (and nothing else) on its own port. */
+/** Serves GET /metrics (and nothing else) on its own port (the runtime's listen). */
 export async function serveMetrics(
   metrics: GatewayMetrics,
   port: number,
   host: string,
 ): Promise<{ port: number; url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
-      res.writeHead(404).end();
-      return;
-    }
-    metrics.registry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
-      () => res.writeHead(500).end(),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const bound = (server.address() as { port: number }).port;
+  const server = await listen(
+    (req, res) => {
+      if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+        res.writeHead(404).end();
+        return;
+      }
+      metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
+    },
+    port,
+    host,
+  );
   return {
-    port: bound,
-    url: `http://${host}:${bound}/metrics`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    port: server.port,
+    url: `http://${host}:${server.port}/metrics`,
+    close: () => server.close(),
   };
 }
