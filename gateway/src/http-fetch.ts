@@ -79,12 +79,17 @@ export interface HttpFetchOptions {
    * it. By default a GraphQL body that is not a mutation; a Buffer body never.
    */
   resend?: (body: string | Buffer | undefined) => boolean;
-  /**
-   * Idle sockets are closed after this long (none by default). Below the server's
-   * keep-alive timeout, the server never closes a socket this side is about to reuse.
-   */
+  /** Idle sockets are closed after this long; IDLE_SOCKET_MS by default. */
   idleTimeoutMs?: number;
 }
+
+/**
+ * Idle sockets are closed after this long: before the subgraphs' keep-alive timeout
+ * (65 s, runtime http.ts), so a subgraph never closes a socket as a call goes out on it
+ * (a mutation, never resent, would fail on such a socket). Node's agent keeps idle
+ * sockets forever without it, whatever the server's Keep-Alive hint says.
+ */
+export const IDLE_SOCKET_MS = 30_000;
 
 const resendReads = (body: string | Buffer | undefined) => !Buffer.isBuffer(body) && !mutates(body);
 
@@ -94,7 +99,7 @@ export function httpFetch(origin: string, options: HttpFetchOptions = {}) {
   const agent = new (secure ? https : http).Agent({
     keepAlive: true,
     maxSockets: 256,
-    ...(options.idleTimeoutMs !== undefined && { timeout: options.idleTimeoutMs }),
+    timeout: options.idleTimeoutMs ?? IDLE_SOCKET_MS,
   });
   const request = secure ? https.request : http.request;
   const resend = options.resend ?? resendReads;

@@ -13,13 +13,9 @@ import type { Answer } from './http-fetch';
 
 /** How long the owner has to answer a forwarded webhook. */
 const FORWARD_TIMEOUT_MS = 10_000;
-/**
- * Idle sockets to an owner are closed after this long: before the owner's keep-alive
- * timeout (65 s, runtime http.ts), so the owner never closes a socket as a webhook goes
- * out on it. A webhook is never sent twice: a reset cannot prove the owner did not
- * apply it, and the sender, answered 502, sends it again.
- */
-const IDLE_SOCKET_MS = 30_000;
+// Idle sockets to an owner close before its keep-alive timeout (http-fetch.ts,
+// IDLE_SOCKET_MS). A webhook is never sent twice: a reset cannot prove the owner did not
+// apply it, and the sender, answered 502, sends it again.
 
 export interface WebhookSource {
   /** The subgraph that verifies and applies the source's requests. */
@@ -84,7 +80,7 @@ export function webhookForwarder(
   const clientFor = (origin: string) => {
     let client = clients.get(origin);
     if (!client) {
-      client = httpFetch(origin, { idleTimeoutMs: IDLE_SOCKET_MS, resend: () => false });
+      client = httpFetch(origin, { resend: () => false });
       clients.set(origin, client);
     }
     return client;
