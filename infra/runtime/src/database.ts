@@ -34,10 +34,14 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     // Postgres bigint arrives as a string; money columns convert it explicitly.
     parseInt8: false,
     // pg sends them as startup parameters: every connection of the pool has them.
-    // force_generic_plan touches only statements prepared by name (prepared.ts, for
-    // month-partitioned tables): planned once per connection, their months pruned at run
-    // time. Left to itself, Postgres kept planning every month of the Marketing tab's
-    // page (3.3 ms a time, for 0.4 ms of work): the generic plan looked dearer on paper.
+    // force_generic_plan: every statement with parameters is planned without their
+    // values. For those prepared by name (prepared.ts: the page statements of the
+    // month-partitioned messages, orders, loyalty, hot handlers) that is once per
+    // connection, the months pruned at run time; left to itself, Postgres kept planning
+    // every month of the Marketing tab's page (3.3 ms a time, for 0.4 ms of work). An
+    // unnamed statement is planned each time all the same, without its values: so a
+    // value that needs its own plan is written as a subquery or a literal (filter.fields.ts'
+    // hashed tags; bench:analytics checks the groupings' plans).
     extra: {
       options: '-c plan_cache_mode=force_generic_plan',
       ...(options.statementTimeoutMs === undefined
