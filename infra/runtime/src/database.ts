@@ -41,7 +41,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     // every month of the Marketing tab's page (3.3 ms a time, for 0.4 ms of work). An
     // unnamed statement is planned each time all the same, without its values: so a
     // value that needs its own plan is written as a subquery or a literal (filter.fields.ts'
-    // hashed tags; bench:analytics checks the groupings' plans).
+    // hashed tags; bench:analytics records the groupings' plans).
     extra: {
       options: '-c plan_cache_mode=force_generic_plan',
       ...(options.statementTimeoutMs === undefined
