@@ -156,15 +156,15 @@ export function createHttpHandler<C extends BaseContext>(options: HttpAppOptions
   const { apollo, routes = {}, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const maxGraphqlBodyBytes = options.maxGraphqlBodyBytes ?? 8 * 1024 * 1024;
-  // Every request gets an id (the caller's when sane), answered in x-request-id, seen
-  // by routes in the same header (a forwarded webhook carries it on) and by the logger.
-  return (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
-    req.headers[REQUEST_ID_HEADER] = requestId;
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    const scope = { requestId };
-    // One line per request at debug level, when it is answered: the path (never the
-    // query string, which may hold ids or documents), the status and the time taken.
+  // One line per request at debug level, when it is answered: the path (never the
+  // query string, which may hold ids or documents), the status and the time taken.
+  // Below debug, no request pays for it.
+  const logsRequests = logger.enabled?.('debug') ?? true;
+  const logWhenAnswered = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    scope: { requestId: string },
+  ) => {
     const started = performance.now();
     res.once('finish', () =>
       logger.debug('request', {
@@ -176,6 +176,15 @@ export function createHttpHandler<C extends BaseContext>(options: HttpAppOptions
         requestId: scope.requestId,
       }),
     );
+  };
+  // Every request gets an id (the caller's when sane), answered in x-request-id, seen
+  // by routes in the same header (a forwarded webhook carries it on) and by the logger.
+  return (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const scope = { requestId };
+    if (logsRequests) logWhenAnswered(req, res, scope);
     return runInRequest(scope, () => handle(req, res, requestId));
   };
 

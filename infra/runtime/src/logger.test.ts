@@ -30,4 +30,12 @@ describe('the logger', () => {
     log.info('x', { level: 'error', msg: 'y' });
     expect(JSON.parse(lines[1])).toMatchObject({ level: 'info', msg: 'x' });
   });
+
+  it('says which levels it writes, so a caller skips building lines nobody reads', () => {
+    const log = createLogger('info', () => undefined);
+    expect(log.enabled!('debug')).toBe(false);
+    expect(log.enabled!('info')).toBe(true);
+    expect(log.enabled!('error')).toBe(true);
+    expect(createLogger('debug', () => undefined).enabled!('debug')).toBe(true);
+  });
 });

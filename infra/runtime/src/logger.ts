@@ -15,6 +15,8 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** Whether lines at `level` are written (a caller skips building them otherwise). */
+  enabled?(level: LogLevel): boolean;
 }
 
 function formatValue(value: unknown): string {
@@ -54,5 +56,11 @@ export function createLogger(
         .join(' ');
       write(`${at.padEnd(5)} ${message}${rest ? ' ' + rest : ''}`);
     };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  return {
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    enabled: (at) => rank[at] >= rank[level],
+  };
 }
