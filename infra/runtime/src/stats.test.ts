@@ -1,4 +1,3 @@
-import type { GraphQLError } from 'graphql';
 import {
   MAX_STATS_GROUPS,
   checkGroupBy,
@@ -9,15 +8,9 @@ import {
   manyValuedKey,
   readGroups,
 } from './stats';
+import { thrownBy } from './testing/errors';
 
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as GraphQLError).extensions;
-  }
-  return undefined;
-};
+const codeOf = (fn: () => unknown) => thrownBy(fn).extensions;
 
 describe('checkGroupBy', () => {
   it('takes up to three keys, none twice, and no key at all', () => {
@@ -91,6 +84,17 @@ describe('groupedStatsSql', () => {
       ') a JOIN customer r ON r.workspace_id = $1 AND r.id = a.rep CROSS JOIN LATERAL unnest(CASE WHEN cardinality(r.tags) > 0 THEN r.tags',
     );
     expect(sql).toContain('SELECT u0.v AS r0, a.r1, sum(a."count")::int AS "count"');
+  });
+
+  it('refuses a many-valued key beside figures that are not counts (they would not add up)', () => {
+    expect(() =>
+      groupedStatsSql({
+        from: 'customer c',
+        where: 'c.workspace_id = $1',
+        keys: [manyValuedKey('c.tags')],
+        figures: { count: 'count(*)::int', revenue: 'sum(o.total)::text' },
+      }),
+    ).toThrow('a many-valued key takes counts only, not revenue');
   });
 
   it('without a key, is the one whole group', () => {

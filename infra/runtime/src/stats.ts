@@ -153,6 +153,11 @@ export function groupedStatsSql(q: GroupedQuery): string {
 
 /** Groups by whole arrays, taken apart into their values: the counts add up again. */
 function takeApart(grouped: string, q: GroupedQuery): string {
+  // Only counts add up across the values' groups (each is summed as an int below).
+  const notCounts = Object.entries(q.figures).filter(([, sql]) => !/^\(?count\(/.test(sql));
+  if (notCounts.length > 0) {
+    throw new Error(`a many-valued key takes counts only, not ${notCounts.map(([n]) => n)}`);
+  }
   const columns = q.keys.map((k, i) => (k.many ? `u${i}.v AS r${i}` : `a.r${i}`));
   const unnest = q.keys.flatMap((k, i) => {
     if (!k.many) return [];
