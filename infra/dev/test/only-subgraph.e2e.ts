@@ -2,23 +2,11 @@
 // the real orders-loyalty, mocks of contacts, followers and marketing from their SDL,
 // and the gateway composing the usual supergraph in front — on free ports and a
 // throw-away data folder, as dev-stack.e2e.ts starts `npm start`.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '@customer-graph/runtime';
-import { freePort } from '../src/ports';
-
-const PORTS = [
-  'POSTGRES',
-  'KAFKA',
-  'GATEWAY',
-  'CONTACTS',
-  'FOLLOWERS',
-  'ORDERS_LOYALTY',
-  'MARKETING',
-];
+import { stackEnv, startStack } from './npm-start';
 
 let dataDir: string;
 beforeAll(() => {
@@ -28,45 +16,14 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function waitFor(read: () => string, pattern: RegExp, timeoutMs: number) {
-  return new Promise<RegExpMatchArray>((resolve, reject) => {
-    const started = Date.now();
-    const check = () => {
-      const match = pattern.exec(read());
-      if (match) return resolve(match);
-      if (Date.now() - started > timeoutMs) {
-        return reject(new Error(`timed out waiting for ${pattern}; output:\n${read()}`));
-      }
-      setTimeout(check, 100);
-    };
-    check();
-  });
-}
-
 describe('npm start -- --only orders-loyalty', () => {
   it("serves the orders tab from the real subgraph, contacts' fields from its mock, and stops cleanly", async () => {
-    const env: Record<string, string> = { DATA_DIR: path.join(dataDir, 'data') };
-    for (const name of PORTS) env[`${name}_PORT`] = String(await freePort());
-    const child = spawn(
-      process.execPath,
-      [
-        '--conditions=source',
-        '--import',
-        'tsx',
-        'infra/dev/src/main.ts',
-        '--only',
-        'orders-loyalty',
-      ],
-      { cwd: repoRoot(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const env = await stackEnv(path.join(dataDir, 'data'));
+    const stack = startStack(env, ['--only', 'orders-loyalty']);
     try {
-      const [, token] = await waitFor(() => output, /Admin token\s+(\S+)/, 90_000);
+      const [, token] = await stack.waitFor(/Admin token\s+(\S+)/, 90_000);
       // It says at start which subgraphs are mocks.
-      expect(output).toMatch(
+      expect(stack.output()).toMatch(
         /mocking contacts, followers, marketing: placeholder answers from schema\/<name>\.graphql/,
       );
       const gql = async (query: string, variables?: object) => {
@@ -139,13 +96,13 @@ describe('npm start -- --only orders-loyalty', () => {
       });
       expect(direct.status).toBe(401);
     } finally {
-      child.kill('SIGTERM');
+      stack.child.kill('SIGTERM');
     }
-    expect(await exit).toBe(0);
-    expect(output).toMatch(/subgraph stopped service=orders-loyalty/);
+    expect((await stack.exit).code).toBe(0);
+    expect(stack.output()).toMatch(/subgraph stopped service=orders-loyalty/);
     for (const name of ['contacts', 'followers', 'marketing']) {
-      expect(output).toMatch(new RegExp(`mock subgraph stopped service=${name}`));
+      expect(stack.output()).toMatch(new RegExp(`mock subgraph stopped service=${name}`));
     }
-    expect(output).toMatch(/dev\s+\| stopped/);
+    expect(stack.output()).toMatch(/dev\s+\| stopped/);
   }, 150_000);
 });
