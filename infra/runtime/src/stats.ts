@@ -88,19 +88,20 @@ export function hashedManyValuedKey(hashes: string, array: string): StatsKey {
 }
 
 /**
- * The keys asked for, checked: at most MAX_GROUP_KEYS, none twice. An empty list is
- * one group, the whole (the filter's total).
+ * The keys asked for, checked: at most `limit` (MAX_GROUP_KEYS), none twice. An empty
+ * list is one group, the whole (the filter's total).
  */
 export function checkGroupBy<K extends string>(
   groupBy: readonly K[] | null | undefined,
   field = 'groupBy',
+  limit = MAX_GROUP_KEYS,
 ): K[] {
   const keys = [...(groupBy ?? [])];
-  if (keys.length > MAX_GROUP_KEYS) {
+  if (keys.length > limit) {
     throw publicError(
       PublicErrorCode.BAD_USER_INPUT,
-      `at most ${MAX_GROUP_KEYS} keys to group by; ${keys.length} given`,
-      { field, limit: MAX_GROUP_KEYS, actual: keys.length },
+      `at most ${limit} keys on ${field}; ${keys.length} given`,
+      { field, limit, actual: keys.length },
     );
   }
   keys.forEach((key, i) => {

@@ -7,11 +7,10 @@
 import type { DataSource } from 'typeorm';
 import {
   MAX_GROUP_KEYS,
-  PublicErrorCode,
   badInput,
+  checkGroupBy,
   dayKey,
   groupedStatsSql,
-  publicError,
   readGroups,
 } from '@customer-graph/runtime';
 import type { CustomerScope, StatsKey, StatsKeyValue } from '@customer-graph/runtime';
@@ -43,16 +42,9 @@ export function callStatsKeys(
   groupBy: CallStatsGroup,
   thenBy: readonly CallStatsGroup[] | null | undefined,
 ): CallStatsGroup[] {
-  const more = [...(thenBy ?? [])];
-  if (more.length > MAX_GROUP_KEYS - 1) {
-    throw publicError(
-      PublicErrorCode.BAD_USER_INPUT,
-      `at most ${MAX_GROUP_KEYS - 1} keys after groupBy; ${more.length} given`,
-      { field: 'thenBy', limit: MAX_GROUP_KEYS - 1, actual: more.length },
-    );
-  }
-  const twice = more.findIndex((key, i) => key === groupBy || more.indexOf(key) !== i);
-  if (twice >= 0) throw badInput(`thenBy[${twice}]`, `${more[twice]} is given twice`);
+  const more = checkGroupBy(thenBy, 'thenBy', MAX_GROUP_KEYS - 1);
+  const again = more.indexOf(groupBy);
+  if (again >= 0) throw badInput(`thenBy[${again}]`, `${groupBy} is given twice`);
   return [groupBy, ...more];
 }
 
