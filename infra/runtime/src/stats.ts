@@ -15,10 +15,7 @@
 // whole or refused: past MAX_STATS_GROUPS groups the request is BAD_USER_INPUT on
 // `filter`, never a silently cut list whose figures no longer add up to the filter's
 // total.
-import os from 'node:os';
 import { badInput, publicError, PublicErrorCode } from './errors';
-import { createWorkspaceLimiter } from './fairness';
-import type { WorkspaceLimiter } from './fairness';
 
 /** Keys one request may group by. */
 export const MAX_GROUP_KEYS = 3;
@@ -210,19 +207,5 @@ export function readGroups<K extends string, F extends object>(
     }
     group.keys = groupBy.map((key, i) => ({ key, value: row[`k${i}`] as string | null }));
     return group as StatsGroup<K, F>;
-  });
-}
-
-/**
- * A grouping reads every row its filter selects: heavy work, limited per workspace as
- * contacts limits its counts (customers/heavy-work.ts): half the cores at once, twenty
- * waiting, then TOO_MANY_REQUESTS. Aliases of one field queue like separate requests.
- */
-export function createStatsLimiter(what: string): WorkspaceLimiter {
-  return createWorkspaceLimiter({
-    concurrency: Math.max(1, Math.floor(os.availableParallelism() / 2)),
-    maxQueued: 20,
-    retryAfterMs: 1_000,
-    what,
   });
 }

@@ -1,10 +1,10 @@
-import { checkGroupBy, createStatsLimiter } from '@customer-graph/runtime';
+import { checkGroupBy, createHeavyWorkLimiter } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { rate } from '../campaigns/campaign.stats';
 import { campaignFunnel } from './campaign-funnel';
 
-const limiter = createStatsLimiter('campaign figures (campaignFunnel)');
+const limiter = createHeavyWorkLimiter('campaign figures (campaignFunnel)');
 
 export const analyticsResolvers: Resolvers = {
   Query: {

@@ -1,9 +1,9 @@
-import { checkGroupBy, createStatsLimiter } from '@customer-graph/runtime';
+import { checkGroupBy, createHeavyWorkLimiter } from '@customer-graph/runtime';
 import type { AccessRules } from '@customer-graph/runtime';
 import type { Resolvers } from '../generated/graphql';
 import { orderStats } from './order-stats';
 
-const limiter = createStatsLimiter('order figures (orderStats)');
+const limiter = createHeavyWorkLimiter('order figures (orderStats)');
 
 export const analyticsResolvers: Resolvers = {
   Query: {
