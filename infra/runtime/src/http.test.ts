@@ -120,4 +120,7 @@ it('routes by the path as URL reads it: dots and escapes resolved, the query str
   expect((await request('GET', '/%68ealth')).status).toBe(404);
   expect((await request('GET', '/health?verbose=1')).body).toBe('ok');
   expect((await request('GET', '/nowhere')).status).toBe(404);
+  // '//x/health' is host x and path /health to URL, with or without a query string.
+  expect((await request('GET', '//x/health')).body).toBe('ok');
+  expect((await request('GET', '//x/health?verbose=1')).body).toBe('ok');
 });

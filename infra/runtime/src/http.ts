@@ -128,8 +128,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** A path of letters, digits, '/', '_' and '-' reads the same through URL. */
-const PLAIN_PATH = /^\/[A-Za-z0-9/_-]*$/;
+/**
+ * A path of letters, digits, '/', '_' and '-' reads the same through URL, unless it
+ * starts with '//' (which URL reads as a host: `//x/webhooks/zalo` is `/webhooks/zalo`).
+ */
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9/_-]*$/;
 
 /** The request's path and query string, as `new URL` reads them. */
 function pathAndSearch(url: string): { pathname: string; search: string } {
